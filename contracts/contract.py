@@ -1,0 +1,181 @@
+"""The compiled Create-a-message contract of one spec, for one Intercom-Version.
+
+Compiled once per spec (schemas resolved and translated, validators built); a Contract adds the version sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import SpecError
+from .pointers import MISSING, join
+from .rules import CREATE_MESSAGE_RULES, with_rules
+from .translate import bundle_schema
+from .validation import Validator
+
+if TYPE_CHECKING:
+    from .spec import Operation, Spec
+
+__all__ = ["CompiledContract", "Contract"]
+
+VERSION_HEADER = "intercom-version"
+
+
+@dataclass(frozen=True)
+class CompiledContract:
+    """What a spec documents about POST /messages (and GET /me), compiled."""
+
+    request: Validator
+    message: Validator
+    error: Validator
+    admin: Validator | None
+    versions: tuple[str, ...]
+    default_version: str | None
+    statuses: frozenset[int]
+    request_pointer: str
+    message_pointer: str
+    error_pointer: str
+
+    @classmethod
+    def build(cls, spec: Spec) -> CompiledContract:
+        from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN
+
+        operation = spec.operation(CREATE_MESSAGE)
+        request_pointer = _request_schema_pointer(spec, operation)
+        message_pointer = _response_schema_pointer(spec, operation, lambda status: status == 200, "a 200")
+        error_pointer = _response_schema_pointer(spec, operation, _is_error_status, "an error (4xx)")
+        admin = None
+        if spec.has_operation(IDENTIFY_ADMIN):
+            me = spec.operation(IDENTIFY_ADMIN)
+            admin_pointer = _response_schema_pointer(spec, me, lambda status: status == 200, "a 200")
+            admin = Validator(bundle_schema(spec.document, admin_pointer, source=spec.source), subject="Admin")
+        request_schema = bundle_schema(spec.document, request_pointer, source=spec.source)
+        versions, default = _versions(spec, operation)
+        return cls(
+            request=Validator(with_rules(request_schema, CREATE_MESSAGE_RULES), subject="Create-a-message request"),
+            message=Validator(bundle_schema(spec.document, message_pointer, source=spec.source), subject="Message"),
+            error=Validator(bundle_schema(spec.document, error_pointer, source=spec.source), subject="Error list"),
+            admin=admin,
+            versions=versions,
+            default_version=default,
+            statuses=frozenset(_statuses(spec, operation)),
+            request_pointer=request_pointer,
+            message_pointer=message_pointer,
+            error_pointer=error_pointer,
+        )
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The contract of Create a message as one spec documents it, sending `version` as Intercom-Version."""
+
+    spec: Spec
+    version: str
+    compiled: CompiledContract
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Every Intercom-Version value the spec documents."""
+        return self.compiled.versions
+
+    @property
+    def statuses(self) -> frozenset[int]:
+        """The status codes documented for POST /messages."""
+        return self.compiled.statuses
+
+    @property
+    def servers(self) -> list[str]:
+        return self.spec.servers
+
+    @property
+    def request_schema(self) -> dict[str, Any]:
+        """The request body schema (JSON Schema 2020-12, domain rules included)."""
+        return self.compiled.request.schema
+
+    @property
+    def message_schema(self) -> dict[str, Any]:
+        return self.compiled.message.schema
+
+    @property
+    def error_schema(self) -> dict[str, Any]:
+        return self.compiled.error.schema
+
+    def validate_create_message_request(self, payload: Any) -> None:
+        """Raise ContractViolation unless `payload` is a request body the contract accepts."""
+        self.compiled.request.validate(payload)
+
+    def validate_message(self, message: Any) -> None:
+        """Raise ContractViolation unless `message` is a valid Message (the 200 body)."""
+        self.compiled.message.validate(message)
+
+    def validate_error(self, body: Any) -> None:
+        """Raise ContractViolation unless `body` is a valid error envelope."""
+        self.compiled.error.validate(body)
+
+    def validate_admin(self, admin: Any) -> None:
+        """Raise ContractViolation unless `admin` is a valid GET /me answer."""
+        if self.compiled.admin is None:
+            raise SpecError(self.spec.source, "has no identifyAdmin operation (GET /me)", pointer="#/paths")
+        self.compiled.admin.validate(admin)
+
+    def __repr__(self) -> str:
+        return f"<Contract createMessage {self.spec.source} Intercom-Version {self.version}>"
+
+
+def _is_error_status(status: int) -> bool:
+    return 400 <= status < 500
+
+
+def _json_media(spec: Spec, content: Any, pointer: str) -> str:
+    if not isinstance(content, dict) or not content:
+        raise SpecError(spec.source, "documents no content", pointer=pointer)
+    media = next((m for m in content if str(m).split(";")[0].strip() == "application/json"), None)
+    media = media or next((m for m in content if "json" in str(m)), None)
+    if media is None:
+        raise SpecError(spec.source, f"documents no JSON content (only {', '.join(map(str, content))})", pointer=pointer)
+    schema_pointer = join(pointer, media, "schema")
+    if spec.at(schema_pointer) is MISSING:
+        raise SpecError(spec.source, "documents no schema for its JSON content", pointer=join(pointer, media))
+    return schema_pointer
+
+
+def _request_schema_pointer(spec: Spec, operation: Operation) -> str:
+    body, pointer = spec.deref(operation.node.get("requestBody"), join(operation.pointer, "requestBody"))
+    if not isinstance(body, dict):
+        raise SpecError(spec.source, f"{operation.operation_id} documents no request body", pointer=pointer)
+    return _json_media(spec, body.get("content"), join(pointer, "content"))
+
+
+def _response_schema_pointer(spec: Spec, operation: Operation, wanted: Any, description: str) -> str:
+    responses = operation.node.get("responses")
+    responses_pointer = join(operation.pointer, "responses")
+    for status, node in (responses or {}).items() if isinstance(responses, dict) else ():
+        if str(status).isdigit() and wanted(int(status)):
+            response, pointer = spec.deref(node, join(responses_pointer, status))
+            if isinstance(response, dict) and response.get("content"):
+                return _json_media(spec, response.get("content"), join(pointer, "content"))
+    raise SpecError(
+        spec.source, f"{operation.operation_id} documents no {description} response with a JSON schema",
+        pointer=responses_pointer,
+    )
+
+
+def _statuses(spec: Spec, operation: Operation) -> list[int]:
+    responses = operation.node.get("responses")
+    return [int(s) for s in (responses or {}) if str(s).isdigit()] if isinstance(responses, dict) else []
+
+
+def _versions(spec: Spec, operation: Operation) -> tuple[tuple[str, ...], str | None]:
+    """The Intercom-Version enum of the operation's header parameter (the spec's own version when absent)."""
+    for index, parameter in enumerate(operation.node.get("parameters") or []):
+        node, pointer = spec.deref(parameter, join(operation.pointer, "parameters", index))
+        if not isinstance(node, dict) or node.get("in") != "header":
+            continue
+        if str(node.get("name", "")).lower() != VERSION_HEADER:
+            continue
+        schema, _ = spec.deref(node.get("schema"), join(pointer, "schema"))
+        if isinstance(schema, dict) and isinstance(schema.get("enum"), list):
+            default = schema.get("default")
+            return tuple(str(v) for v in schema["enum"]), None if default is None else str(default)
+    return (spec.version,), spec.version

@@ -1,0 +1,79 @@
+"""Bytes -> a parsed document (the JSON data model), through the content-hash cache.
+
+YAML goes through PyYAML's C loader when it is built, with timestamps left as strings so that every document stays
+inside the JSON data model. The parsed result is cached with `marshal` (fast, and unlike pickle it cannot run code
+when read back), keyed by the SHA-256 of the bytes, so a second load of the same document skips the parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import sys
+from typing import Any
+
+import yaml
+
+from . import cache
+from .errors import SpecError
+
+__all__ = ["parse", "parse_cached"]
+
+# Bumped whenever parsing changes what it produces, so stale cache entries are never read.
+CACHE_FORMAT = 1
+_CACHE_TAG = f"v{CACHE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
+MAX_DEPTH = 200
+
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader without the timestamp resolver: `2024-01-01` stays the string it is in JSON."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse(data: bytes, name: str) -> Any:
+    """Parse JSON or YAML bytes; a SpecError naming the source and the place for anything unparsable."""
+    stripped = data.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            pass  # YAML is a superset of JSON: let the YAML parser give the located message
+    try:
+        document = yaml.load(data, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise SpecError(name, f"is not valid YAML or JSON: {error.problem}{where}") from None
+    except yaml.YAMLError as error:
+        raise SpecError(name, f"is not valid YAML or JSON: {error}") from None
+    except RecursionError:
+        raise SpecError(name, "is nested too deeply to parse") from None
+    except UnicodeDecodeError as error:
+        raise SpecError(name, f"is not UTF-8 text: {error.reason} at byte {error.start}") from None
+    return document
+
+
+def parse_cached(data: bytes, name: str) -> Any:
+    """`parse`, served from the cache when these exact bytes were parsed before."""
+    key = f"parsed/{hashlib.sha256(data).hexdigest()}-{_CACHE_TAG}.marshal"
+    cached = cache.read(key)
+    if cached is not None:
+        try:
+            return marshal.loads(cached)
+        except (EOFError, ValueError, TypeError):
+            pass  # a damaged entry is parsed again and overwritten
+    document = parse(data, name)
+    try:
+        encoded = marshal.dumps(document)
+    except ValueError:
+        return document  # something marshal cannot hold (a YAML alias cycle, an odd type): just do not cache
+    cache.write(key, encoded)
+    return document

@@ -1,0 +1,1 @@
+"""pytest plugin of intercom-contracts (grows with the suite)."""
