@@ -43,12 +43,12 @@ class CompiledContract:
 
         operation = spec.operation(CREATE_MESSAGE)
         request_pointer = _request_schema_pointer(spec, operation)
-        message_pointer = _response_schema_pointer(spec, operation, lambda status: status == 200, "a 200")
-        error_pointer = _response_schema_pointer(spec, operation, _is_error_status, "an error (4xx)")
+        message_pointer = _response_schema_pointer(spec, operation, lambda status: status == 200, "200")
+        error_pointer = _response_schema_pointer(spec, operation, _is_error_status, "error (4xx)")
         admin = None
         if spec.has_operation(IDENTIFY_ADMIN):
             me = spec.operation(IDENTIFY_ADMIN)
-            admin_pointer = _response_schema_pointer(spec, me, lambda status: status == 200, "a 200")
+            admin_pointer = _response_schema_pointer(spec, me, lambda status: status == 200, "200")
             admin = Validator(bundle_schema(spec.document, admin_pointer, source=spec.source), subject="Admin")
         request_schema = bundle_schema(spec.document, request_pointer, source=spec.source)
         versions, default = _versions(spec, operation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -61,7 +62,12 @@ def is_loopback_host(host: str | None) -> bool:
     """Whether `host` is this machine: the only place plain http is allowed to go."""
     if not host:
         return False
-    return host.lower() in LOOPBACK_HOSTS or host.startswith("127.")
+    if host.lower() in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a name other than localhost may resolve anywhere
+        return False
 
 
 def official_url(version: str) -> str:

@@ -8,11 +8,11 @@ annotations, so they agree (a test holds them to it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, relevance
 
 from .errors import ContractViolation
 
@@ -46,7 +46,7 @@ class Validator:
         """Return when valid; otherwise raise the ContractViolation that best explains why not."""
         if self.is_valid(instance):
             return
-        error = best_match(self._reference.iter_errors(instance))
+        error = _most_relevant(self._reference.iter_errors(instance))
         if error is None:  # the accelerator and the reference disagree: trust the reference
             return
         raise _violation(self.subject, _explain(error))
@@ -70,11 +70,16 @@ def _explain(error: ValidationError) -> ValidationError:
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
         meant = [errors for errors in branches.values() if not any(_is_discriminator_miss(e) for e in errors)]
-        chosen = best_match(min(meant or list(branches.values()), key=len))
+        chosen = _most_relevant(min(meant or list(branches.values()), key=len))
         if chosen is None:
             break
         error = chosen
     return error
+
+
+def _most_relevant(errors: Iterable[ValidationError]) -> ValidationError | None:
+    """jsonschema's ranking, without its descent into anyOf/oneOf (which `_explain` does knowing the branches)."""
+    return max(errors, key=relevance, default=None)
 
 
 def _is_discriminator_miss(error: ValidationError) -> bool:

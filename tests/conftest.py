@@ -1,0 +1,80 @@
+"""Fixtures shared by the project's tests: the published descriptions by path, and a loopback file server."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+OFFICIAL_DIR = SHARED / "intercom-openapi"
+OFFICIAL_VERSIONS = [f"2.{minor}" for minor in range(7, 17)] + ["Preview"]
+
+
+def official_path(version: str) -> Path:
+    """The published description of `version` beside the repo; the test is skipped when it is absent."""
+    path = OFFICIAL_DIR / version / "api.intercom.io.yaml"
+    if not path.is_file():
+        pytest.skip(f"official description {version} not found at {path} (the shared material is absent)")
+    return path
+
+
+class FileServer:
+    """Serves `routes` (path -> (status, bytes)) on 127.0.0.1 and records the paths asked."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, bytes]] = {}
+        self.requested: list[str] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requested.append(self.path)
+                status, body = server.routes.get(self.path, (404, b"not found"))
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> FileServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@pytest.fixture
+def file_server() -> Iterator[FileServer]:
+    """A loopback HTTP server for spec downloads; stops at teardown."""
+    with FileServer() as server:
+        yield server
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache directory for this test only."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("INTERCOM_CONTRACTS_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A port that was free on 127.0.0.1 a moment ago."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
