@@ -87,7 +87,7 @@ def bench_load(quick: bool) -> list[Row]:
         warm = median_time(load, repeats)
         their = median_time(lambda path=path: schemathesis.openapi.from_path(str(path)), repeats)
         data = path.read_bytes()
-        bare = median_time(lambda data=data: yaml.load(data, Loader=yaml.CSafeLoader), repeats)  # noqa: S506
+        bare = median_time(lambda data=data: yaml.load(data, Loader=yaml.CSafeLoader), repeats)
         rows.append(Row(f"load_warm {version}", warm, their, "s", "schemathesis.openapi.from_path"))
         rows.append(Row(f"load_cold {version}", cold, their, "s", "schemathesis.openapi.from_path"))
         rows.append(Row(f"load_cold_vs_parse {version}", cold, bare, "s", "bare yaml CSafeLoader parse"))
@@ -101,7 +101,14 @@ def header() -> str:
     import importlib.metadata as md
 
     versions = []
-    for package in ("intercom-contracts", "schemathesis", "hypothesis", "jsonschema", "jsonschema-rs", "PyYAML"):
+    for package in (
+        "intercom-contracts",
+        "schemathesis",
+        "hypothesis",
+        "jsonschema",
+        "jsonschema-rs",
+        "PyYAML",
+    ):
         try:
             versions.append(f"{package} {md.version(package)}")
         except md.PackageNotFoundError:

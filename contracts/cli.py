@@ -39,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(
-        "run", help="run the built-in contract suite (same as pytest --pyargs contracts.suite; pytest args follow)"
+        "run",
+        help="run the built-in contract suite (same as pytest --pyargs contracts.suite; pytest args follow)",
     )
     lint = commands.add_parser("lint", help="self-consistency report of a spec")
     lint.add_argument("spec", metavar="SPEC", help="bundled, a file path, an https:// URL or official:VERSION")

@@ -133,7 +133,9 @@ def _json_media(spec: Spec, content: Any, pointer: str) -> str:
     media = next((m for m in content if str(m).split(";")[0].strip() == "application/json"), None)
     media = media or next((m for m in content if "json" in str(m)), None)
     if media is None:
-        raise SpecError(spec.source, f"documents no JSON content (only {', '.join(map(str, content))})", pointer=pointer)
+        raise SpecError(
+            spec.source, f"documents no JSON content (only {', '.join(map(str, content))})", pointer=pointer
+        )
     schema_pointer = join(pointer, media, "schema")
     if spec.at(schema_pointer) is MISSING:
         raise SpecError(spec.source, "documents no schema for its JSON content", pointer=join(pointer, media))
@@ -156,7 +158,8 @@ def _response_schema_pointer(spec: Spec, operation: Operation, wanted: Any, desc
             if isinstance(response, dict) and response.get("content"):
                 return _json_media(spec, response.get("content"), join(pointer, "content"))
     raise SpecError(
-        spec.source, f"{operation.operation_id} documents no {description} response with a JSON schema",
+        spec.source,
+        f"{operation.operation_id} documents no {description} response with a JSON schema",
         pointer=responses_pointer,
     )
 

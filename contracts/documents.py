@@ -47,7 +47,7 @@ def parse(data: bytes, name: str) -> Any:
         except (ValueError, RecursionError):
             pass  # YAML is a superset of JSON: let the YAML parser give the located message
     try:
-        document = yaml.load(data, Loader=_Loader)  # noqa: S506 - a safe loader
+        document = yaml.load(data, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""

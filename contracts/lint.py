@@ -42,7 +42,11 @@ class LintReport:
         return [f for f in self.findings if f.kind == kind]
 
     def to_json(self) -> str:
-        payload = {"source": self.source, "counts": self.counts, "findings": [asdict(f) for f in self.findings]}
+        payload = {
+            "source": self.source,
+            "counts": self.counts,
+            "findings": [asdict(f) for f in self.findings],
+        }
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
     def to_text(self) -> str:

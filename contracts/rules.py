@@ -20,6 +20,6 @@ CREATE_MESSAGE_RULES: Final[dict[str, Any]] = {
 
 def with_rules(schema: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
     """`schema` constrained further by `rules`, keeping its `$schema` and `$defs` at the root."""
-    root = {key: schema[key] for key in ("$schema", "$defs") if key in schema}
+    root: dict[str, Any] = {key: schema[key] for key in ("$schema", "$defs") if key in schema}
     body = {key: value for key, value in schema.items() if key not in root}
     return {**root, "allOf": [body, rules]}

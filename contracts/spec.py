@@ -11,7 +11,7 @@ from .errors import SpecError, UsageError
 from .pointers import MISSING, join, resolve, resolve_ref
 
 if TYPE_CHECKING:
-    from .contract import Contract, CompiledContract
+    from .contract import CompiledContract, Contract
 
 __all__ = ["CREATE_MESSAGE", "IDENTIFY_ADMIN", "Operation", "Spec", "load_spec"]
 

@@ -18,6 +18,7 @@ from .errors import ContractViolation
 
 __all__ = ["Validator"]
 
+_rs: Any
 try:  # optional accelerator
     import jsonschema_rs as _rs
 except ImportError:  # pragma: no cover - exercised where jsonschema-rs is absent
@@ -69,8 +70,10 @@ def _explain(error: ValidationError) -> ValidationError:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-        meant = [errors for errors in branches.values() if not any(_is_discriminator_miss(e) for e in errors)]
-        chosen = _most_relevant(min(meant or list(branches.values()), key=len))
+        candidates = list(branches.values())
+        meant = [errors for errors in candidates if not any(_is_discriminator_miss(e) for e in errors)]
+        fewest: list[ValidationError] = min(meant or candidates, key=len)
+        chosen = _most_relevant(fewest)
         if chosen is None:
             break
         error = chosen

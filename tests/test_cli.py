@@ -16,7 +16,11 @@ from .conftest import official_path
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "contracts.cli", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "contracts.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -33,7 +37,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "case", ["missing file", "unparsable YAML", "not OpenAPI 3", "unknown official version", "unreachable URL"]
+    "case",
+    ["missing file", "unparsable YAML", "not OpenAPI 3", "unknown official version", "unreachable URL"],
 )
 def test_bad_spec_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
     source, problem = _bad_inputs(tmp_path)[case]

@@ -29,16 +29,24 @@ def test_the_nine_invalid_messages_examples(report_2_11: LintReport) -> None:
     request = "#/paths/~1messages/post/requestBody/content/application~1json/examples/"
     response = "#/paths/~1messages/post/responses/200/content/application~1json/examples/"
     assert sorted(f.pointer for f in messages) == sorted(
-        [request + name + "/value" for name in (
-            "user_message_created", "lead_message_created", "admin_message_created",
-            "no_body_supplied_for_message", "no_subject_supplied_for_email_message",
-            "no_body_supplied_for_email_message")]
-        + [response + name + "/value" for name in
-           ("user message created", "lead message created", "admin message created")]
+        [
+            request + name + "/value"
+            for name in (
+                "user_message_created",
+                "lead_message_created",
+                "admin_message_created",
+                "no_body_supplied_for_message",
+                "no_subject_supplied_for_email_message",
+                "no_body_supplied_for_email_message",
+            )
+        ]
+        + [
+            response + name + "/value"
+            for name in ("user message created", "lead message created", "admin message created")
+        ]
     )
     by_pointer = {f.pointer: f.message for f in messages}
-    assert "$.from.id: '991267716' is not of type 'integer'" in by_pointer[
-        request + "admin_message_created/value"]
+    assert "$.from.id: '991267716' is not of type 'integer'" in by_pointer[request + "admin_message_created/value"]
 
 
 def test_subject_required_yet_email_only(report_2_11: LintReport) -> None:
@@ -51,17 +59,20 @@ def test_subject_required_yet_email_only(report_2_11: LintReport) -> None:
 def test_untied_message_branches_and_integer_date_times(report_2_11: LintReport) -> None:
     untied = {f.pointer: f.message for f in report_2_11.of_kind("untied-branches")}
     assert untied["#/components/schemas/create_message_request/anyOf"].startswith(
-        "branch 0 requires subject, template but any value valid for branch 1 passes without them")
+        "branch 0 requires subject, template but any value valid for branch 1 passes without them"
+    )
     assert "#/components/schemas/message/properties/created_at/format" in {
-        f.pointer for f in report_2_11.of_kind("integer-date-time")}
+        f.pointer for f in report_2_11.of_kind("integer-date-time")
+    }
 
 
 def test_errata_correct_what_lint_reports() -> None:
     corrected = lint(load_spec(str(official_path("2.11"))))
     pointers = {f.pointer for f in corrected.of_kind("untied-branches")}
     assert "#/components/schemas/create_message_request/anyOf" not in pointers
-    assert "#/components/schemas/message/required" not in {f.pointer for f in corrected.of_kind(
-        "required-conditional") if "subject" in f.message}
+    assert "#/components/schemas/message/required" not in {
+        f.pointer for f in corrected.of_kind("required-conditional") if "subject" in f.message
+    }
 
 
 def test_job_identifier_declared_in_query_from_2_14() -> None:

@@ -84,8 +84,15 @@ def test_a_spec_served_over_loopback_loads(file_server: FileServer) -> None:
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("127.1.2.3", True), ("localhost", True), ("::1", True), ("example.com", False),
-     ("127.0.0.1.evil.com", False), (None, False)],
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("example.com", False),
+        ("127.0.0.1.evil.com", False),
+        (None, False),
+    ],
 )
 def test_is_loopback_host(host: str | None, loopback: bool) -> None:
     assert is_loopback_host(host) is loopback

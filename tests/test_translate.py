@@ -56,11 +56,13 @@ def test_boolean_exclusive_bounds_become_numeric() -> None:
 
 
 def test_only_reached_refs_are_bundled_and_dangling_ones_elsewhere_do_not_matter() -> None:
-    schema = _bundle({
-        "root": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/a"}}},
-        "a": {"type": "string"},
-        "broken": {"$ref": "#/components/schemas/nowhere"},
-    })
+    schema = _bundle(
+        {
+            "root": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/a"}}},
+            "a": {"type": "string"},
+            "broken": {"$ref": "#/components/schemas/nowhere"},
+        }
+    )
     assert set(schema["$defs"]) == {"components/schemas/root", "components/schemas/a"}
 
 

@@ -13,9 +13,13 @@ from contracts.validation import Validator
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["type", "id", "created_at", "body", "message_type", "subject", "conversation_id", "x"]),
-        inner, max_size=7,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["type", "id", "created_at", "body", "message_type", "subject", "conversation_id", "x"]),
+            inner,
+            max_size=7,
+        )
     ),
     max_leaves=12,
 )
@@ -49,8 +53,13 @@ def test_violation_names_path_rule_expected_and_received() -> None:
 
 def test_the_branch_meant_by_the_discriminator_explains_the_failure() -> None:
     contract = load_spec("bundled").contract()
-    email = {"message_type": "email", "body": "Hi", "template": "plain",
-             "from": {"type": "admin", "id": 1}, "to": {"type": "user", "id": "u1"}}
+    email = {
+        "message_type": "email",
+        "body": "Hi",
+        "template": "plain",
+        "from": {"type": "admin", "id": 1},
+        "to": {"type": "user", "id": "u1"},
+    }
     with pytest.raises(ContractViolation, match="'subject' is a required property"):
         contract.validate_create_message_request(email)
     with pytest.raises(ContractViolation) as raised:
@@ -67,8 +76,13 @@ def test_violations_lists_every_failure() -> None:
 def test_blank_body_and_non_objects_are_refused_by_every_contract() -> None:
     contract = load_spec("bundled").contract()
     with pytest.raises(ContractViolation, match=r"\$\.body"):
-        contract.validate_create_message_request({"message_type": "in_app", "body": " \n\t",
-                                                  "from": {"type": "admin", "id": 1},
-                                                  "to": {"type": "user", "id": "u"}})
+        contract.validate_create_message_request(
+            {
+                "message_type": "in_app",
+                "body": " \n\t",
+                "from": {"type": "admin", "id": 1},
+                "to": {"type": "user", "id": "u"},
+            }
+        )
     with pytest.raises(ContractViolation, match="is not of type 'object'"):
         contract.validate_create_message_request(["not", "an", "object"])
