@@ -1,0 +1,55 @@
+"""Documented facts of Intercom's API that checks, strategies and the fake share (see intercom-facts.md)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "BAD_REQUEST",
+    "BODY_REQUIRED",
+    "DOCUMENTED_ERRORS",
+    "MESSAGE_TYPES_IN_RESPONSE",
+    "NOT_FOUND",
+    "NO_SUBJECT",
+    "PLAN_RESTRICTED",
+    "RATE_LIMITED",
+    "UNAUTHORIZED",
+    "VERSION_INVALID",
+]
+
+# (status, code, message) of the answers Intercom documents for Create a message.
+BODY_REQUIRED: Final = (400, "parameter_invalid", "Body is required")
+NO_SUBJECT: Final = (422, "parameter_not_found", "No subject supplied for email message")
+UNAUTHORIZED: Final = (401, "unauthorized", "Access Token Invalid")
+VERSION_INVALID: Final = (
+    400,
+    "intercom_version_invalid",
+    "Requested resource is not available in current API version.",
+)
+NOT_FOUND: Final = (404, "not_found", "Resource Not Found")
+RATE_LIMITED: Final = (429, "rate_limit_exceeded", "Exceeded rate limit of {limit} in 10_seconds")
+PLAN_RESTRICTED: Final = (403, "api_plan_restricted", "Active subscription needed.")
+BAD_REQUEST: Final = (400, "bad_request", "Invalid JSON body")
+
+# Status -> the error codes the published descriptions show for it.
+DOCUMENTED_ERRORS: Final[dict[int, tuple[str, ...]]] = {
+    400: ("parameter_invalid", "parameter_not_found", "bad_request", "intercom_version_invalid"),
+    401: (
+        "unauthorized",
+        "token_unauthorized",
+        "token_revoked",
+        "token_blocked",
+        "token_not_found",
+        "token_expired",
+        "token_suspended",
+        "missing_authorization",
+    ),
+    403: ("api_plan_restricted", "forbidden"),
+    404: ("not_found",),
+    409: ("conflict",),
+    422: ("parameter_not_found", "parameter_invalid", "data_invalid"),
+    429: ("rate_limit_exceeded",),
+}
+
+# The request says `in_app`, the Message answers `inapp`.
+MESSAGE_TYPES_IN_RESPONSE: Final[dict[str, str]] = {"in_app": "inapp", "email": "email"}

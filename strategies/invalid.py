@@ -1,0 +1,147 @@
+"""Create-a-message requests the contract refuses, each with the rejection it should get.
+
+Only unambiguous violations: nothing the documented API may accept (see "Inputs whose fate is not documented" in
+the facts: no whitespace-only subject, no email without template, no `inapp`, no `to.type: contact`, no extra
+keys). The expected status and code are the documented ones where the facts give them, else any 4xx.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from contracts.contract import Contract
+from contracts.facts import BODY_REQUIRED, NO_SUBJECT
+
+from .requests import create_message_requests
+from .text import BLANKS
+
+__all__ = ["InvalidRequest", "Rejection", "invalid_create_message_requests"]
+
+# Values no version documents for these fields (never a real message type, sender or recipient kind).
+_UNKNOWN_MESSAGE_TYPES = ("carrier_pigeon", "fax", "EMAIL", "in-app", "")
+_UNKNOWN_PARTY_TYPES = ("banana", "robot", "", "ADMIN")
+_NOT_A_STRING: st.SearchStrategy[Any] = st.one_of(
+    st.integers(), st.booleans(), st.lists(st.integers(), max_size=2), st.dictionaries(st.just("a"), st.integers())
+)
+_NOT_AN_INTEGER: st.SearchStrategy[Any] = st.one_of(
+    st.booleans(), st.lists(st.integers(), max_size=2), st.just({"id": 1}), st.just("not-an-id"), st.floats(0.5, 9.5)
+)
+_NOT_AN_OBJECT: st.SearchStrategy[Any] = st.one_of(st.integers(), st.text(max_size=5), st.booleans())
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """What the server should answer: `status`/`code` None where the facts only say "some 4xx"."""
+
+    rule: str
+    path: str
+    status: int | None = None
+    code: str | None = None
+
+    def accepts(self, status: int, codes: list[str]) -> bool:
+        if self.status is None:
+            return 400 <= status < 500
+        return status == self.status and (self.code is None or self.code in codes)
+
+    def describe(self) -> str:
+        answer = "any 4xx" if self.status is None else f"{self.status}{f' {self.code}' if self.code else ''}"
+        return f"{self.rule} at {self.path} -> {answer}"
+
+
+@dataclass(frozen=True)
+class InvalidRequest:
+    """A payload (or raw text, for malformed JSON) and the rejection it should get."""
+
+    payload: Any
+    expected: Rejection
+    raw: str | None = None
+
+    def content(self) -> bytes:
+        """The bytes to send as the request body."""
+        text = self.raw if self.raw is not None else json.dumps(self.payload, ensure_ascii=False)
+        return text.encode("utf-8")
+
+
+def invalid_create_message_requests(contract: Contract) -> st.SearchStrategy[InvalidRequest]:
+    """Invalid requests of every documented kind, each knowing the rule it breaks and the answer it should get."""
+    if not isinstance(contract, Contract):
+        raise InvalidArgument(f"contract must be a Contract (from spec.contract()), not {type(contract).__name__}")
+    valid = create_message_requests(contract)
+    emails = create_message_requests(contract, message_type="email")
+    return st.one_of(
+        st.builds(_without, valid, st.sampled_from(["message_type", "body", "from", "to"])),
+        st.builds(_without_subject, emails),
+        st.builds(_with_blank_body, valid, st.text(st.sampled_from(BLANKS), max_size=4)),
+        st.builds(_replace, valid, st.just("body"), _NOT_A_STRING, st.just("type")),
+        st.builds(_replace, valid, st.just("message_type"), st.sampled_from(_UNKNOWN_MESSAGE_TYPES), st.just("enum")),
+        st.builds(_replace, valid, st.just("message_type"), _NOT_A_STRING, st.just("type")),
+        st.builds(_replace, valid, st.just("from"), _NOT_AN_OBJECT, st.just("type")),
+        st.builds(_replace, valid, st.just("to"), _NOT_AN_OBJECT, st.just("type")),
+        st.builds(_replace_nested, valid, st.just("from"), st.just("id"), _NOT_AN_INTEGER, st.just("type")),
+        st.builds(_replace_nested, valid, st.just("from"), st.just("type"), st.sampled_from(_UNKNOWN_PARTY_TYPES)),
+        st.builds(_replace_nested, valid, st.just("to"), st.just("type"), st.sampled_from(_UNKNOWN_PARTY_TYPES)),
+        st.builds(_drop_nested, valid, st.sampled_from(["from", "to"]), st.sampled_from(["type", "id"])),
+        st.builds(_not_an_object, st.one_of(st.lists(st.integers(), max_size=3), st.text(max_size=10), st.none())),
+        st.builds(_malformed_json, valid, st.integers(1, 40)),
+    )
+
+
+def _without(payload: dict[str, Any], field: str) -> InvalidRequest:
+    if field == "body":
+        status, code, _ = BODY_REQUIRED
+        return InvalidRequest(_dropped(payload, field), Rejection("required", "$.body", status, code))
+    return InvalidRequest(_dropped(payload, field), Rejection("required", f"$.{field}"))
+
+
+def _without_subject(email: dict[str, Any]) -> InvalidRequest:
+    status, code, _ = NO_SUBJECT
+    return InvalidRequest(_dropped(email, "subject"), Rejection("required", "$.subject", status, code))
+
+
+def _with_blank_body(payload: dict[str, Any], blank: str) -> InvalidRequest:
+    status, code, _ = BODY_REQUIRED
+    return InvalidRequest({**payload, "body": blank}, Rejection("blank", "$.body", status, code))
+
+
+def _replace(payload: dict[str, Any], field: str, value: Any, rule: str) -> InvalidRequest:
+    return InvalidRequest({**payload, field: value}, Rejection(rule, f"$.{field}"))
+
+
+def _party(payload: dict[str, Any], party: str) -> dict[str, Any]:
+    """The first recipient object of `to` (a list from 2.14), or the sender."""
+    value = payload[party]
+    return dict(value[0] if isinstance(value, list) else value)
+
+
+def _with_party(payload: dict[str, Any], party: str, replaced: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    if isinstance(payload[party], list):
+        return {**payload, party: [replaced, *payload[party][1:]]}, f"$.{party}[0]"
+    return {**payload, party: replaced}, f"$.{party}"
+
+
+def _replace_nested(payload: dict[str, Any], party: str, field: str, value: Any, rule: str = "enum") -> InvalidRequest:
+    changed, path = _with_party(payload, party, {**_party(payload, party), field: value})
+    return InvalidRequest(changed, Rejection(rule, f"{path}.{field}"))
+
+
+def _drop_nested(payload: dict[str, Any], party: str, field: str) -> InvalidRequest:
+    changed, path = _with_party(payload, party, _dropped(_party(payload, party), field))
+    return InvalidRequest(changed, Rejection("required", f"{path}.{field}"))
+
+
+def _not_an_object(value: Any) -> InvalidRequest:
+    return InvalidRequest(value, Rejection("type", "$", 400))
+
+
+def _malformed_json(payload: dict[str, Any], cut: int) -> InvalidRequest:
+    text = json.dumps(payload, ensure_ascii=False)
+    return InvalidRequest(None, Rejection("malformed-json", "$", 400), raw=text[: max(1, len(text) - cut)])
+
+
+def _dropped(payload: dict[str, Any], field: str) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key != field}
