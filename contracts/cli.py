@@ -32,6 +32,34 @@ def _lint(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.strict and report.findings else EXIT_OK
 
 
+def _mock(args: argparse.Namespace) -> int:
+    import os
+    import signal
+    import threading
+
+    from .mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, MockServer
+    from .regions import token_env_for
+
+    tokens = {region: os.environ.get(token_env_for(region)) or default for region, default in DEFAULT_TOKENS.items()}
+    settings = FakeSettings(
+        tokens=tokens, admin_ids=frozenset({args.admin_id}), contact_ids=frozenset({args.contact_id})
+    )
+    stop = threading.Event()
+    with MockServer(FakeIntercom(settings=settings), host=args.host, port=args.port) as server:
+        urls = " ".join(f"{region}={url}" for region, url in server.base_urls.items())
+        print(f"Fake Intercom serving {urls}", flush=True)
+        for region, token in tokens.items():
+            # Only the documented default tokens are shown; one from the environment stays unprinted.
+            shown = token if token == DEFAULT_TOKENS[region] else f"from ${token_env_for(region)}"
+            print(f"  {region}: Authorization: Bearer {shown}", flush=True)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        while not stop.wait(0.5):
+            pass
+    print("Fake Intercom stopped", flush=True)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="intercom-contracts",
@@ -47,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
     lint.set_defaults(handler=_lint)
+    from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
+
+    mock = commands.add_parser("mock", help="serve the fake Intercom over HTTP: http://HOST:PORT/us, /eu, /au")
+    mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    mock.add_argument("--port", type=int, default=0, help="port (default: a free one, printed on start)")
+    mock.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID, help="the admin that may send messages")
+    mock.add_argument("--contact-id", default=DEFAULT_CONTACT_ID, help="the contact that may receive messages")
+    mock.set_defaults(handler=_mock)
     return parser
 
 

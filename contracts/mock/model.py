@@ -1,0 +1,379 @@
+"""The behavioural model of Intercom behind every adapter (respx router, loopback HTTP server).
+
+Framework-neutral: a `FakeRequest` (region, method, path under the region's base, headers, body bytes) in, a
+`FakeResponse` (status, headers, JSON body) out. What intercom-facts.md documents is modelled; what it marks
+UNCONFIRMED is a setting (`FakeSettings`). Named faults (`FAULTS`) each break one promise, so the checks can be
+proven to catch them.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+from ..contract import Contract
+from ..errors import ContractViolation, UsageError
+from ..facts import (
+    BAD_REQUEST,
+    BODY_REQUIRED,
+    MESSAGE_TYPES_IN_RESPONSE,
+    NO_SUBJECT,
+    NOT_FOUND,
+    RATE_LIMITED,
+    UNAUTHORIZED,
+    VERSION_INVALID,
+)
+from ..regions import REGIONS
+
+__all__ = [
+    "DEFAULT_ADMIN_ID",
+    "DEFAULT_CONTACT_ID",
+    "DEFAULT_TOKENS",
+    "FAULTS",
+    "FakeIntercom",
+    "FakeRequest",
+    "FakeResponse",
+    "FakeSettings",
+]
+
+DEFAULT_ADMIN_ID: Final = 991267390
+DEFAULT_CONTACT_ID: Final = "6762f0d21bb69f9f2193bb59"
+DEFAULT_TOKENS: Final[dict[str, str]] = {region: f"fake-intercom-token-{region}" for region in REGIONS}
+WINDOW_SECONDS: Final = 10
+REQUEST_ID_ALPHABET: Final = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+# Each fault breaks one documented promise (see the checks that must catch it in tests/test_checks.py).
+FAULTS: Final[dict[str, str]] = {
+    "message-without-id": "the 200 Message lacks `id`",
+    "message-id-integer": "the 200 Message carries `id` as an integer",
+    "in-app-type-unmapped": "the Message says `in_app` instead of `inapp`",
+    "subject-on-in-app": "an in-app Message carries a subject",
+    "email-without-subject": "an email Message lacks its subject",
+    "body-not-echoed": "the Message body is not the body sent (a signature is appended)",
+    "created-at-ignored": "the Message ignores the created_at sent",
+    "accept-blank-body": "a blank body is accepted (200)",
+    "accept-email-without-subject": "an email without subject is accepted (200)",
+    "no-subject-is-400": "an email without subject gets 400 instead of 422",
+    "ignore-auth": "requests without or with a wrong token are answered as authorized",
+    "accept-other-region-token": "a token of another region is accepted",
+    "ignore-version": "an unknown Intercom-Version is served",
+    "refuse-preview": "the Preview version is refused",
+    "no-rate-limit-headers": "authenticated answers lack the rate-limit headers",
+    "incoherent-rate-limit": "X-RateLimit-Remaining exceeds X-RateLimit-Limit",
+    "rate-limit-wrong-code": "429 carries `too_many_requests` instead of `rate_limit_exceeded`",
+    "request-id-mismatch": "the body's request_id differs from X-Request-Id",
+    "error-without-type": "error envelopes lack `type`",
+    "error-request-id-uuid-only": "error envelopes carry an integer request_id",
+    "server-error": "POST /messages answers 500",
+    "html-errors": "errors are answered as text/html",
+    "me-wrong-region": "GET /me reports US whatever the region asked",
+    "undocumented-status": "an invalid request gets 418",
+}
+
+
+@dataclass(frozen=True)
+class FakeSettings:
+    """How the fake behaves. Defaults follow the documented facts; UNCONFIRMED behaviours are settings."""
+
+    tokens: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOKENS))
+    admin_ids: frozenset[int] = frozenset({DEFAULT_ADMIN_ID})
+    contact_ids: frozenset[str] | None = frozenset({DEFAULT_CONTACT_ID})  # None: every contact exists
+    rate_limit: int = 167  # allowance per 10-second window (1000/min)
+    other_region_status: int = 401  # UNCONFIRMED: third parties report 401
+    accept_inapp_spelling: bool = True  # UNCONFIRMED whether `inapp` is accepted in a request
+    faults: frozenset[str] = frozenset()
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        unknown_regions = set(self.tokens) - set(REGIONS)
+        if unknown_regions:
+            raise UsageError(f"unknown region(s) {sorted(unknown_regions)}; the regions are {', '.join(REGIONS)}")
+        unknown_faults = set(self.faults) - set(FAULTS)
+        if unknown_faults:
+            raise UsageError(f"unknown fault(s) {sorted(unknown_faults)}; known faults: {', '.join(FAULTS)}")
+        if self.rate_limit < 1:
+            raise UsageError(f"rate_limit must be at least 1 request per window, not {self.rate_limit}")
+
+
+@dataclass(frozen=True)
+class FakeRequest:
+    region: str
+    method: str
+    path: str  # under the region's base, e.g. "/messages"
+    headers: dict[str, str]  # lower-case names
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass(frozen=True)
+class FakeResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any  # the JSON value answered
+
+    def content(self) -> bytes:
+        if self.headers.get("Content-Type", "").startswith("text/html"):
+            return f"<html><body>{self.status}</body></html>".encode()
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request received and the answer given (the record tests assert on)."""
+
+    request: FakeRequest
+    response: FakeResponse
+
+
+class _Reject(Exception):
+    def __init__(self, status: int, code: str, message: str, *, field: str | None = None):
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class FakeIntercom:
+    """Intercom's Create a message and Identify an admin, for the three regions, in memory."""
+
+    def __init__(
+        self,
+        contract: Contract | None = None,
+        settings: FakeSettings | None = None,
+        *,
+        clock: Callable[[], float] | None = None,
+    ):
+        if contract is None:
+            from ..spec import load_spec
+
+            contract = load_spec("bundled").contract()
+        self.contract = contract
+        self.settings = settings or FakeSettings()
+        self.clock = clock or time.time
+        self.exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
+        self._random = random.Random(self.settings.seed)
+        self._next_id = 1000
+        self._windows: dict[tuple[str, str], tuple[int, int]] = {}
+
+    # -- configuration -------------------------------------------------------------------------------------------
+    def configure(self, **changes: Any) -> None:
+        """Change settings in place (e.g. `faults=frozenset({...})`); validated like the constructor's."""
+        self.settings = replace(self.settings, **changes)
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return self.contract.versions
+
+    @property
+    def default_version(self) -> str:
+        return self.contract.compiled.default_version or self.contract.spec.version
+
+    def has(self, fault: str) -> bool:
+        return fault in self.settings.faults
+
+    # -- the model -----------------------------------------------------------------------------------------------
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        with self._lock:
+            request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
+            response = self._answer(request, request_id)
+            self.exchanges.append(Exchange(request, response))
+            return response
+
+    def _answer(self, request: FakeRequest, request_id: str) -> FakeResponse:
+        headers = {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id}
+        route = (request.method.upper(), request.path.rstrip("/") or "/")
+        if request.region not in REGIONS or route not in (("GET", "/me"), ("POST", "/messages")):
+            return self._error(headers, request_id, NOT_FOUND)
+        if not self._authorized(request):
+            return self._error(headers, request_id, UNAUTHORIZED, status=self._unauthorized_status(request))
+        rate_headers, exceeded = self._rate_headers(request)
+        headers.update(rate_headers)
+        if exceeded:
+            status, code, message = RATE_LIMITED
+            if self.has("rate-limit-wrong-code"):
+                code = "too_many_requests"
+            return self._error(headers, request_id, (status, code, message.format(limit=self.settings.rate_limit)))
+        if not self._version_served(request.header("Intercom-Version")):
+            return self._error(headers, request_id, VERSION_INVALID)
+        try:
+            if route == ("GET", "/me"):
+                return FakeResponse(200, headers, self._admin(request.region))
+            return FakeResponse(200, headers, self._create_message(request))
+        except _Reject as reject:
+            if self.has("html-errors"):
+                headers["Content-Type"] = "text/html; charset=utf-8"
+            return self._error(headers, request_id, (reject.status, reject.code, reject.message), field=reject.field)
+
+    def _error(
+        self,
+        headers: dict[str, str],
+        request_id: str,
+        answer: tuple[int, str, str],
+        *,
+        status: int | None = None,
+        field: str | None = None,
+    ) -> FakeResponse:
+        code_status, code, message = answer
+        error: dict[str, Any] = {"code": code, "message": message}
+        if field is not None:
+            error["field"] = field
+        body: dict[str, Any] = {"type": "error.list", "request_id": request_id, "errors": [error]}
+        if self.has("request-id-mismatch"):
+            body["request_id"] = request_id[::-1]
+        if self.has("error-request-id-uuid-only"):
+            body["request_id"] = 12345
+        if self.has("error-without-type"):
+            del body["type"]
+        if self.has("html-errors"):
+            headers = {**headers, "Content-Type": "text/html; charset=utf-8"}
+        return FakeResponse(status or code_status, headers, body)
+
+    # -- authentication, version, rate limits --------------------------------------------------------------------
+    def _token(self, request: FakeRequest) -> str | None:
+        scheme, _, token = (request.header("Authorization") or "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    def _authorized(self, request: FakeRequest) -> bool:
+        if self.has("ignore-auth"):
+            return True
+        token = self._token(request)
+        if token is not None and token == self.settings.tokens.get(request.region):
+            return True
+        return self.has("accept-other-region-token") and token in self.settings.tokens.values()
+
+    def _unauthorized_status(self, request: FakeRequest) -> int:
+        token = self._token(request)
+        return self.settings.other_region_status if token in self.settings.tokens.values() else 401
+
+    def _rate_headers(self, request: FakeRequest) -> tuple[dict[str, str], bool]:
+        """The rate-limit headers of this answer, and whether the window's allowance is exceeded."""
+        window = int(self.clock() // WINDOW_SECONDS)
+        key = (request.region, self._token(request) or "")
+        start, used = self._windows.get(key, (window, 0))
+        used = used + 1 if start == window else 1
+        self._windows[key] = (window, used)
+        limit = self.settings.rate_limit
+        exceeded = used > limit
+        if self.has("no-rate-limit-headers"):
+            return {}, exceeded
+        remaining = max(limit - used, 0)
+        return {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(remaining + 2 * limit if self.has("incoherent-rate-limit") else remaining),
+            "X-RateLimit-Reset": str((window + 1) * WINDOW_SECONDS),
+        }, exceeded
+
+    def _version_served(self, version: str | None) -> bool:
+        if version is None:
+            return True  # the app's configured default
+        if self.has("ignore-version"):
+            return True
+        if self.has("refuse-preview") and version in ("Preview", "Unstable"):
+            return False
+        return version in self.versions or (version == "Unstable" and "Preview" in self.versions)
+
+    # -- the operations ------------------------------------------------------------------------------------------
+    def _admin(self, region: str) -> dict[str, Any]:
+        admin_id = min(self.settings.admin_ids) if self.settings.admin_ids else DEFAULT_ADMIN_ID
+        shown_region = "us" if self.has("me-wrong-region") else region
+        return {
+            "type": "admin",
+            "id": str(admin_id),
+            "email": "admin@example.com",
+            "name": "Fake Admin",
+            "job_title": None,
+            "away_mode_enabled": False,
+            "away_mode_reassign": False,
+            "has_inbox_seat": True,
+            "team_ids": [],
+            "email_verified": True,
+            "app": {
+                "type": "app",
+                "id_code": f"fake{shown_region}",
+                "name": "Fake Intercom",
+                "created_at": 1719492696,
+                "secure": False,
+                "identity_verification": False,
+                "timezone": "Etc/UTC",
+                "region": shown_region.upper(),
+            },
+        }
+
+    def _create_message(self, request: FakeRequest) -> dict[str, Any]:
+        if self.has("server-error"):
+            raise _Reject(500, "server_error", "Something went wrong")
+        payload = _parse(request.body)
+        if payload.get("message_type") == "inapp" and self.settings.accept_inapp_spelling:
+            payload = {**payload, "message_type": "in_app"}
+        if not self._let_through(payload):
+            self._check_documented_rules(payload)
+            try:
+                self.contract.validate_create_message_request(payload)
+            except ContractViolation as violation:
+                status = 418 if self.has("undocumented-status") else 400
+                raise _Reject(status, "parameter_invalid", violation.message, field=violation.path) from None
+            self._check_exists(payload)
+        return self._message(payload)
+
+    def _let_through(self, payload: dict[str, Any]) -> bool:
+        """Whether a fault makes the fake accept this invalid payload."""
+        blank = not isinstance(payload.get("body"), str) or not payload["body"].strip()
+        no_subject = payload.get("message_type") == "email" and "subject" not in payload
+        return (blank and self.has("accept-blank-body")) or (no_subject and self.has("accept-email-without-subject"))
+
+    def _check_documented_rules(self, payload: dict[str, Any]) -> None:
+        body = payload.get("body")
+        if not isinstance(body, str) or not body.strip():
+            raise _Reject(*BODY_REQUIRED)
+        if payload.get("message_type") == "email" and "subject" not in payload:
+            status, code, message = NO_SUBJECT
+            raise _Reject(400 if self.has("no-subject-is-400") else status, code, message)
+
+    def _check_exists(self, payload: dict[str, Any]) -> None:
+        sender = payload.get("from", {})
+        if sender.get("id") not in self.settings.admin_ids:
+            raise _Reject(404, NOT_FOUND[1], "Admin Not Found")
+        recipients = payload["to"] if isinstance(payload["to"], list) else [payload["to"]]
+        known = self.settings.contact_ids
+        if known is not None and any(r.get("id") not in known for r in recipients):
+            raise _Reject(404, NOT_FOUND[1], "User Not Found")
+
+    def _message(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self._next_id += 1
+        message_type = MESSAGE_TYPES_IN_RESPONSE.get(payload.get("message_type", ""), "inapp")
+        sent = payload.get("body")
+        body = sent if isinstance(sent, str) else ""
+        message: dict[str, Any] = {
+            "type": "user_message",
+            "id": self._next_id if self.has("message-id-integer") else str(self._next_id),
+            "created_at": payload.get("created_at", int(self.clock())),
+            "body": body + "\n-- sent by Fake Intercom" if self.has("body-not-echoed") else body,
+            "message_type": "in_app" if message_type == "inapp" and self.has("in-app-type-unmapped") else message_type,
+        }
+        if self.has("created-at-ignored"):
+            message["created_at"] = int(self.clock()) + 1
+        if message_type == "email" and not self.has("email-without-subject"):
+            message["subject"] = str(payload.get("subject", ""))
+        if message_type == "inapp" and self.has("subject-on-in-app"):
+            message["subject"] = ""
+        if payload.get("create_conversation_without_contact_reply"):
+            message["conversation_id"] = str(self._next_id + 500_000)
+        if self.has("message-without-id"):
+            del message["id"]
+        return message
+
+
+def _parse(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _Reject(*BAD_REQUEST) from None
+    if not isinstance(payload, dict):
+        status, code, _ = BAD_REQUEST
+        raise _Reject(status, code, f"The request body must be a JSON object, not {type(payload).__name__}")
+    return payload
