@@ -1,1 +1,240 @@
-"""pytest plugin of intercom-contracts (grows with the suite)."""
+"""The pytest plugin: options, ini keys, markers and fixtures; it only builds library objects.
+
+Precedence of every setting: command-line option > ini key > (ids only) environment > default.
+Nothing heavy is imported here at import time: the plugin is loaded by every pytest run of a project that has the
+toolkit installed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .errors import IntercomContractsError, UsageError
+from .redaction import environment_secrets, redact
+from .settings import OPTIONS, RunSettings
+
+if TYPE_CHECKING:
+    from .client import IntercomClient
+    from .contract import Contract
+    from .mock import IntercomMock
+    from .report import Results
+    from .run import IntercomRun
+    from .spec import Spec
+
+SETTINGS_KEY = pytest.StashKey["RunSettings"]()
+RESULTS_KEY = pytest.StashKey["Results"]()
+SPEC_KEY = pytest.StashKey["Spec"]()
+CHECKS_ATTRIBUTE = "intercom_checks"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("intercom", "intercom-contracts: contract testing of the Intercom REST API")
+    for option in OPTIONS:
+        if option.flag:
+            group.addoption(option.flag_text, action="store_true", default=None, dest=option.dest, help=option.help)
+        else:
+            group.addoption(
+                option.flag_text,
+                action="append" if option.repeatable else "store",
+                default=None,
+                dest=option.dest,
+                choices=None if option.repeatable else option.choices,
+                metavar=option.metavar,
+                help=option.help,
+            )
+        parser.addini(option.dest, f"{option.help} [ini form of {option.flag_text}]", type="string", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "intercom_live: runs only with --intercom-target live (skipped otherwise)")
+    config.addinivalue_line("markers", "intercom_mock(**settings): settings of the intercom_mock fixture")
+
+    def lookup(name: str) -> Any:
+        dest = name.replace("-", "_")
+        cli = config.getoption(dest)
+        if cli not in (None, []):
+            return cli
+        return config.getini(dest) or None
+
+    try:
+        config.stash[SETTINGS_KEY] = RunSettings.resolve(lookup)
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from None
+    from .report import Results
+
+    results = config.stash[RESULTS_KEY] = Results()
+    config.pluginmanager.register(_Collector(results), "intercom-contracts-results")
+
+
+def _settings(config: pytest.Config) -> RunSettings:
+    return config.stash[SETTINGS_KEY]
+
+
+def _spec(config: pytest.Config) -> Spec:
+    """The run's spec, loaded once, when a test first needs it (a bad spec is a usage error naming it)."""
+    if SPEC_KEY not in config.stash:
+        from .spec import load_spec
+
+        settings = _settings(config)
+        try:
+            config.stash[SPEC_KEY] = load_spec(settings.spec, errata=settings.errata)
+        except IntercomContractsError as error:
+            raise pytest.UsageError(f"--intercom-spec: {error}") from None
+    return config.stash[SPEC_KEY]
+
+
+# -- parametrization and markers ----------------------------------------------------------------------------------
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    settings = _settings(metafunc.config)
+    if "intercom_region" in metafunc.fixturenames:
+        metafunc.parametrize("intercom_region", settings.regions, scope="session")
+    if "intercom_version" in metafunc.fixturenames:
+        versions = settings.versions or (_spec(metafunc.config).version,)
+        metafunc.parametrize("intercom_version", versions, scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    live = _settings(config).live
+    skip = pytest.mark.skip(reason="intercom_live: needs --intercom-target live")
+    for item in items:
+        if not live and item.get_closest_marker("intercom_live"):
+            item.add_marker(skip)
+        checks = getattr(getattr(item, "function", None), CHECKS_ATTRIBUTE, None)
+        params = getattr(item, "callspec", None)
+        if checks and params is not None:
+            item.user_properties.append(("region", params.params.get("intercom_region", "")))
+            item.user_properties.append(("version", params.params.get("intercom_version", "")))
+            item.user_properties.append(("checks", ",".join(checks)))
+
+
+# -- fixtures -----------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def intercom_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[IntercomRun]:
+    """The run: settings, spec, target and clients (one per session)."""
+    from .run import IntercomRun
+
+    # The basetemp's parent is shared by xdist workers, so the live message cap holds for the whole run.
+    shared = tmp_path_factory.getbasetemp().parent
+    worker = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+    run = IntercomRun(
+        _settings(request.config), spec=_spec(request.config), budget_path=shared / f"intercom-budget-{worker}"
+    )
+    yield run
+    run.close()
+
+
+@pytest.fixture(scope="session")
+def intercom_spec(request: pytest.FixtureRequest) -> Spec:
+    """The loaded spec (--intercom-spec)."""
+    return _spec(request.config)
+
+
+@pytest.fixture
+def intercom_contract(intercom_run: IntercomRun, intercom_version: str) -> Contract:
+    """The compiled contract for the version under test."""
+    try:
+        return intercom_run.contract(intercom_version)
+    except IntercomContractsError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+def intercom_client(intercom_run: IntercomRun, intercom_region: str, intercom_version: str) -> IntercomClient:
+    """An HTTP client for the region and version under test, to the fake or the live server."""
+    return intercom_run.client(intercom_region, intercom_version)
+
+
+@pytest.fixture
+def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
+    """The fake Intercom intercepting httpx traffic to the three regional hosts."""
+    from .mock import IntercomMock
+
+    with IntercomMock() as mock:
+        yield mock
+
+
+# -- outcomes and reports ----------------------------------------------------------------------------------------
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    error = call.excinfo.value if call.excinfo is not None else None
+    from .checks import CheckFailure
+    from .client import TransportFailure
+
+    while getattr(error, "exceptions", None):  # an exception group (hypothesis's Flaky*) wraps the failure
+        error = error.exceptions[0]  # type: ignore[union-attr]
+
+    if isinstance(error, (CheckFailure, TransportFailure)) and report.failed:
+        notes = "\n".join(getattr(error, "__notes__", []))
+        report.longrepr = f"{error}\n{notes}".rstrip()
+        failed = error.check if isinstance(error, CheckFailure) else "transport"
+        item.user_properties.append(("failed_check", failed))
+        report.user_properties.append(("failed_check", failed))
+    _redact_report(report)
+
+
+def _redact_report(report: pytest.TestReport) -> None:
+    """The safety net: no token from the environment survives in a report, whatever produced it."""
+    secrets = environment_secrets()
+    if not secrets:
+        return
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        cleaned = redact(text, secrets)
+        if cleaned != text:
+            report.longrepr = cleaned
+    report.sections = [(title, redact(content, secrets)) for title, content in report.sections]
+
+
+class _Collector:
+    """Turns test reports into check results (on the xdist controller too: worker reports arrive here)."""
+
+    def __init__(self, results: Results):
+        self.results = results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        properties = dict(report.user_properties)
+        final = report.when == "call" or (report.when == "setup" and not report.passed)
+        if "checks" not in properties or not final:
+            return
+        from .report import CheckResult
+
+        checks = str(properties["checks"]).split(",")
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            verdicts = [(check, "skipped", str(reason)) for check in checks]
+        elif report.failed:
+            first_line = str(report.longrepr).splitlines()[0] if report.longrepr else ""
+            verdicts = [(str(properties.get("failed_check", "error")), "failed", first_line)]
+        else:
+            verdicts = [(check, "passed", "") for check in checks]
+        region, version = str(properties["region"]), str(properties["version"])
+        for check, outcome, message in verdicts:
+            self.results.add(CheckResult(region, version, check, outcome, report.nodeid, message))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller reports
+    results = session.config.stash[RESULTS_KEY]
+    settings = _settings(session.config)
+    if settings.report:
+        results.write_json(settings.report)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary and results.results:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write("## Intercom contract checks\n\n" + results.markdown_table() + "\n")
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    results = config.stash[RESULTS_KEY]
+    if results.results:
+        terminalreporter.section("intercom contract checks")
+        terminalreporter.write_line(results.text_table())

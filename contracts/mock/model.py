@@ -173,6 +173,11 @@ class FakeIntercom:
     def default_version(self) -> str:
         return self.contract.compiled.default_version or self.contract.spec.version
 
+    def reset_rate_windows(self) -> None:
+        """Forget the requests counted in the current windows."""
+        with self._lock:
+            self._windows.clear()
+
     def has(self, fault: str) -> bool:
         return fault in self.settings.faults
 

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import Phase, given, settings
 
 from contracts import Contract, ContractViolation, load_spec
 from strategies import InvalidRequest, invalid_create_message_requests
@@ -42,6 +42,7 @@ def test_every_draw_is_refused_where_it_claims(source: str) -> None:
 def test_documented_answers_are_attached() -> None:
     seen: Counter[tuple[str, str, int | None, str | None]] = Counter()
 
+    @settings(max_examples=500, database=None, phases=[Phase.generate])
     @given(invalid_create_message_requests(_contract("bundled")))
     def collect(invalid: InvalidRequest) -> None:
         e = invalid.expected

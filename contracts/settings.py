@@ -1,0 +1,281 @@
+"""The settings of a contract run, resolved from options, ini keys and the environment (no pytest needed).
+
+Precedence: command-line option > ini key > environment (ids only) > default. Every bad value is a UsageError
+naming the option and the accepted values. Tokens come only from the environment, never from an option.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import UsageError
+from .regions import DEFAULT_REGION, REGIONS, TOKEN_ENV, token_env_for
+from .sources import is_loopback_host
+
+__all__ = ["OPTIONS", "Option", "RunSettings"]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # without the leading dashes, e.g. "intercom-target"
+    help: str
+    default: Any = None
+    repeatable: bool = False
+    flag: bool = False
+    choices: tuple[str, ...] | None = None
+    metavar: str | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.name.replace("-", "_")
+
+    @property
+    def flag_text(self) -> str:
+        return f"--{self.name}"
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "intercom-target",
+        "where requests go: the embedded fake or a live server (default: mock)",
+        "mock",
+        choices=("mock", "live"),
+    ),
+    Option(
+        "intercom-spec",
+        "spec to load: bundled, a path, an https:// URL or official:VERSION (default: bundled)",
+        "bundled",
+        metavar="SOURCE",
+    ),
+    Option(
+        "intercom-version",
+        "Intercom-Version to test, repeatable (default: the spec's own version)",
+        repeatable=True,
+        metavar="V",
+    ),
+    Option(
+        "intercom-region",
+        "region to test, repeatable (default: mock all three; live those with a token)",
+        repeatable=True,
+        choices=tuple(REGIONS),
+    ),
+    Option(
+        "intercom-base-url",
+        "override a region's server, REGION=URL, repeatable (plain http:// only for loopback)",
+        repeatable=True,
+        metavar="REGION=URL",
+    ),
+    Option(
+        "intercom-admin-id", "the only sender live message-creating cases may use (env INTERCOM_ADMIN_ID)", metavar="ID"
+    ),
+    Option(
+        "intercom-contact-id",
+        "the only recipient live message-creating cases may use (env INTERCOM_CONTACT_ID)",
+        metavar="ID",
+    ),
+    Option("intercom-max-examples", "hypothesis examples per property test (default: mock 100, live 10)", metavar="N"),
+    Option("intercom-max-live-messages", "hard cap on messages a live run may create (default: 20)", 20, metavar="N"),
+    Option("intercom-timeout", "per-request timeout in seconds (default: 10)", 10.0, metavar="SECONDS"),
+    Option("intercom-report", "write a JSON report of every check result to PATH", metavar="PATH"),
+    Option("intercom-upgrade-to", "also run against version V and report the differences", metavar="V"),
+    Option(
+        "intercom-operations",
+        "operationIds or tags (comma separated) or `all`, fuzzed through schemathesis (default: createMessage)",
+        "createMessage",
+        metavar="LIST",
+    ),
+    Option(
+        "intercom-errata",
+        "apply the known corrections to an official description (default: on)",
+        "on",
+        choices=("on", "off"),
+    ),
+    Option(
+        "intercom-allow-writes",
+        "live: allow non-GET operations other than createMessage (DELETE never)",
+        False,
+        flag=True,
+    ),
+)
+_BY_NAME = {option.name: option for option in OPTIONS}
+MOCK_MAX_EXAMPLES, LIVE_MAX_EXAMPLES = 100, 10
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    target: str = "mock"
+    spec: str = "bundled"
+    versions: tuple[str, ...] = ()  # empty: the spec's own version
+    regions: tuple[str, ...] = tuple(REGIONS)
+    base_urls: dict[str, str] = field(default_factory=lambda: dict(REGIONS))
+    tokens: dict[str, str] = field(default_factory=dict)  # live only; never shown
+    admin_id: int | None = None
+    contact_id: str | None = None
+    max_examples: int = MOCK_MAX_EXAMPLES
+    max_live_messages: int = 20
+    timeout: float = 10.0
+    report: str | None = None
+    upgrade_to: str | None = None
+    operations: tuple[str, ...] = ("createMessage",)
+    errata: bool = True
+    allow_writes: bool = False
+
+    @property
+    def live(self) -> bool:
+        return self.target == "live"
+
+    @classmethod
+    def resolve(cls, lookup: Callable[[str], Any], environ: dict[str, str] | None = None) -> RunSettings:
+        """Settings from `lookup(option name)` (the option's or ini value, None when unset) and the environment."""
+        env = dict(os.environ if environ is None else environ)
+
+        def value(name: str) -> Any:
+            found = lookup(name)
+            return _BY_NAME[name].default if found in (None, [], "") else found
+
+        target = _choice("intercom-target", value("intercom-target"))
+        live = target == "live"
+        base_urls = dict(REGIONS)
+        base_urls.update(_base_urls(_listed(value("intercom-base-url"))))
+        tokens = _tokens(env) if live else {}
+        regions = _regions(_listed(value("intercom-region")), tokens, live)
+        max_examples = value("intercom-max-examples")
+        return cls(
+            target=target,
+            spec=str(value("intercom-spec")),
+            versions=tuple(dict.fromkeys(_listed(value("intercom-version")))),
+            regions=regions,
+            base_urls={region: url for region, url in base_urls.items()},
+            tokens=tokens,
+            admin_id=_admin_id(lookup("intercom-admin-id") or env.get("INTERCOM_ADMIN_ID")),
+            contact_id=_contact_id(lookup("intercom-contact-id") or env.get("INTERCOM_CONTACT_ID")),
+            max_examples=_positive_int(
+                "intercom-max-examples",
+                max_examples if max_examples is not None else (LIVE_MAX_EXAMPLES if live else MOCK_MAX_EXAMPLES),
+            ),
+            max_live_messages=_positive_int(
+                "intercom-max-live-messages", value("intercom-max-live-messages"), zero=True
+            ),
+            timeout=_positive_float("intercom-timeout", value("intercom-timeout")),
+            report=value("intercom-report"),
+            upgrade_to=value("intercom-upgrade-to"),
+            operations=tuple(p.strip() for p in str(value("intercom-operations")).split(",") if p.strip()),
+            errata=_choice("intercom-errata", value("intercom-errata")) == "on",
+            allow_writes=_flag(value("intercom-allow-writes")),
+        )
+
+    def token_for(self, region: str) -> str | None:
+        return self.tokens.get(region)
+
+
+def _listed(value: Any) -> list[str]:
+    """A repeatable option's values (a list from the command line, a whitespace/comma separated ini string)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [part for item in items for part in str(item).replace(",", " ").split()]
+
+
+def _choice(name: str, value: Any) -> str:
+    choices = _BY_NAME[name].choices or ()
+    if str(value) not in choices:
+        raise UsageError(f"--{name}: {value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _positive_int(name: str, value: Any, *, zero: bool = False) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"--{name}: expected a whole number, got {value!r}") from None
+    if number < (0 if zero else 1):
+        raise UsageError(f"--{name}: expected a number >= {0 if zero else 1}, got {number}")
+    return number
+
+
+def _positive_float(name: str, value: Any) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise UsageError(f"--{name}: expected a number of seconds, got {value!r}") from None
+    if not number > 0:
+        raise UsageError(f"--{name}: expected a positive number of seconds, got {number}")
+    return number
+
+
+def _admin_id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise UsageError(
+            f"--intercom-admin-id / INTERCOM_ADMIN_ID: expected an integer admin id, got {value!r}"
+        ) from None
+    if number < 1:
+        raise UsageError(f"--intercom-admin-id / INTERCOM_ADMIN_ID: expected a positive admin id, got {number}")
+    return number
+
+
+def _contact_id(value: Any) -> str | None:
+    return str(value).strip() or None if value not in (None, "") else None
+
+
+def _base_urls(values: Sequence[str]) -> dict[str, str]:
+    found = {}
+    for item in values:
+        region, sep, url = item.partition("=")
+        if not sep or region not in REGIONS:
+            raise UsageError(
+                f"--intercom-base-url: expected REGION=URL with REGION one of {', '.join(REGIONS)}, got {item!r}"
+            )
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--intercom-base-url: {url!r} is not an http(s) URL")
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+            raise UsageError(
+                f"--intercom-base-url: plain http:// is refused for {parts.hostname}, which is not loopback "
+                "(the token would travel unencrypted); use https://"
+            )
+        found[region] = url.rstrip("/")
+    return found
+
+
+def _tokens(env: dict[str, str]) -> dict[str, str]:
+    tokens = {
+        region: env[token_env_for(region)].strip() for region in REGIONS if env.get(token_env_for(region), "").strip()
+    }
+    default = env.get(TOKEN_ENV, "").strip()
+    if default and DEFAULT_REGION not in tokens:
+        tokens[DEFAULT_REGION] = default
+    return tokens
+
+
+def _regions(asked: Sequence[str], tokens: dict[str, str], live: bool) -> tuple[str, ...]:
+    for region in asked:
+        if region not in REGIONS:
+            raise UsageError(f"--intercom-region: {region!r} is not one of {', '.join(REGIONS)}")
+    if not live:
+        return tuple(dict.fromkeys(asked)) or tuple(REGIONS)
+    if not asked:
+        if not tokens:
+            raise UsageError(
+                f"--intercom-target live needs an access token: set {TOKEN_ENV} (for {DEFAULT_REGION}) or "
+                f"{', '.join(token_env_for(r) for r in REGIONS)}"
+            )
+        return tuple(region for region in REGIONS if region in tokens)
+    for region in asked:
+        if region not in tokens:
+            variable = token_env_for(region) + (f" or {TOKEN_ENV}" if region == DEFAULT_REGION else "")
+            raise UsageError(f"--intercom-region {region}: no access token for {region}; set {variable}")
+    return tuple(dict.fromkeys(asked))

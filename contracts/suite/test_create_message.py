@@ -1,0 +1,95 @@
+"""Create a message: valid requests are answered with the Message they ask for; invalid ones are refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from contracts.checks import RESPONSE_CHECKS, CheckContext, judge, judged_by
+from contracts.client import IntercomClient, TransportFailure
+from contracts.contract import Contract
+from contracts.run import IntercomRun
+from strategies import InvalidRequest, create_message_requests, invalid_create_message_requests
+
+VALID_CHECKS = (*RESPONSE_CHECKS, "message_echoes_request")
+INVALID_CHECKS = (*RESPONSE_CHECKS, "invalid_request_rejected")
+
+
+def _settings(run: IntercomRun) -> settings:
+    return settings(
+        max_examples=run.settings.max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+
+
+class _Transport:
+    """The first transport failure stops the property: later examples return at once, nothing is shrunk."""
+
+    def __init__(self) -> None:
+        self.failure: TransportFailure | None = None
+
+    def send(self, client: IntercomClient, **kwargs: Any) -> Any:
+        if self.failure is not None:
+            return None
+        try:
+            return client.request("POST", "/messages", **kwargs)
+        except TransportFailure as failure:
+            self.failure = failure
+            return None
+
+    def raise_if_failed(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+@judged_by(*VALID_CHECKS)
+def test_valid_messages_are_created(
+    intercom_run: IntercomRun, intercom_contract: Contract, intercom_client: IntercomClient, intercom_region: str
+) -> None:
+    run = intercom_run
+    if run.settings.live and (run.admin_id is None or run.contact_id is None):
+        pytest.skip(
+            "creates messages: set --intercom-admin-id and --intercom-contact-id (or INTERCOM_ADMIN_ID, "
+            "INTERCOM_CONTACT_ID) to the sandbox's own admin and contact"
+        )
+    context = CheckContext(intercom_contract, intercom_region, intercom_client.version, intent="valid")
+    transport = _Transport()
+    capped: list[bool] = []
+
+    @_settings(run)
+    @given(create_message_requests(intercom_contract, admin_id=run.admin_id, contact_id=run.contact_id))
+    def created(payload: dict[str, Any]) -> None:
+        if run.settings.live and not run.budget.take():
+            capped.append(True)
+            return
+        exchange = transport.send(intercom_client, payload=payload)
+        if exchange is not None:
+            judge(context, exchange, VALID_CHECKS)
+
+    created()
+    transport.raise_if_failed()
+    if capped and run.budget.used >= run.settings.max_live_messages and len(capped) == run.settings.max_examples:
+        pytest.skip(f"the live message cap (--intercom-max-live-messages {run.settings.max_live_messages}) is reached")
+
+
+@judged_by(*INVALID_CHECKS)
+def test_invalid_requests_are_refused(
+    intercom_run: IntercomRun, intercom_contract: Contract, intercom_client: IntercomClient, intercom_region: str
+) -> None:
+    transport = _Transport()
+
+    @_settings(intercom_run)
+    @given(invalid_create_message_requests(intercom_contract))
+    def refused(invalid: InvalidRequest) -> None:
+        context = CheckContext(
+            intercom_contract, intercom_region, intercom_client.version, intent="invalid", expected=invalid.expected
+        )
+        exchange = transport.send(intercom_client, content=invalid.content())
+        if exchange is not None:
+            judge(context, exchange, INVALID_CHECKS)
+
+    refused()
+    transport.raise_if_failed()
