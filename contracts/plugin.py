@@ -61,9 +61,15 @@ def pytest_configure(config: pytest.Config) -> None:
         return config.getini(dest) or None
 
     try:
-        config.stash[SETTINGS_KEY] = RunSettings.resolve(lookup)
+        settings = config.stash[SETTINGS_KEY] = RunSettings.resolve(lookup)
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
+    from .sources import check_source
+
+    try:
+        check_source(settings.spec)
+    except IntercomContractsError as error:
+        raise pytest.UsageError(f"--intercom-spec: {error}") from None
     from .report import Results
 
     results = config.stash[RESULTS_KEY] = Results()

@@ -5,6 +5,7 @@ Built by the plugin's session fixture, callable without pytest.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from .spec import Spec, load_spec
 __all__ = ["MOCK_ALLOWANCE", "IntercomRun"]
 
 MOCK_ALLOWANCE = 1_000_000
+# Faults for the embedded fake, comma separated: how the toolkit's own tests prove each check catches its fault.
+FAULTS_ENV = "INTERCOM_CONTRACTS_FAKE_FAULTS"
 
 
 class IntercomRun:
@@ -49,7 +52,8 @@ class IntercomRun:
         Its allowance is set beyond what a run sends: a live run paces itself, a mock run need not wait; the 429
         test lowers it for its own requests.
         """
-        return FakeIntercom(self.spec.contract(), FakeSettings(rate_limit=MOCK_ALLOWANCE))
+        faults = frozenset(f.strip() for f in os.environ.get(FAULTS_ENV, "").split(",") if f.strip())
+        return FakeIntercom(self.spec.contract(), FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults))
 
     @cached_property
     def _mock(self) -> IntercomMock:

@@ -16,6 +16,7 @@ __all__ = [
     "BUNDLED",
     "OFFICIAL_VERSIONS",
     "RawSpec",
+    "check_source",
     "fetch",
     "is_loopback_host",
     "official_url",
@@ -58,6 +59,29 @@ def fetch(source: str) -> RawSpec:
     return RawSpec(name=source, data=_read_file(source))
 
 
+def check_source(source: str) -> None:
+    """Refuse at once, without reading anything, a source that cannot work: the cheap part of `fetch`."""
+    if source == BUNDLED:
+        return
+    if source.startswith(OFFICIAL_PREFIX):
+        version = source[len(OFFICIAL_PREFIX) :]
+        if version not in OFFICIAL_VERSIONS:
+            known = ", ".join(v for v in OFFICIAL_VERSIONS if v != "Unstable")
+            raise SpecError(source, f"unknown official version {version!r}", hint=f"Known versions: {known}.")
+        return
+    if source.startswith(("https://", "http://")):
+        parts = urlsplit(source)
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+            raise SpecError(source, "plain http:// is refused for a host that is not loopback", hint="Use https://.")
+        return
+    if not Path(source).expanduser().exists():
+        raise SpecError(
+            source,
+            "no such file",
+            hint="Pass `bundled`, a path to a YAML or JSON file, an https:// URL, or official:VERSION.",
+        )
+
+
 def is_loopback_host(host: str | None) -> bool:
     """Whether `host` is this machine: the only place plain http is allowed to go."""
     if not host:
@@ -82,9 +106,7 @@ def _canonical_official(version: str) -> str:
 
 def _fetch_official(version: str) -> RawSpec:
     name = f"{OFFICIAL_PREFIX}{version}"
-    if version not in OFFICIAL_VERSIONS:
-        known = ", ".join(v for v in OFFICIAL_VERSIONS if v != "Unstable")
-        raise SpecError(name, f"unknown official version {version!r}", hint=f"Known versions: {known}.")
+    check_source(name)
     canonical = _canonical_official(version)
     cached_name = f"official/{canonical}.yaml"
     data = cache.read(cached_name)
@@ -105,9 +127,7 @@ def _fetch_official(version: str) -> RawSpec:
 def _download(url: str, name: str) -> bytes:
     import httpx
 
-    parts = urlsplit(url)
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise SpecError(name, "plain http:// is refused for a host that is not loopback", hint="Use https://.")
+    check_source(url)
     try:
         with (
             httpx.Client(timeout=DOWNLOAD_TIMEOUT, follow_redirects=True) as client,

@@ -6,7 +6,7 @@ Importing this package registers the settings profiles `dev`, `ci` and `live`.
 
 from __future__ import annotations
 
-from .invalid import InvalidRequest, Rejection, invalid_create_message_requests
+from .invalid import InvalidRequest, Rejection, documented_rejections, invalid_create_message_requests
 from .profiles import PROFILES, register_profiles
 from .requests import create_message_requests
 from .responses import error_lists, messages, request_ids
@@ -18,6 +18,7 @@ __all__ = [
     "InvalidRequest",
     "Rejection",
     "create_message_requests",
+    "documented_rejections",
     "error_lists",
     "invalid_create_message_requests",
     "messages",

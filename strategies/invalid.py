@@ -20,7 +20,7 @@ from contracts.facts import BODY_REQUIRED, NO_SUBJECT
 from .requests import create_message_requests
 from .text import BLANKS
 
-__all__ = ["InvalidRequest", "Rejection", "invalid_create_message_requests"]
+__all__ = ["InvalidRequest", "Rejection", "documented_rejections", "invalid_create_message_requests"]
 
 # Values no version documents for these fields (never a real message type, sender or recipient kind).
 _UNKNOWN_MESSAGE_TYPES = ("carrier_pigeon", "fax", "EMAIL", "in-app", "")
@@ -89,6 +89,17 @@ def invalid_create_message_requests(contract: Contract) -> st.SearchStrategy[Inv
         st.builds(_not_an_object, st.one_of(st.lists(st.integers(), max_size=3), st.text(max_size=10), st.none())),
         st.builds(_malformed_json, valid, st.integers(1, 40)),
     )
+
+
+def documented_rejections(email: dict[str, Any]) -> list[InvalidRequest]:
+    """From a valid email payload, the invalid requests whose answer the facts document (status and code)."""
+    return [
+        _without(email, "body"),
+        _with_blank_body(email, " \n\t"),
+        _without_subject(email),
+        _not_an_object([email]),
+        _malformed_json(email, 1),
+    ]
 
 
 def _without(payload: dict[str, Any], field: str) -> InvalidRequest:

@@ -62,7 +62,7 @@ def test_the_version_under_test_and_the_default_are_served(
 def test_an_unknown_version_is_refused(
     intercom_contract: Contract, intercom_client: IntercomClient, intercom_region: str, unknown: str
 ) -> None:
-    context = CheckContext(intercom_contract, intercom_region, unknown, intent="unknown-version")
+    context = CheckContext(intercom_contract, intercom_region, intercom_client.version, intent="unknown-version")
     judge(context, intercom_client.request("GET", "/me", version=unknown), ("version_refused", *REFUSAL_CHECKS))
 
 

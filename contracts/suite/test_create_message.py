@@ -11,7 +11,7 @@ from contracts.checks import RESPONSE_CHECKS, CheckContext, judge, judged_by
 from contracts.client import IntercomClient, TransportFailure
 from contracts.contract import Contract
 from contracts.run import IntercomRun
-from strategies import InvalidRequest, create_message_requests, invalid_create_message_requests
+from strategies import InvalidRequest, create_message_requests, documented_rejections, invalid_create_message_requests
 
 VALID_CHECKS = (*RESPONSE_CHECKS, "message_echoes_request")
 INVALID_CHECKS = (*RESPONSE_CHECKS, "invalid_request_rejected")
@@ -93,3 +93,22 @@ def test_invalid_requests_are_refused(
 
     refused()
     transport.raise_if_failed()
+
+
+@judged_by(*INVALID_CHECKS)
+def test_documented_rejections_get_their_documented_answer(
+    intercom_run: IntercomRun, intercom_contract: Contract, intercom_client: IntercomClient, intercom_region: str
+) -> None:
+    email = {
+        "message_type": "email",
+        "subject": "Contract check",
+        "body": "Hello from intercom-contracts",
+        "template": "plain",
+        "from": {"type": "admin", "id": intercom_run.admin_id or 1},
+        "to": {"type": "user", "id": intercom_run.contact_id or "0"},
+    }
+    for invalid in documented_rejections(email):
+        context = CheckContext(
+            intercom_contract, intercom_region, intercom_client.version, intent="invalid", expected=invalid.expected
+        )
+        judge(context, intercom_client.request("POST", "/messages", content=invalid.content()), INVALID_CHECKS)

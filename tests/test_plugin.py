@@ -1,0 +1,279 @@
+"""The plugin and the built-in suite, run with pytester: verdicts, faults, options, reports and secrecy."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.mock import FAULTS, FakeIntercom, FakeSettings, MockServer
+
+SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider")
+# The check that must catch each fault of the fake (and the extra options the fault needs to show).
+CAUGHT_BY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "message-without-id": ("message_schema", ()),
+    "message-id-integer": ("message_schema", ()),
+    "in-app-type-unmapped": ("message_schema", ()),
+    "subject-on-in-app": ("message_echoes_request", ()),
+    "email-without-subject": ("message_echoes_request", ()),
+    "body-not-echoed": ("message_echoes_request", ()),
+    "created-at-ignored": ("message_echoes_request", ()),
+    "accept-blank-body": ("invalid_request_rejected", ()),
+    "accept-email-without-subject": ("invalid_request_rejected", ()),
+    "no-subject-is-400": ("invalid_request_rejected", ()),
+    "ignore-auth": ("auth_required", ()),
+    "accept-other-region-token": ("auth_required", ()),
+    "ignore-version": ("version_refused", ()),
+    "refuse-preview": ("version_accepted", ("--intercom-version", "Preview")),
+    "no-rate-limit-headers": ("rate_limit_headers", ()),
+    "incoherent-rate-limit": ("rate_limit_headers", ()),
+    "rate-limit-wrong-code": ("rate_limit_body", ()),
+    "request-id-mismatch": ("request_id_matches", ()),
+    "error-without-type": ("error_envelope", ()),
+    "error-request-id-uuid-only": ("error_envelope", ()),
+    "server-error": ("no_server_error", ()),
+    "html-errors": ("json_content_type", ()),
+    "me-wrong-region": ("me_region", ("--intercom-region", "eu")),
+    "undocumented-status": ("status_code_documented", ()),
+}
+
+
+def _report(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text()))
+
+
+def test_every_fault_has_a_test() -> None:
+    assert set(CAUGHT_BY) == set(FAULTS)
+
+
+def test_the_suite_passes_against_the_fake_for_all_regions(pytester: pytest.Pytester) -> None:
+    report = pytester.path / "report.json"
+    result = pytester.runpytest(*SUITE, "--intercom-report", str(report))
+    result.assert_outcomes(passed=33)
+    result.stdout.fnmatch_lines(["*intercom contract checks*", "region*version*check*passed*failed*skipped"])
+    results = _report(report)["results"]
+    assert {r["region"] for r in results} == {"us", "eu", "au"}
+    assert {r["version"] for r in results} == {"2.11"}
+    assert {r["outcome"] for r in results} == {"passed"}
+    assert {"message_echoes_request", "invalid_request_rejected", "auth_required", "me_region"} <= {
+        r["check"] for r in results
+    }
+
+
+@pytest.mark.parametrize("fault", sorted(CAUGHT_BY))
+def test_each_fault_is_caught_by_its_check(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    check, extra = CAUGHT_BY[fault]
+    monkeypatch.setenv("INTERCOM_CONTRACTS_FAKE_FAULTS", fault)
+    report = pytester.path / "report.json"
+    result = pytester.runpytest(
+        *SUITE, "--intercom-region", "us", "--intercom-max-examples", "25", "--intercom-report", str(report), *extra
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    failed = {r["check"] for r in _report(report)["results"] if r["outcome"] == "failed"}
+    assert check in failed, (fault, failed)
+    result.stdout.fnmatch_lines([f"*[[]{check}[]] region *, version *"])
+
+
+def test_a_failure_names_region_version_check_curl_and_received_vs_documented(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERCOM_CONTRACTS_FAKE_FAULTS", "message-id-integer")
+    result = pytester.runpytest(*SUITE, "--intercom-region", "eu", "-k", "valid_messages")
+    result.assert_outcomes(failed=1, deselected=10)
+    result.stdout.fnmatch_lines(
+        [
+            "[[]message_schema[]] region eu, version 2.11: Message at $.id: * is not of type 'string'",
+            "  Received: *",
+            '  Documented: {"type": "string"}',
+            "  Reproduce: curl -X POST https://api.eu.intercom.io/messages*-H 'Authorization: Bearer [[]redacted[]]'*",
+            "Failing test case: created(",
+        ]
+    )
+    assert result.stdout.str().count("Failing test case") == 1
+
+
+def test_help_lists_every_option_in_the_intercom_group(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "intercom-contracts: contract testing of the Intercom REST API:",
+            "*--intercom-target={mock,live}*",
+            "*--intercom-spec=SOURCE*",
+            "*--intercom-version=V*",
+            "*--intercom-base-url=REGION=URL*",
+            "*--intercom-max-live-messages=N*",
+            "*--intercom-errata={on,off}*",
+            "*--intercom-allow-writes*",
+        ]
+    )
+    result.stdout.fnmatch_lines(["*intercom_max_examples (string):*"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--intercom-timeout", "soon"), "ERROR: --intercom-timeout: expected a number of seconds, got 'soon'"),
+        (("--intercom-max-examples", "0"), "ERROR: --intercom-max-examples: expected a number >= 1, got 0"),
+        (("--intercom-region", "mars"), "ERROR: --intercom-region: 'mars' is not one of us, eu, au"),
+        (
+            ("--intercom-base-url", "us=http://example.com"),
+            "ERROR: --intercom-base-url: plain http:// is refused for example.com, which is not loopback*",
+        ),
+        (("--intercom-base-url", "mars=https://x"), "ERROR: --intercom-base-url: expected REGION=URL*"),
+        (
+            ("--intercom-target", "live"),
+            "ERROR: --intercom-target live needs an access token: set INTERCOM_ACCESS_TOKEN*",
+        ),
+        (("--intercom-admin-id", "bob"), "ERROR: --intercom-admin-id / INTERCOM_ADMIN_ID: expected an integer*"),
+        (("--intercom-spec", "official:9.99"), "ERROR: --intercom-spec: spec official:9.99: unknown official version*"),
+    ],
+)
+def test_bad_values_are_usage_errors_naming_the_option(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("INTERCOM_ACCESS_TOKEN"):
+            monkeypatch.delenv(name)
+    result = pytester.runpytest(*SUITE, *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_precedence_is_command_line_then_ini_then_default(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nintercom_max_examples = 7\nintercom_timeout = 3\n")
+    pytester.makepyfile(
+        """
+        def test_settings(intercom_run):
+            s = intercom_run.settings
+            print("SETTINGS", s.max_examples, s.timeout, s.max_live_messages, s.target)
+        """
+    )
+    result = pytester.runpytest("-s", "--intercom-max-examples", "9")
+    result.stdout.fnmatch_lines(["*SETTINGS 9 3.0 20 mock"])
+
+
+def test_ids_come_from_the_environment_when_no_option_is_given(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERCOM_ADMIN_ID", "42")
+    monkeypatch.setenv("INTERCOM_CONTACT_ID", "c-env")
+    pytester.makepyfile(
+        """
+        def test_ids(intercom_run):
+            print("IDS", intercom_run.settings.admin_id, intercom_run.settings.contact_id)
+        """
+    )
+    pytester.runpytest("-s", "--intercom-contact-id", "c-cli").stdout.fnmatch_lines(["*IDS 42 c-cli"])
+
+
+def test_fixtures_for_user_tests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_contract(intercom_contract, intercom_spec, intercom_version):
+            assert intercom_contract.version == intercom_version == intercom_spec.version == "2.11"
+
+        def test_client(intercom_client, intercom_region):
+            assert intercom_client.request("GET", "/me").json["app"]["region"] == intercom_region.upper()
+
+        def test_mock(intercom_mock):
+            assert httpx.get("https://api.intercom.io/me").status_code == 401
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1 + 3 + 1)
+
+
+def test_live_marker_is_skipped_with_the_reason_on_the_mock(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.intercom_live
+        def test_live():
+            pass
+        """
+    )
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*intercom_live: needs --intercom-target live*"])
+
+
+def test_junit_xml_carries_region_version_and_check(pytester: pytest.Pytester) -> None:
+    xml = pytester.path / "junit.xml"
+    pytester.runpytest(*SUITE, "--intercom-region", "au", "--junitxml", str(xml)).assert_outcomes(passed=11)
+    properties = [
+        {p.get("name"): p.get("value") for p in case.iter("property")} for case in ET.parse(xml).iter("testcase")
+    ]
+    assert all(p["region"] == "au" and p["version"] == "2.11" and p["checks"] for p in properties)
+    assert any("message_echoes_request" in p["checks"] for p in properties)
+
+
+def test_step_summary_gets_the_markdown_table(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier content\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    pytester.runpytest(*SUITE, "--intercom-region", "us")
+    text = summary.read_text()
+    assert text.startswith("earlier content\n## Intercom contract checks\n")
+    assert "| region | version | check | passed | failed | skipped |" in text
+    assert "| us | 2.11 | message_echoes_request | 1 | 0 | 0 |" in text
+
+
+def test_xdist_gives_the_same_verdicts_and_one_report(pytester: pytest.Pytester) -> None:
+    serial, parallel = pytester.path / "serial.json", pytester.path / "parallel.json"
+    pytester.runpytest(*SUITE, "--intercom-report", str(serial)).assert_outcomes(passed=33)
+    pytester.runpytest_subprocess(*SUITE, "-n", "2", "--intercom-report", str(parallel)).assert_outcomes(passed=33)
+
+    def verdicts(path: Path) -> list[tuple[str, ...]]:
+        return sorted(
+            (r["region"], r["version"], r["check"], r["outcome"], r["test"]) for r in _report(path)["results"]
+        )
+
+    assert verdicts(serial) == verdicts(parallel)
+
+
+def test_a_token_never_appears_in_any_output(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    secret = "sk-" + os.urandom(12).hex()
+    fake = FakeIntercom(
+        settings=FakeSettings(tokens={"us": secret}, faults=frozenset({"request-id-mismatch", "message-id-integer"}))
+    )
+    summary, report, junit = tmp_path / "summary.md", tmp_path / "report.json", tmp_path / "junit.xml"
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN_US", secret)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("INTERCOM_ADMIN_ID", "991267390")
+    monkeypatch.setenv("INTERCOM_CONTACT_ID", "6762f0d21bb69f9f2193bb59")
+    with MockServer(fake) as server:
+        result = pytester.runpytest(
+            *SUITE,
+            "--intercom-target",
+            "live",
+            "--intercom-base-url",
+            f"us={server.base_urls['us']}",
+            "--intercom-report",
+            str(report),
+            "--junitxml",
+            str(junit),
+            "-rA",
+            "-v",
+        )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    outputs = {
+        "terminal": result.stdout.str() + result.stderr.str(),
+        "report": report.read_text(),
+        "junit": junit.read_text(),
+        "summary": summary.read_text(),
+    }
+    assert "Authorization: Bearer [redacted]" in outputs["terminal"]
+    for channel, text in outputs.items():
+        assert secret not in text, channel
