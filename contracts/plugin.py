@@ -177,11 +177,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
     if isinstance(error, (CheckFailure, TransportFailure)) and report.failed:
         notes = "\n".join(getattr(error, "__notes__", []))
-        report.longrepr = f"{error}\n{notes}".rstrip()
+        report.longrepr = _FailureRepr(f"{error}\n{notes}".rstrip())  # type: ignore[assignment]
         failed = error.check if isinstance(error, CheckFailure) else "transport"
         item.user_properties.append(("failed_check", failed))
         report.user_properties.append(("failed_check", failed))
     _redact_report(report)
+
+
+class _Crash:
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _FailureRepr:
+    """A failure shown as the toolkit wrote it: no traceback; its first line in summaries."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.reprcrash = _Crash(text.splitlines()[0] if text else "")
+
+    def toterminal(self, out: Any) -> None:
+        for line in self.text.splitlines():
+            out.line(line)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _redact_report(report: pytest.TestReport) -> None:
@@ -193,7 +213,7 @@ def _redact_report(report: pytest.TestReport) -> None:
         text = str(report.longrepr)
         cleaned = redact(text, secrets)
         if cleaned != text:
-            report.longrepr = cleaned
+            report.longrepr = _FailureRepr(cleaned)  # type: ignore[assignment]
     report.sections = [(title, redact(content, secrets)) for title, content in report.sections]
 
 

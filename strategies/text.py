@@ -35,17 +35,16 @@ def hostile_text(*, max_size: int = 200) -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(_ANY_CHARACTER, max_size=max_size),
         st.sampled_from(_SAMPLES),
-        st.builds(lambda s, n: s * n, st.sampled_from(_SAMPLES), st.integers(20, 200)),
+        st.tuples(st.sampled_from(_SAMPLES), st.integers(20, 200)).map(_repeated),
     )
 
 
 def non_blank_text(*, max_size: int = 200) -> st.SearchStrategy[str]:
     """Text with at least one visible character, possibly with whitespace at the edges."""
     edge = st.text(st.sampled_from(BLANKS), max_size=3)
-    return st.builds(
-        lambda lead, visible, rest, trail: lead + visible + rest + trail,
-        edge,
-        _VISIBLE,
-        hostile_text(max_size=max_size),
-        edge,
-    )
+    return st.tuples(edge, _VISIBLE, hostile_text(max_size=max_size), edge).map("".join)
+
+
+def _repeated(sample_and_count: tuple[str, int]) -> str:
+    sample, count = sample_and_count
+    return sample * count

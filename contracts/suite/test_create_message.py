@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from contracts.checks import RESPONSE_CHECKS, CheckContext, judge, judged_by
 from contracts.client import IntercomClient, TransportFailure
@@ -21,6 +21,9 @@ def _settings(run: IntercomRun) -> settings:
     return settings(
         max_examples=run.settings.max_examples,
         deadline=None,
+        print_blob=True,  # the way to replay a failure exactly: @reproduce_failure(...)
+        # No explain phase: it replays variations of a failing request, which a live workspace would receive too.
+        phases=[phase for phase in settings().phases if phase is not Phase.explain],
         suppress_health_check=[HealthCheck.function_scoped_fixture],
     )
 
