@@ -102,7 +102,7 @@ def sender(root: Schema, schemas: list[Schema], *, admin_id: int | None) -> st.S
     ids: st.SearchStrategy[int] = st.just(admin_id) if admin_id is not None else st.integers(1, _MAX_ID)
     id_types = types_of(property_schemas(root, schemas, "id"))
     as_string = id_types is not None and "integer" not in id_types and "string" in id_types
-    return st.fixed_dictionaries({"type": st.just("admin"), "id": ids.map(str) if as_string else ids})
+    return ids.map(lambda admin: {"type": "admin", "id": str(admin) if as_string else admin})
 
 
 def recipients(root: Schema, schemas: list[Schema], *, contact_id: str | None) -> st.SearchStrategy[Any]:
@@ -117,8 +117,8 @@ def recipients(root: Schema, schemas: list[Schema], *, contact_id: str | None) -
         deref(root, a.get("items")) for a in arrays if isinstance(deref(root, a.get("items")), dict)
     ]
     types = _choices(property_schemas(root, recipient_schemas, "type"), _RECIPIENT_TYPES, "to.type")
-    ids = st.just(contact_id) if contact_id is not None else st.text("0123456789abcdef", min_size=24, max_size=24)
-    one = st.fixed_dictionaries({"type": st.sampled_from(types), "id": ids})
+    ids = st.just(contact_id) if contact_id is not None else st.integers(0, 16**24 - 1).map("{:024x}".format)
+    one = st.tuples(st.sampled_from(types), ids).map(lambda pair: {"type": pair[0], "id": pair[1]})
     if not objects:
         return st.lists(one, min_size=1, max_size=1 if contact_id is not None else 3)
     if arrays and contact_id is None:

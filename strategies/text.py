@@ -24,27 +24,40 @@ _SAMPLES = (
     "\u0000nul inside",
 )
 
+# Whitespace around a text, as (leading, trailing): one draw instead of two texts of blanks, the same cases.
+_EDGES = (("", ""), ("", ""), (" ", ""), ("", "\n"), ("\t", " "), ("  \r\n", ""), ("\u00a0", "\u2003"), ("", "\u3000 "))
+
 # Anything but lone surrogates (not encodable as UTF-8, so not sendable as JSON text).
 _ANY_CHARACTER = st.characters(exclude_categories=["Cs"])
-# A character no engine reads as whitespace, so the text is not blank whatever else it holds.
-_VISIBLE = st.characters(categories=["L", "N", "P", "S"])
 
 
-def hostile_text(*, max_size: int = 200) -> st.SearchStrategy[str]:
+def hostile_text(*, max_size: int = 100) -> st.SearchStrategy[str]:
     """Any text, including hard cases and long repetitions."""
-    return st.one_of(
-        st.text(_ANY_CHARACTER, max_size=max_size),
-        st.sampled_from(_SAMPLES),
-        st.tuples(st.sampled_from(_SAMPLES), st.integers(20, 200)).map(_repeated),
-    )
+    return st.tuples(st.text(_ANY_CHARACTER, max_size=max_size), st.integers(0, _GARNISHES)).map(_garnished)
 
 
-def non_blank_text(*, max_size: int = 200) -> st.SearchStrategy[str]:
+def non_blank_text(*, max_size: int = 100) -> st.SearchStrategy[str]:
     """Text with at least one visible character, possibly with whitespace at the edges."""
-    edge = st.text(st.sampled_from(BLANKS), max_size=3)
-    return st.tuples(edge, _VISIBLE, hostile_text(max_size=max_size), edge).map("".join)
+    return st.tuples(st.sampled_from(_EDGES), hostile_text(max_size=max_size)).map(_framed)
 
 
-def _repeated(sample_and_count: tuple[str, int]) -> str:
-    sample, count = sample_and_count
-    return sample * count
+# A quarter of the draws append a hard sample to the random text, a quarter prefix a long repetition of one (one integer draw
+# instead of a one_of over strategies: the same cases at a fraction of the cost).
+_GARNISHES = 4 * len(_SAMPLES) - 1
+
+
+def _garnished(text_and_pick: tuple[str, int]) -> str:
+    text, pick = text_and_pick
+    samples = len(_SAMPLES)
+    if pick < samples:
+        return text + _SAMPLES[pick]
+    if pick < 2 * samples:
+        return _SAMPLES[pick - samples] * 100 + text
+    return text
+
+
+def _framed(edges_and_text: tuple[tuple[str, str], str]) -> str:
+    (lead, trail), text = edges_and_text
+    # Python's str.isspace() counts more characters as blank than any regex engine's \s (e.g. U+001C), so a text
+    # it finds non-blank is non-blank for every validator.
+    return lead + (text if text.strip() else "·" + text) + trail
