@@ -41,8 +41,8 @@ def non_blank_text(*, max_size: int = 100) -> st.SearchStrategy[str]:
     return st.tuples(st.sampled_from(_EDGES), hostile_text(max_size=max_size)).map(_framed)
 
 
-# A quarter of the draws append a hard sample to the random text, a quarter prefix a long repetition of one (one integer draw
-# instead of a one_of over strategies: the same cases at a fraction of the cost).
+# A quarter of the draws append a hard sample to the random text, a quarter prefix a long repetition of one
+# (one integer draw instead of a one_of over strategies: the same cases at a fraction of the cost).
 _GARNISHES = 4 * len(_SAMPLES) - 1
 
 
