@@ -27,7 +27,9 @@ def _lint(args: argparse.Namespace) -> int:
     from .lint import lint
     from .spec import load_spec
 
-    report = lint(load_spec(args.spec, errata=False))
+    spec = load_spec(args.spec, errata=False)
+    spec.contract()  # a spec this toolkit cannot test (no createMessage, or its schemas do not resolve) is an error
+    report = lint(spec)
     print(report.to_json() if args.format == "json" else report.to_text())
     return EXIT_FINDINGS if args.strict and report.findings else EXIT_OK
 

@@ -51,7 +51,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "intercom_live: runs only with --intercom-target live (skipped otherwise)")
-    config.addinivalue_line("markers", "intercom_mock(**settings): settings of the intercom_mock fixture")
 
     def lookup(name: str) -> Any:
         dest = name.replace("-", "_")
@@ -114,7 +113,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if checks and params is not None:
             item.user_properties.append(("region", params.params.get("intercom_region", "")))
             item.user_properties.append(("version", params.params.get("intercom_version", "")))
-            item.user_properties.append(("checks", ",".join(checks)))
+            item.user_properties.append(("check", ",".join(checks)))
 
 
 # -- fixtures -----------------------------------------------------------------------------------------------------
@@ -226,11 +225,11 @@ class _Collector:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         properties = dict(report.user_properties)
         final = report.when == "call" or (report.when == "setup" and not report.passed)
-        if "checks" not in properties or not final:
+        if "check" not in properties or not final:
             return
         from .report import CheckResult
 
-        checks = str(properties["checks"]).split(",")
+        checks = str(properties["check"]).split(",")
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
             verdicts = [(check, "skipped", str(reason)) for check in checks]

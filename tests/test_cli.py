@@ -27,12 +27,14 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def _bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
     (tmp_path / "bad.yaml").write_text("openapi: 3.0.1\npaths: {\n")
     (tmp_path / "swagger.yaml").write_text("swagger: '2.0'\npaths: {}\n")
+    (tmp_path / "other.yaml").write_text("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /me: {}\n")
     return {
         "missing file": (str(tmp_path / "absent.yaml"), "no such file"),
         "unparsable YAML": (str(tmp_path / "bad.yaml"), "is not valid YAML or JSON"),
         "not OpenAPI 3": (str(tmp_path / "swagger.yaml"), "is not an OpenAPI 3 document"),
         "unknown official version": ("official:9.99", "unknown official version '9.99'"),
         "unreachable URL": ("http://127.0.0.1:9/api.yaml", "could not download http://127.0.0.1:9/api.yaml"),
+        "no createMessage": (str(tmp_path / "other.yaml"), "has no createMessage operation (POST /messages)"),
     }
 
 

@@ -211,8 +211,8 @@ def test_junit_xml_carries_region_version_and_check(pytester: pytest.Pytester) -
     properties = [
         {p.get("name"): p.get("value") for p in case.iter("property")} for case in ET.parse(xml).iter("testcase")
     ]
-    assert all(p["region"] == "au" and p["version"] == "2.11" and p["checks"] for p in properties)
-    assert any("message_echoes_request" in p["checks"] for p in properties)
+    assert all(p["region"] == "au" and p["version"] == "2.11" and p["check"] for p in properties)
+    assert any("message_echoes_request" in p["check"].split(",") for p in properties)
 
 
 def test_step_summary_gets_the_markdown_table(
