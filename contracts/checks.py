@@ -140,10 +140,20 @@ def error_envelope(context: CheckContext, exchange: HttpExchange) -> None:
 
 @register("message_echoes_request")
 def message_echoes_request(context: CheckContext, exchange: HttpExchange) -> None:
-    sent, message = exchange.payload, exchange.json
-    if exchange.status != 200 or not isinstance(sent, dict) or not isinstance(message, dict):
-        return
     if context.intent != "valid":
+        return
+    sent, message = exchange.payload, exchange.json
+    if exchange.status != 200:
+        codes = ", ".join(exchange.error_codes())
+        _fail(
+            "message_echoes_request",
+            context,
+            exchange,
+            "a valid request did not create a message",
+            f"HTTP {exchange.status} {codes}".strip(),
+            "200 and the Message",
+        )
+    if not isinstance(sent, dict) or not isinstance(message, dict):
         return
     expected_type = MESSAGE_TYPES_IN_RESPONSE.get(sent.get("message_type", ""))
     promises: list[tuple[str, Any, Any]] = [

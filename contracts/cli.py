@@ -44,7 +44,13 @@ def _mock(args: argparse.Namespace) -> int:
 
     tokens = {region: os.environ.get(token_env_for(region)) or default for region, default in DEFAULT_TOKENS.items()}
     settings = FakeSettings(
-        tokens=tokens, admin_ids=frozenset({args.admin_id}), contact_ids=frozenset({args.contact_id})
+        tokens=tokens,
+        admin_ids=frozenset({args.admin_id}),
+        contact_ids=frozenset({args.contact_id}),
+        rate_limit=args.rate_limit,
+        window_seconds=args.window_seconds,
+        retry_after=args.retry_after,
+        faults=frozenset(args.fault or ()),
     )
     stop = threading.Event()
     with MockServer(FakeIntercom(settings=settings), host=args.host, port=args.port) as server:
@@ -84,6 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--port", type=int, default=0, help="port (default: a free one, printed on start)")
     mock.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID, help="the admin that may send messages")
     mock.add_argument("--contact-id", default=DEFAULT_CONTACT_ID, help="the contact that may receive messages")
+    mock.add_argument("--rate-limit", type=int, default=167, metavar="N", help="allowance per window (default: 167)")
+    mock.add_argument("--window-seconds", type=int, default=10, metavar="S", help="rate-limit window (default: 10)")
+    mock.add_argument("--retry-after", action="store_true", help="send Retry-After with 429 answers")
+    mock.add_argument(
+        "--fault",
+        action="append",
+        metavar="NAME",
+        help="break one documented promise (repeatable; see contracts.mock.FAULTS)",
+    )
     mock.set_defaults(handler=_mock)
     return parser
 

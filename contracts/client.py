@@ -6,6 +6,8 @@ Every transport failure becomes a `TransportFailure` with one line naming region
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +16,7 @@ import httpx
 from .errors import IntercomContractsError
 from .redaction import as_curl
 
-__all__ = ["HttpExchange", "IntercomClient", "TransportFailure"]
+__all__ = ["HttpExchange", "IntercomClient", "Pacing", "TransportFailure"]
 
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 _MISSING = object()
@@ -73,8 +75,53 @@ class HttpExchange:
         return [str(e.get("code")) for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
 
 
+@dataclass
+class Pacing:
+    """What a region's server said of its allowance, shared by the clients of that region (one token).
+
+    Requests wait while the window is spent (`X-RateLimit-Remaining: 0`) until `X-RateLimit-Reset`, and a 429 is
+    waited out (`Retry-After`, else `X-RateLimit-Reset`); all waits of a run are bounded by `max_wait` seconds.
+    """
+
+    max_wait: float = 60.0
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = time.sleep
+    waited: float = 0.0
+    resume_at: float = 0.0
+    unreachable: str | None = None  # the cause, once the server could not be reached
+
+    def before_request(self) -> None:
+        self._wait_until(self.resume_at)
+
+    def after_response(self, status: int, headers: httpx.Headers) -> bool:
+        """Learn from an answer; True when it was a 429 worth sending again (after the wait)."""
+        reset = _number(headers.get("x-ratelimit-reset"))
+        remaining = _number(headers.get("x-ratelimit-remaining"))
+        if remaining is not None and remaining <= 0 and reset is not None:
+            self.resume_at = max(self.resume_at, reset)
+        if status != 429:
+            return False
+        retry_after = _number(headers.get("retry-after"))
+        until = self.clock() + retry_after if retry_after is not None else (reset or self.clock() + 1.0)
+        if self.waited + max(until - self.clock(), 0.0) > self.max_wait:
+            return False  # beyond the bound: the 429 is the answer the checks judge
+        self._wait_until(until)
+        return True
+
+    def _wait_until(self, moment: float) -> None:
+        delay = min(moment - self.clock(), self.max_wait - self.waited)
+        if delay > 0:
+            self.waited += delay
+            self.sleep(delay)
+
+
 class IntercomClient:
-    """Sends requests to one region's server with its token and an Intercom-Version header."""
+    """Sends requests to one region's server with its token and an Intercom-Version header.
+
+    Nothing is ever retried but a 429 (the server did not act on it): POST /messages is not idempotent, so a 5xx
+    or a timeout is reported, never sent again. Once the server could not be reached, later requests of the run
+    to that region fail at once with the same cause instead of waiting out the timeout again.
+    """
 
     def __init__(
         self,
@@ -85,19 +132,14 @@ class IntercomClient:
         version: str | None,
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        pacing: Pacing | None = None,
     ):
         self.region, self.base_url, self.token, self.version = region, base_url.rstrip("/"), token, version
+        self.pacing = pacing or Pacing()
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
 
     def close(self) -> None:
         self._http.close()
-
-    def with_version(self, version: str | None) -> IntercomClient:
-        """The same client sending another Intercom-Version (None: no header, the app's default)."""
-        clone = object.__new__(IntercomClient)
-        clone.__dict__.update(self.__dict__)
-        clone.version = version
-        return clone
 
     def request(
         self,
@@ -123,13 +165,10 @@ class IntercomClient:
             headers["Content-Type"] = "application/json"
         url = self.base_url + path
         shown_version = str(chosen_version) if chosen_version is not None else None
-        try:
-            with self._http.stream(method, url, headers=headers, content=content) as response:
-                body = _read_capped(response)
-        except httpx.TimeoutException as error:
-            raise self._failure(shown_version, method, url, f"timed out ({type(error).__name__})") from None
-        except httpx.HTTPError as error:
-            raise self._failure(shown_version, method, url, _cause(error)) from None
+        while True:
+            status, response_headers, body = self._send(method, url, headers, content, shown_version)
+            if not (chosen_token is not None and self.pacing.after_response(status, response_headers)):
+                break
         return HttpExchange(
             region=self.region,
             version=shown_version,
@@ -137,13 +176,39 @@ class IntercomClient:
             url=url,
             request_headers=headers,
             request_body=content,
-            status=response.status_code,
-            headers={k.lower(): v for k, v in response.headers.items()},
+            status=status,
+            headers={k.lower(): v for k, v in response_headers.items()},
             content=body,
         )
 
+    def _send(
+        self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None
+    ) -> tuple[int, httpx.Headers, bytes]:
+        if self.pacing.unreachable is not None:
+            raise self._failure(version, method, url, f"not sent: {self.pacing.unreachable} earlier in this run")
+        self.pacing.before_request()
+        try:
+            with self._http.stream(method, url, headers=headers, content=content) as response:
+                return response.status_code, response.headers, _read_capped(response)
+        except httpx.TimeoutException as error:
+            cause = f"timed out after {self._http.timeout.read}s ({type(error).__name__})"
+            self.pacing.unreachable = cause
+            raise self._failure(version, method, url, cause) from None
+        except httpx.ConnectError as error:
+            self.pacing.unreachable = _cause(error)
+            raise self._failure(version, method, url, _cause(error)) from None
+        except httpx.HTTPError as error:
+            raise self._failure(version, method, url, _cause(error)) from None
+
     def _failure(self, version: str | None, method: str, url: str, cause: str) -> TransportFailure:
         return TransportFailure(region=self.region, version=version, method=method, url=url, cause=cause)
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _read_capped(response: httpx.Response) -> bytes:

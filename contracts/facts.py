@@ -27,7 +27,7 @@ VERSION_INVALID: Final = (
     "Requested resource is not available in current API version.",
 )
 NOT_FOUND: Final = (404, "not_found", "Resource Not Found")
-RATE_LIMITED: Final = (429, "rate_limit_exceeded", "Exceeded rate limit of {limit} in 10_seconds")
+RATE_LIMITED: Final = (429, "rate_limit_exceeded", "Exceeded rate limit of {limit} in {seconds}_seconds")
 PLAN_RESTRICTED: Final = (403, "api_plan_restricted", "Active subscription needed.")
 BAD_REQUEST: Final = (400, "bad_request", "Invalid JSON body")
 

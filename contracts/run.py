@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from .budget import MessageBudget
-from .client import IntercomClient
+from .client import IntercomClient, Pacing
 from .contract import Contract
 from .errors import UsageError
 from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
@@ -33,6 +33,7 @@ class IntercomRun:
             self.spec = spec
         self.budget = MessageBudget(budget_path, settings.max_live_messages)
         self._clients: dict[tuple[str, str | None], IntercomClient] = {}
+        self._pacing: dict[str, Pacing] = {}
 
     @cached_property
     def spec(self) -> Spec:
@@ -93,8 +94,13 @@ class IntercomRun:
                 version=version,
                 timeout=self.settings.timeout,
                 transport=transport,
+                pacing=self._pacing.setdefault(region, self._new_pacing()),  # one allowance per region's token
             )
         return self._clients[key]
+
+    def _new_pacing(self) -> Pacing:
+        # The embedded fake's allowance is beyond what a run sends; its 429 test must see the 429, not wait it out.
+        return Pacing(max_wait=self.settings.max_rate_wait if self.settings.live else 0.0)
 
     def close(self) -> None:
         for client in self._clients.values():

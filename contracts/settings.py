@@ -118,6 +118,7 @@ class RunSettings:
     max_examples: int = MOCK_MAX_EXAMPLES
     max_live_messages: int = 20
     timeout: float = 10.0
+    max_rate_wait: float = 60.0  # live: the most a run waits for rate-limit windows, in all
     report: str | None = None
     upgrade_to: str | None = None
     operations: tuple[str, ...] = ("createMessage",)

@@ -83,7 +83,9 @@ class FakeSettings:
     tokens: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOKENS))
     admin_ids: frozenset[int] = frozenset({DEFAULT_ADMIN_ID})
     contact_ids: frozenset[str] | None = frozenset({DEFAULT_CONTACT_ID})  # None: every contact exists
-    rate_limit: int = 167  # allowance per 10-second window (1000/min)
+    rate_limit: int = 167  # allowance per window (1000/min)
+    window_seconds: int = WINDOW_SECONDS  # documented: 10; shorter makes rate-limit tests quick
+    retry_after: bool = False  # UNCONFIRMED whether a 429 carries Retry-After
     other_region_status: int = 401  # UNCONFIRMED: third parties report 401
     accept_inapp_spelling: bool = True  # UNCONFIRMED whether `inapp` is accepted in a request
     faults: frozenset[str] = frozenset()
@@ -96,6 +98,8 @@ class FakeSettings:
         unknown_faults = set(self.faults) - set(FAULTS)
         if unknown_faults:
             raise UsageError(f"unknown fault(s) {sorted(unknown_faults)}; known faults: {', '.join(FAULTS)}")
+        if self.window_seconds < 1:
+            raise UsageError(f"window_seconds must be at least 1, not {self.window_seconds}")
         if self.rate_limit < 1:
             raise UsageError(f"rate_limit must be at least 1 request per window, not {self.rate_limit}")
 
@@ -202,7 +206,8 @@ class FakeIntercom:
             status, code, message = RATE_LIMITED
             if self.has("rate-limit-wrong-code"):
                 code = "too_many_requests"
-            return self._error(headers, request_id, (status, code, message.format(limit=self.settings.rate_limit)))
+            text = message.format(limit=self.settings.rate_limit, seconds=self.settings.window_seconds)
+            return self._error(headers, request_id, (status, code, text))
         if not self._version_served(request.header("Intercom-Version")):
             return self._error(headers, request_id, VERSION_INVALID)
         try:
@@ -257,7 +262,8 @@ class FakeIntercom:
 
     def _rate_headers(self, request: FakeRequest) -> tuple[dict[str, str], bool]:
         """The rate-limit headers of this answer, and whether the window's allowance is exceeded."""
-        window = int(self.clock() // WINDOW_SECONDS)
+        length = self.settings.window_seconds
+        window = int(self.clock() // length)
         key = (request.region, self._token(request) or "")
         start, used = self._windows.get(key, (window, 0))
         used = used + 1 if start == window else 1
@@ -270,7 +276,12 @@ class FakeIntercom:
         return {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(remaining + 2 * limit if self.has("incoherent-rate-limit") else remaining),
-            "X-RateLimit-Reset": str((window + 1) * WINDOW_SECONDS),
+            "X-RateLimit-Reset": str((window + 1) * length),
+            **(
+                {"Retry-After": str(max(1, int((window + 1) * length - self.clock())))}
+                if exceeded and self.settings.retry_after
+                else {}
+            ),
         }, exceeded
 
     def _version_served(self, version: str | None) -> bool:
