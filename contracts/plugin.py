@@ -8,7 +8,10 @@ toolkit installed.
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
 from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 SETTINGS_KEY = pytest.StashKey["RunSettings"]()
 RESULTS_KEY = pytest.StashKey["Results"]()
 SPEC_KEY = pytest.StashKey["Spec"]()
+RUN_ID_KEY = pytest.StashKey[str]()
 CHECKS_ATTRIBUTE = "intercom_checks"
 
 
@@ -71,8 +75,16 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--intercom-spec: {error}") from None
     from .report import Results
 
+    workerinput = getattr(config, "workerinput", None)
+    config.stash[RUN_ID_KEY] = workerinput["intercom_run_id"] if workerinput else uuid.uuid4().hex
     results = config.stash[RESULTS_KEY] = Results()
     config.pluginmanager.register(_Collector(results), "intercom-contracts-results")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker shares the controller's run id (and so the live message cap)."""
+    node.workerinput["intercom_run_id"] = node.config.stash[RUN_ID_KEY]
 
 
 def _settings(config: pytest.Config) -> RunSettings:
@@ -118,18 +130,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # -- fixtures -----------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def intercom_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[IntercomRun]:
+def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
     """The run: settings, spec, target and clients (one per session)."""
     from .run import IntercomRun
 
-    # The basetemp's parent is shared by xdist workers, so the live message cap holds for the whole run.
-    shared = tmp_path_factory.getbasetemp().parent
-    worker = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
-    run = IntercomRun(
-        _settings(request.config), spec=_spec(request.config), budget_path=shared / f"intercom-budget-{worker}"
-    )
+    run = IntercomRun(_settings(request.config), spec=_spec(request.config), budget_path=_budget_path(request.config))
     yield run
     run.close()
+
+
+def _budget_path(config: pytest.Config) -> Path:
+    # Named by the run id every xdist worker shares, so the live message cap holds for the whole run.
+    return Path(tempfile.gettempdir()) / f"intercom-contracts-budget-{config.stash[RUN_ID_KEY]}"
 
 
 @pytest.fixture(scope="session")
@@ -246,6 +258,7 @@ class _Collector:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if hasattr(session.config, "workerinput"):
         return  # an xdist worker: the controller reports
+    _budget_path(session.config).unlink(missing_ok=True)
     results = session.config.stash[RESULTS_KEY]
     settings = _settings(session.config)
     if settings.report:

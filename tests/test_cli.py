@@ -40,7 +40,14 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["missing file", "unparsable YAML", "not OpenAPI 3", "unknown official version", "unreachable URL", "no createMessage"],
+    [
+        "missing file",
+        "unparsable YAML",
+        "not OpenAPI 3",
+        "unknown official version",
+        "unreachable URL",
+        "no createMessage",
+    ],
 )
 def test_bad_spec_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str) -> None:
     source, problem = _bad_inputs(tmp_path)[case]

@@ -1,0 +1,205 @@
+"""Live mode over real sockets against the fake on loopback: healthy, faulty, rate-limited, capped, silent."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
+from contracts.regions import REGIONS
+
+from .test_plugin import CAUGHT_BY
+
+SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider", "--intercom-target", "live")
+
+
+@pytest.fixture
+def tokens(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Random tokens for the three regions, in the environment as a live run reads them."""
+    chosen = {region: f"tok-{region}-{os.urandom(6).hex()}" for region in REGIONS}
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN", raising=False)
+    for region, token in chosen.items():
+        monkeypatch.setenv(f"INTERCOM_ACCESS_TOKEN_{region.upper()}", token)
+    return chosen
+
+
+@pytest.fixture
+def ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERCOM_ADMIN_ID", str(DEFAULT_ADMIN_ID))
+    monkeypatch.setenv("INTERCOM_CONTACT_ID", DEFAULT_CONTACT_ID)
+
+
+def _base_urls(urls: dict[str, str], regions: tuple[str, ...] = tuple(REGIONS)) -> list[str]:
+    return [arg for region in regions for arg in ("--intercom-base-url", f"{region}={urls[region]}")]
+
+
+def _created(fake: FakeIntercom) -> int:
+    return sum(1 for e in fake.exchanges if e.request.path == "/messages" and e.response.status == 200)
+
+
+def test_healthy_run_against_the_mock_command_passes(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contracts.cli", "mock"], stdout=subprocess.PIPE, text=True, env=dict(os.environ)
+    )
+    try:
+        assert process.stdout is not None
+        urls = dict(part.split("=", 1) for part in process.stdout.readline().split()[3:])
+        result = pytester.runpytest(*SUITE, *_base_urls(urls), "--intercom-max-live-messages", "100")
+        result.assert_outcomes(passed=30, skipped=3)  # a 429 is not provoked on a live server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+# A live run paces itself from the rate-limit headers, so it never provokes the 429 this fault spoils; the mock
+# target proves rate_limit_body catches it (test_plugin), and any 429 a live run meets is judged the same way.
+LIVE_FAULTS = sorted(set(CAUGHT_BY) - {"rate-limit-wrong-code"})
+
+
+@pytest.mark.parametrize("fault", LIVE_FAULTS)
+def test_each_fault_fails_the_live_run_naming_its_check(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None, fault: str
+) -> None:
+    check, extra = CAUGHT_BY[fault]
+    regions = ("eu",) if fault == "me-wrong-region" else ("us", "eu")
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset({fault})))
+    report = pytester.path / "report.json"
+    with MockServer(fake) as server:
+        args = [f"--intercom-region={r}" for r in regions]
+        result = pytester.runpytest(
+            *SUITE,
+            *_base_urls(server.base_urls),
+            *args,
+            "--intercom-report",
+            str(report),
+            "--intercom-max-live-messages",
+            "200",
+            *extra,
+        )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    failed = {r["check"] for r in json.loads(report.read_text())["results"] if r["outcome"] == "failed"}
+    assert check in failed, (fault, failed)
+
+
+def test_a_tiny_allowance_is_paced_without_failures(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
+) -> None:
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, rate_limit=5, window_seconds=1))
+    with MockServer(fake) as server:
+        result = pytester.runpytest(
+            *SUITE, *_base_urls(server.base_urls, ("us",)), "--intercom-region", "us", "--intercom-max-examples", "5"
+        )
+    result.assert_outcomes(passed=10, skipped=1)
+    assert any(e.response.status == 429 for e in fake.exchanges) or len(fake.exchanges) > 5
+
+
+def test_the_message_cap_holds_across_xdist_workers(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
+) -> None:
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, rate_limit=10**6))
+    with MockServer(fake) as server:
+        result = pytester.runpytest_subprocess(
+            *SUITE, *_base_urls(server.base_urls), "-n", "2", "--intercom-max-live-messages", "4", "-rs"
+        )
+    assert result.ret == pytest.ExitCode.OK
+    assert _created(fake) == 4
+    result.stdout.fnmatch_lines(["*the live message cap (--intercom-max-live-messages 4) is reached*"])
+
+
+def test_without_ids_message_creation_is_skipped_and_the_rest_runs(
+    pytester: pytest.Pytester, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INTERCOM_ADMIN_ID", raising=False)
+    monkeypatch.delenv("INTERCOM_CONTACT_ID", raising=False)
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens))
+    with MockServer(fake) as server:
+        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls, ("au",)), "--intercom-region", "au", "-rs")
+    result.assert_outcomes(passed=9, skipped=2)
+    result.stdout.fnmatch_lines(["*creates messages: set --intercom-admin-id and --intercom-contact-id*"])
+    assert _created(fake) == 0
+
+
+def test_regions_default_to_those_with_a_token(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ids: None
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("INTERCOM_ACCESS_TOKEN"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN_EU", "tok-eu-only")
+    fake = FakeIntercom(settings=FakeSettings(tokens={"eu": "tok-eu-only"}))
+    with MockServer(fake) as server:
+        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls, ("eu",)), "-rs")
+    result.assert_outcomes(passed=9, skipped=2)  # no token of another region: the isolation test says so
+    result.stdout.fnmatch_lines(["*needs a token of another region too*"])
+    assert {e.request.region for e in fake.exchanges} == {"eu"}
+    pytester.runpytest(*SUITE, "--intercom-region", "au").stderr.fnmatch_lines(
+        ["ERROR: --intercom-region au: no access token for au; set INTERCOM_ACCESS_TOKEN_AU"]
+    )
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A loopback server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/us"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def test_a_server_that_never_answers_ends_in_bounded_time_naming_the_timeout(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None, silent_server: str
+) -> None:
+    started = time.monotonic()
+    result = pytester.runpytest(
+        *SUITE, "--intercom-region", "us", "--intercom-base-url", f"us={silent_server}", "--intercom-timeout", "0.5"
+    )
+    elapsed = time.monotonic() - started
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert elapsed < 30, elapsed
+    result.stdout.fnmatch_lines(
+        [f"region us, version 2.11: GET {silent_server}/me: timed out after 0.5s (ReadTimeout)"]
+    )
+    assert "Traceback" not in result.stdout.str()
+    assert "httpx" not in result.stdout.str().split("short test summary")[0]
+
+
+def test_no_token_reaches_a_report(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None, tmp_path: Path
+) -> None:
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset({"body-not-echoed"})))
+    report = tmp_path / "report.json"
+    with MockServer(fake) as server:
+        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls), "--intercom-report", str(report), "-v")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    text = result.stdout.str() + result.stderr.str() + report.read_text()
+    assert not any(token in text for token in tokens.values())
