@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from jsonschema.exceptions import SchemaError
+
 from .errors import SpecError
 from .pointers import MISSING, join
 from .rules import CREATE_MESSAGE_RULES, with_rules
@@ -39,6 +41,17 @@ class CompiledContract:
 
     @classmethod
     def build(cls, spec: Spec) -> CompiledContract:
+        try:
+            return cls._build(spec)
+        except SchemaError as error:
+            raise SpecError(
+                spec.source, f"holds an invalid schema: {error.message}", pointer=_document_pointer(error)
+            ) from None
+        except RecursionError:
+            raise SpecError(spec.source, "holds schemas nested or referring to each other too deeply") from None
+
+    @classmethod
+    def _build(cls, spec: Spec) -> CompiledContract:
         from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN
 
         operation = spec.operation(CREATE_MESSAGE)
@@ -121,6 +134,14 @@ class Contract:
 
     def __repr__(self) -> str:
         return f"<Contract createMessage {self.spec.source} Intercom-Version {self.version}>"
+
+
+def _document_pointer(error: SchemaError) -> str | None:
+    """Where in the spec an invalid schema keyword is: bundled `$defs` keys are document pointers."""
+    path = list(error.path)
+    if len(path) >= 2 and path[0] == "$defs":
+        return join("#/" + str(path[1]), *path[2:])
+    return None
 
 
 def _is_error_status(status: int) -> bool:

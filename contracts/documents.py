@@ -23,7 +23,7 @@ __all__ = ["parse", "parse_cached"]
 # Bumped whenever parsing changes what it produces, so stale cache entries are never read.
 CACHE_FORMAT = 1
 _CACHE_TAG = f"v{CACHE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
-MAX_DEPTH = 200
+MAX_NODES = 5_000_000
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -58,7 +58,39 @@ def parse(data: bytes, name: str) -> Any:
         raise SpecError(name, "is nested too deeply to parse") from None
     except UnicodeDecodeError as error:
         raise SpecError(name, f"is not UTF-8 text: {error.reason} at byte {error.start}") from None
+    _check_expansion(document, name)
     return document
+
+
+def _check_expansion(document: Any, name: str) -> None:
+    """Refuse YAML whose aliases expand beyond MAX_NODES (an alias bomb) or refer to themselves (a cycle).
+
+    Sizes are counted once per shared object (memoized by identity), so this is linear in what was parsed, while
+    everything that walks the document later (refs, lint, cache) would pay the expanded size.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(document, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        if key in sizes:
+            continue
+        children = list(node.values()) if isinstance(node, dict) else node
+        if not children_done:
+            if key in in_progress:
+                raise SpecError(name, "holds a YAML alias that contains itself (a recursive structure)")
+            in_progress.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if isinstance(child, (dict, list)))
+            continue
+        in_progress.discard(key)
+        total = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if total > MAX_NODES:
+            raise SpecError(name, f"expands to more than {MAX_NODES:,} nodes through YAML aliases (an alias bomb?)")
+        sizes[key] = total
 
 
 def parse_cached(data: bytes, name: str) -> Any:

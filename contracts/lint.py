@@ -139,7 +139,7 @@ def conditional_required(spec: Spec) -> Iterator[Finding]:
         if not isinstance(required, list) or not isinstance(properties, dict):
             continue
         for name in required:
-            prop = properties.get(name)
+            prop = properties.get(name) if isinstance(name, str) else None
             description = prop.get("description") if isinstance(prop, dict) else None
             if isinstance(description, str) and _CONDITIONAL.search(description):
                 yield Finding(
@@ -179,7 +179,8 @@ def _branch_shape(spec: Spec, branch: Any) -> tuple[frozenset[str], dict[str, fr
         return frozenset(), {}
     if not isinstance(node, dict):
         return frozenset(), {}
-    required = frozenset(str(n) for n in node.get("required", []) if isinstance(n, str))
+    listed = node.get("required")
+    required = frozenset(n for n in listed if isinstance(n, str)) if isinstance(listed, list) else frozenset()
     tags: dict[str, frozenset[Any]] = {}
     properties = node.get("properties")
     for name, prop in properties.items() if isinstance(properties, dict) else ():
@@ -211,11 +212,12 @@ def parameter_locations(spec: Spec) -> Iterator[Finding]:
                 node, _ = spec.deref(parameter, pointer)
             except SpecError:
                 continue
-            if isinstance(node, dict) and node.get("name") in template and node.get("in") != "path":
+            name = node.get("name") if isinstance(node, dict) else None
+            if isinstance(name, str) and name in template and node.get("in") != "path":
                 yield Finding(
                     "parameter-location",
                     join(pointer, "in"),
-                    f"{node['name']!r} is a variable of the path {operation.path} but declared in: {node.get('in')}",
+                    f"{name!r} is a variable of the path {operation.path} but declared in: {node.get('in')}",
                 )
 
 

@@ -39,11 +39,11 @@ def resolve(document: Any, pointer: str) -> Any:
         if isinstance(node, dict):
             if token in node:
                 node = node[token]
-            elif token.isdigit() and int(token) in node:  # YAML turns `200:` into an int key
+            elif token.isascii() and token.isdigit() and int(token) in node:  # YAML turns `200:` into an int key
                 node = node[int(token)]
             else:
                 return MISSING
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        elif isinstance(node, list) and token.isascii() and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
             return MISSING

@@ -95,9 +95,22 @@ class _Translator:
             target = resolve_ref(self.document, ref)
             if target is MISSING:
                 raise SpecError(self.source, f"$ref {ref!r} points to nothing", pointer=here)
+            self._refuse_ref_cycle(ref, target, here)
             self.defs[key] = True  # placeholder: a schema that reaches itself refers to the entry being built
             self.defs[key] = self.schema(target, ref)
         return "#/$defs/" + escape(key)
+
+    def _refuse_ref_cycle(self, ref: str, target: Any, here: str) -> None:
+        """A chain of bare `$ref`s that comes back to its start describes no value: no validator could end."""
+        seen = {ref}
+        while isinstance(target, dict) and isinstance(target.get("$ref"), str):
+            if set(target) - {"$ref", "description", "summary", "title", "example", "nullable"}:
+                return  # siblings constrain the value: recursion through them ends on data
+            following = target["$ref"]
+            if following in seen:
+                raise SpecError(self.source, f"$ref {ref!r} refers to itself through {following!r}", pointer=here)
+            seen.add(following)
+            target = resolve_ref(self.document, following)
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -29,8 +29,10 @@ class Validator:
     """One compiled schema; `subject` names what it judges in messages (e.g. "Message")."""
 
     def __init__(self, schema: dict[str, Any], *, subject: str, fast: bool = True):
+        """Raises jsonschema's SchemaError for a schema that is not valid JSON Schema (callers locate it)."""
         self.schema = schema
         self.subject = subject
+        jsonschema.Draft202012Validator.check_schema(schema)
         self._reference = jsonschema.Draft202012Validator(schema)
         self._fast = _compile_fast(schema) if fast else None
 
