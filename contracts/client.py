@@ -187,11 +187,17 @@ class IntercomClient:
         if self.pacing.unreachable is not None:
             raise self._failure(version, method, url, f"not sent: {self.pacing.unreachable} earlier in this run")
         self.pacing.before_request()
+        allowance = self._http.timeout.read or 0.0
         try:
             with self._http.stream(method, url, headers=headers, content=content) as response:
-                return response.status_code, response.headers, _read_capped(response)
+                body = _read_capped(response, deadline=time.monotonic() + allowance)
+                return response.status_code, response.headers, body
+        except _TooSlow:
+            cause = f"the answer took longer than {allowance}s (it kept trickling in)"
+            self.pacing.unreachable = cause
+            raise self._failure(version, method, url, cause) from None
         except httpx.TimeoutException as error:
-            cause = f"timed out after {self._http.timeout.read}s ({type(error).__name__})"
+            cause = f"timed out after {allowance}s ({type(error).__name__})"
             self.pacing.unreachable = cause
             raise self._failure(version, method, url, cause) from None
         except httpx.ConnectError as error:
@@ -211,12 +217,19 @@ def _number(value: str | None) -> float | None:
         return None
 
 
-def _read_capped(response: httpx.Response) -> bytes:
+class _TooSlow(httpx.TimeoutException):
+    """The answer kept coming, a little at a time, past the request's whole time allowance."""
+
+
+def _read_capped(response: httpx.Response, deadline: float) -> bytes:
+    """The body, at most MAX_RESPONSE_BYTES, read before `deadline` (a slow drip resets httpx's read timeout)."""
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > MAX_RESPONSE_BYTES:
             raise httpx.DecodingError(f"response body larger than {MAX_RESPONSE_BYTES} bytes")
+        if time.monotonic() > deadline:
+            raise _TooSlow("the answer trickled in", request=response.request)
         chunks.append(chunk)
     return b"".join(chunks)
 

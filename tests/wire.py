@@ -1,0 +1,152 @@
+"""A loopback server that misbehaves at the transport level, one way per path segment (`/MODE/...`)."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import struct
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+MODES = (
+    "reset",  # headers, part of the body, then a TCP reset
+    "drip",  # a valid start, then one byte every 0.2 s, forever
+    "silent",  # the connection is accepted, nothing is ever answered
+    "truncated-json",  # 200 application/json, a JSON text cut short (consistent Content-Length)
+    "non-json",  # 200 text/plain
+    "wrong-length",  # Content-Length larger than the body, then close
+    "bad-gzip",  # Content-Encoding: gzip on a plain body
+    "huge",  # a body far beyond the client's cap
+    "redirect",  # 302 to another host
+)
+
+
+class MisbehavingServer:
+    def __init__(self, *, tls_context: ssl.SSLContext | None = None, redirect_to: str = "http://127.0.0.1:9/"):
+        self.redirect_to = redirect_to
+        self.tls_context = tls_context
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def url(self, mode: str, region: str = "us") -> str:
+        scheme = "https" if self.tls_context else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/{mode}/{region}"
+
+    def __enter__(self) -> MisbehavingServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        for connection in self.connections:
+            try:
+                connection.close()
+            except OSError:
+                pass
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections.append(connection)
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        try:
+            if self.tls_context is not None:
+                connection = self.tls_context.wrap_socket(connection, server_side=True)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return
+                request += chunk
+            mode = request.split(b" ", 2)[1].decode().strip("/").split("/")[0]
+            self._answer(connection, mode)
+        except (OSError, ssl.SSLError):
+            pass
+
+    def _answer(self, connection: socket.socket, mode: str) -> None:
+        if mode == "silent":
+            self.stop.wait()
+            return
+        if mode == "reset":
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"ty')
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+            return
+        if mode == "drip":
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+            while not self.stop.is_set():
+                connection.sendall(b" ")
+                time.sleep(0.2)
+            return
+        if mode == "huge":
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n"
+            )
+            block = b" " * 65536
+            for _ in range(100_000_000 // len(block)):
+                if self.stop.is_set():
+                    return
+                connection.sendall(block)
+            return
+        answers = {
+            "truncated-json": (b"200 OK", b"application/json", b'{"type": "user_message", "id": "1", "bo', None),
+            "non-json": (b"200 OK", b"text/plain", b"OK", None),
+            "wrong-length": (b"200 OK", b"application/json", b'{"type": "user_message"}', b"Content-Length: 4000"),
+            "bad-gzip": (b"200 OK", b"application/json", b'{"type": "user_message"}', b"Content-Encoding: gzip"),
+            "redirect": (b"302 Found", b"application/json", b"{}", b"Location: " + self.redirect_to.encode()),
+        }
+        status, kind, body, extra = answers[mode]
+        head = [b"HTTP/1.1 " + status, b"Content-Type: " + kind, b"Connection: close"]
+        head.append(extra if extra and extra.startswith(b"Content-Length") else b"Content-Length: %d" % len(body))
+        if extra and not extra.startswith(b"Content-Length"):
+            head.append(extra)
+        connection.sendall(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        connection.close()
+
+
+def self_signed_context(directory: Path) -> ssl.SSLContext | None:
+    """A server TLS context with a fresh self-signed certificate, or None when openssl is unavailable."""
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    try:
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+                "-days",
+                "1",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
