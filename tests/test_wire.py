@@ -142,7 +142,7 @@ def test_the_suite_goes_on_when_one_region_misbehaves(
     assert {r["region"] for r in failures} == {"us"}
     for failure in failures:  # one line: a check failure, or the transport cause with method and URL
         message = failure["message"]
-        assert message.startswith("[") or message.startswith(f"region us, version "), failure
+        assert message.startswith("[") or message.startswith("region us, version "), failure
         assert message.startswith("[") or bad_url in message, failure
     text = result.stdout.str()
     assert "Traceback" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import struct
@@ -49,10 +50,8 @@ class MisbehavingServer:
         self.stop.set()
         self.thread.join()
         for connection in self.connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.close()
-            except OSError:
-                pass
         self.listener.close()
 
     def _accept(self) -> None:
