@@ -55,6 +55,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "intercom_live: runs only with --intercom-target live (skipped otherwise)")
+    config.addinivalue_line(
+        "markers",
+        "intercom_mock(**settings): intercom_mock settings (strict, region, version, spec, tokens, faults, "
+        "rate_limit, other_hosts); the closest marker wins",
+    )
 
     def lookup(name: str) -> Any:
         dest = name.replace("-", "_")
@@ -167,11 +172,22 @@ def intercom_client(intercom_run: IntercomRun, intercom_region: str, intercom_ve
 
 @pytest.fixture
 def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
-    """The fake Intercom intercepting httpx traffic to the three regional hosts."""
+    """The fake Intercom on the three regional hosts; fails the test for requests the contract refuses."""
     from .mock import IntercomMock
 
-    with IntercomMock() as mock:
+    marker = request.node.get_closest_marker("intercom_mock")
+    problem = None
+    try:
+        mock = IntercomMock.from_settings(**(marker.kwargs if marker else {}))
+    except IntercomContractsError as error:
+        problem = f"@pytest.mark.intercom_mock: {error}"
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    with mock:
         yield mock
+    report = mock.breach_report() if mock.strict else None
+    if report is not None:
+        pytest.fail(report, pytrace=False)
 
 
 # -- outcomes and reports ----------------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ def test_fixtures_for_user_tests(pytester: pytest.Pytester) -> None:
             assert intercom_client.request("GET", "/me").json["app"]["region"] == intercom_region.upper()
 
         def test_mock(intercom_mock):
-            assert httpx.get("https://api.intercom.io/me").status_code == 401
+            assert httpx.get("https://api.intercom.io/me", headers={"Authorization": "Bearer x"}).status_code == 200
         """
     )
     pytester.runpytest().assert_outcomes(passed=1 + 3 + 1)

@@ -49,7 +49,8 @@ def test_planted_tokens_never_reach_any_output(
         patch.setenv("GITHUB_STEP_SUMMARY", str(summary))
         fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset(faults)))
         with MockServer(fake) as server:
-            result = pytester.runpytest(
+            # A subprocess: the suite's own @given must not run nested inside this one, and it is the real channel.
+            result = pytester.runpytest_subprocess(
                 *SUITE,
                 "--intercom-base-url",
                 f"us={server.base_urls['us']}",
@@ -75,7 +76,7 @@ def test_planted_tokens_never_reach_any_output(
         "junit": junit.read_text(),
         "summary": summary.read_text(),
     }
-    assert "Bearer [redacted]" in channels["terminal"]
+    assert "Bearer [redacted]" in channels["terminal"], (us, eu, faults, channels["terminal"][-3000:])
     for name, text in channels.items():
         for token in tokens.values():
             assert token not in text, (name, token)

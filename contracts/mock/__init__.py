@@ -13,7 +13,7 @@ from .model import (
     FakeResponse,
     FakeSettings,
 )
-from .router import IntercomMock
+from .router import MOCK_SETTINGS, ContractBreach, IntercomMock
 from .server import MockServer
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "DEFAULT_CONTACT_ID",
     "DEFAULT_TOKENS",
     "FAULTS",
+    "MOCK_SETTINGS",
+    "ContractBreach",
     "Exchange",
     "FakeIntercom",
     "FakeRequest",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,8 @@ DEFAULT_ADMIN_ID: Final = 991267390
 DEFAULT_CONTACT_ID: Final = "6762f0d21bb69f9f2193bb59"
 DEFAULT_TOKENS: Final[dict[str, str]] = {region: f"fake-intercom-token-{region}" for region in REGIONS}
 WINDOW_SECONDS: Final = 10
+# RFC 6750 b64token: what a bearer token may look like.
+_WELL_FORMED_TOKEN: Final = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")
 REQUEST_ID_ALPHABET: Final = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 # Each fault breaks one documented promise (see the checks that must catch it in tests/test_checks.py).
@@ -81,7 +84,7 @@ class FakeSettings:
     """How the fake behaves. Defaults follow the documented facts; UNCONFIRMED behaviours are settings."""
 
     tokens: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TOKENS))
-    admin_ids: frozenset[int] = frozenset({DEFAULT_ADMIN_ID})
+    admin_ids: frozenset[int] | None = frozenset({DEFAULT_ADMIN_ID})  # None: every admin exists
     contact_ids: frozenset[str] | None = frozenset({DEFAULT_CONTACT_ID})  # None: every contact exists
     rate_limit: int = 167  # allowance per window (1000/min)
     window_seconds: int = WINDOW_SECONDS  # documented: 10; shorter makes rate-limit tests quick
@@ -90,11 +93,15 @@ class FakeSettings:
     accept_inapp_spelling: bool = True  # UNCONFIRMED whether `inapp` is accepted in a request
     faults: frozenset[str] = frozenset()
     seed: int = 0
+    accept_any_token: bool = False  # consumer tests use dummy tokens: any well-formed bearer token is accepted
+    workspace_region: str | None = None  # with accept_any_token: the only region whose host accepts the token
 
     def __post_init__(self) -> None:
         unknown_regions = set(self.tokens) - set(REGIONS)
         if unknown_regions:
             raise UsageError(f"unknown region(s) {sorted(unknown_regions)}; the regions are {', '.join(REGIONS)}")
+        if self.workspace_region is not None and self.workspace_region not in REGIONS:
+            raise UsageError(f"unknown region {self.workspace_region!r}; the regions are {', '.join(REGIONS)}")
         unknown_faults = set(self.faults) - set(FAULTS)
         if unknown_faults:
             raise UsageError(f"unknown fault(s) {sorted(unknown_faults)}; known faults: {', '.join(FAULTS)}")
@@ -130,10 +137,11 @@ class FakeResponse:
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request received and the answer given (the record tests assert on)."""
+    """One request received and the answer given; `violation` says how the request broke the contract, if it did."""
 
     request: FakeRequest
     response: FakeResponse
+    violation: ContractViolation | None = None
 
 
 class _Reject(Exception):
@@ -189,15 +197,30 @@ class FakeIntercom:
     def handle(self, request: FakeRequest) -> FakeResponse:
         with self._lock:
             request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
+            self._violation: ContractViolation | None = None
             response = self._answer(request, request_id)
-            self.exchanges.append(Exchange(request, response))
+            self.exchanges.append(Exchange(request, response, self._violation))
             return response
+
+    def _broken(self, path: str, rule: str, expected: Any, received: Any, message: str) -> None:
+        """Note how the request at hand breaks the contract (the client's fault, not the server's)."""
+        self._violation = ContractViolation(
+            subject="Request", path=path, rule=rule, expected=expected, received=received, message=message
+        )
 
     def _answer(self, request: FakeRequest, request_id: str) -> FakeResponse:
         headers = {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id}
         route = (request.method.upper(), request.path.rstrip("/") or "/")
         if request.region not in REGIONS or route not in (("GET", "/me"), ("POST", "/messages")):
+            self._broken(
+                "path",
+                "operation",
+                "POST /messages or GET /me",
+                f"{route[0]} {request.path}",
+                "no such operation in the contract",
+            )
             return self._error(headers, request_id, NOT_FOUND)
+        self._check_authorization_header(request)
         if not self._authorized(request):
             return self._error(headers, request_id, UNAUTHORIZED, status=self._unauthorized_status(request))
         rate_headers, exceeded = self._rate_headers(request)
@@ -209,6 +232,13 @@ class FakeIntercom:
             text = message.format(limit=self.settings.rate_limit, seconds=self.settings.window_seconds)
             return self._error(headers, request_id, (status, code, text))
         if not self._version_served(request.header("Intercom-Version")):
+            self._broken(
+                "header Intercom-Version",
+                "enum",
+                list(self.versions),
+                request.header("Intercom-Version"),
+                "not a version the contract documents",
+            )
             return self._error(headers, request_id, VERSION_INVALID)
         try:
             if route == ("GET", "/me"):
@@ -248,16 +278,35 @@ class FakeIntercom:
         scheme, _, token = (request.header("Authorization") or "").partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
+    def _check_authorization_header(self, request: FakeRequest) -> None:
+        header = request.header("Authorization")
+        if header is None:
+            self._broken("header Authorization", "bearerAuth", "Bearer <access token>", None, "no Authorization header")
+        elif self._token(request) is None or not _WELL_FORMED_TOKEN.match(self._token(request) or ""):
+            scheme = header.split(" ", 1)[0]
+            self._broken(
+                "header Authorization",
+                "bearerAuth",
+                "Bearer <access token>",
+                f"{scheme} [redacted]",
+                "not a well-formed bearer token",
+            )
+
     def _authorized(self, request: FakeRequest) -> bool:
         if self.has("ignore-auth"):
             return True
         token = self._token(request)
+        if self.settings.accept_any_token:
+            home = self.settings.workspace_region
+            return token is not None and bool(_WELL_FORMED_TOKEN.match(token)) and home in (None, request.region)
         if token is not None and token == self.settings.tokens.get(request.region):
             return True
         return self.has("accept-other-region-token") and token in self.settings.tokens.values()
 
     def _unauthorized_status(self, request: FakeRequest) -> int:
         token = self._token(request)
+        if self.settings.accept_any_token:
+            return self.settings.other_region_status if token and self._violation is None else 401
         return self.settings.other_region_status if token in self.settings.tokens.values() else 401
 
     def _rate_headers(self, request: FakeRequest) -> tuple[dict[str, str], bool]:
@@ -323,14 +372,15 @@ class FakeIntercom:
     def _create_message(self, request: FakeRequest) -> dict[str, Any]:
         if self.has("server-error"):
             raise _Reject(500, "server_error", "Something went wrong")
-        payload = _parse(request.body)
+        payload = self._parse(request.body)
         if payload.get("message_type") == "inapp" and self.settings.accept_inapp_spelling:
             payload = {**payload, "message_type": "in_app"}
         if not self._let_through(payload):
-            self._check_documented_rules(payload)
             try:
                 self.contract.validate_create_message_request(payload)
             except ContractViolation as violation:
+                self._violation = violation
+                self._check_documented_rules(payload)
                 status = 418 if self.has("undocumented-status") else 400
                 raise _Reject(status, "parameter_invalid", violation.message, field=violation.path) from None
             self._check_exists(payload)
@@ -352,7 +402,7 @@ class FakeIntercom:
 
     def _check_exists(self, payload: dict[str, Any]) -> None:
         sender = payload.get("from", {})
-        if sender.get("id") not in self.settings.admin_ids:
+        if self.settings.admin_ids is not None and sender.get("id") not in self.settings.admin_ids:
             raise _Reject(404, NOT_FOUND[1], "Admin Not Found")
         recipients = payload["to"] if isinstance(payload["to"], list) else [payload["to"]]
         known = self.settings.contact_ids
@@ -383,13 +433,14 @@ class FakeIntercom:
             del message["id"]
         return message
 
-
-def _parse(body: bytes) -> dict[str, Any]:
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _Reject(*BAD_REQUEST) from None
-    if not isinstance(payload, dict):
-        status, code, _ = BAD_REQUEST
-        raise _Reject(status, code, f"The request body must be a JSON object, not {type(payload).__name__}")
-    return payload
+    def _parse(self, body: bytes) -> dict[str, Any]:
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            self._broken("$", "json", "a JSON object", body[:200].decode("utf-8", "replace"), "the body is not JSON")
+            raise _Reject(*BAD_REQUEST) from None
+        if not isinstance(payload, dict):
+            status, code, _ = BAD_REQUEST
+            self._broken("$", "type", {"type": "object"}, payload, f"a JSON {type(payload).__name__}, not an object")
+            raise _Reject(status, code, f"The request body must be a JSON object, not {type(payload).__name__}")
+        return payload

@@ -1,32 +1,192 @@
-"""The fake as a respx router mounted on the regional base URLs; requests to other hosts pass through."""
+"""The fake as a respx router on the regional base URLs: for the suite, and for a team's own integration tests.
+
+As `intercom_mock` it judges the code under test: every request the contract refuses is a breach, reported at
+the end (`verify()`), even when that code swallowed the 4xx. Other hosts pass through (or are refused, as respx
+would, with `other_hosts="refuse"`).
+"""
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
 import httpx
 import respx
 
+from ..errors import IntercomContractsError, UsageError, render_value
+from ..facts import DOCUMENTED_ERRORS, RATE_LIMITED
+from ..redaction import as_curl, redact
 from ..regions import REGIONS
-from .model import FakeIntercom, FakeRequest
+from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 
-__all__ = ["IntercomMock"]
+__all__ = ["MOCK_SETTINGS", "ContractBreach", "IntercomMock"]
+
+# Keys of @pytest.mark.intercom_mock(...) and IntercomMock.from_settings(...).
+MOCK_SETTINGS = ("strict", "region", "version", "spec", "tokens", "faults", "rate_limit", "other_hosts")
+
+
+class ContractBreach(IntercomContractsError, AssertionError):
+    """The code under test sent requests the contract refuses."""
+
+
+@dataclass
+class _Forced:
+    status: int
+    code: str | None
+    message: str | None
+    headers: dict[str, str]
+    when: Callable[[FakeRequest], bool]
+    times: int | None  # None: every matching request
+    delay: float = 0.0
 
 
 class IntercomMock:
-    """Intercepts httpx traffic to the three regions (or `base_urls`) and answers as the fake model does.
+    """Intercepts httpx traffic to the three regions (or `base_urls`) and answers as the fake model does."""
 
-    Usable as a context manager without pytest, or through the `intercom_mock` fixture.
-    """
-
-    def __init__(self, fake: FakeIntercom | None = None, *, base_urls: dict[str, str] | None = None):
+    def __init__(
+        self,
+        fake: FakeIntercom | None = None,
+        *,
+        base_urls: dict[str, str] | None = None,
+        strict: bool = True,
+        other_hosts: str = "pass",
+    ):
+        if other_hosts not in ("pass", "refuse"):
+            raise UsageError(f"other_hosts must be 'pass' or 'refuse', not {other_hosts!r}")
         self.fake = fake or FakeIntercom()
+        self.strict = strict
         self.base_urls = {region: url.rstrip("/") for region, url in (base_urls or REGIONS).items()}
+        self._forced: list[_Forced] = []
+        self._forced_exchanges: set[int] = set()
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         for region, base in self.base_urls.items():
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=self._responder(region, base))
-        self.router.route().pass_through()  # never swallow another host's traffic
+        if other_hosts == "pass":
+            self.router.route().pass_through()  # never swallow another host's traffic
+
+    @classmethod
+    def from_settings(cls, **settings: Any) -> IntercomMock:
+        """A consumer-side mock: any well-formed bearer token is accepted unless `tokens` pins them per region."""
+        unknown = sorted(set(settings) - set(MOCK_SETTINGS))
+        if unknown:
+            raise UsageError(f"unknown intercom_mock setting(s) {unknown}; allowed: {', '.join(MOCK_SETTINGS)}")
+        from ..spec import load_spec
+
+        spec = load_spec(str(settings.get("spec", "bundled")))
+        contract = spec.contract(settings.get("version"))
+        tokens = settings.get("tokens")
+        faults = settings.get("faults", ())
+        fake_settings = FakeSettings(
+            tokens=dict(tokens) if tokens else {},
+            accept_any_token=not tokens,
+            workspace_region=settings.get("region"),
+            admin_ids=None,
+            contact_ids=None,
+            rate_limit=int(settings.get("rate_limit", 10**9)),
+            faults=frozenset([faults] if isinstance(faults, str) else faults),
+        )
+        return cls(
+            FakeIntercom(contract, fake_settings),
+            strict=bool(settings.get("strict", True)),
+            other_hosts=str(settings.get("other_hosts", "pass")),
+        )
+
+    # -- what happened ---------------------------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[Exchange]:
+        """Every request received, with the answer given and the contract violation, if any."""
+        return list(self.fake.exchanges)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The Message objects created (200 answers of POST /messages)."""
+        return [
+            e.response.body
+            for index, e in enumerate(self.fake.exchanges)
+            if e.request.path == "/messages" and e.response.status == 200 and index not in self._forced_exchanges
+        ]
+
+    @property
+    def breaches(self) -> list[Exchange]:
+        """The requests the contract refuses."""
+        return [e for e in self.fake.exchanges if e.violation is not None]
+
+    def breach_report(self) -> str | None:
+        """Every request the contract refuses, described (None when there is none)."""
+        breaches = self.breaches
+        return _describe(breaches, self.base_urls) if breaches else None
+
+    def verify(self) -> None:
+        """Raise ContractBreach describing every request the contract refuses."""
+        report = self.breach_report()
+        if report is not None:
+            raise ContractBreach(report)
+
+    # -- unhappy paths ---------------------------------------------------------------------------------------------
+    def respond_with(
+        self,
+        status: int,
+        code: str | None = None,
+        message: str | None = None,
+        *,
+        when: Callable[[FakeRequest], bool] | None = None,
+        times: int | None = None,
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        """Answer a documented error to requests matching `when` (all by default), `times` times (None: always)."""
+        if status not in DOCUMENTED_ERRORS and status != 200:
+            raise UsageError(f"status {status} is not a documented answer; documented: {sorted(DOCUMENTED_ERRORS)}")
+        known = DOCUMENTED_ERRORS.get(status, ())
+        if code is not None and code not in known:
+            raise UsageError(f"code {code!r} is not documented for {status}; documented: {', '.join(known)}")
+        self._forced.append(
+            _Forced(
+                status,
+                code or (known[0] if known else None),
+                message,
+                dict(headers or {}),
+                when or (lambda _: True),
+                times,
+                delay,
+            )
+        )
+
+    def respond_next_with(self, status: int, code: str | None = None, message: str | None = None) -> None:
+        """Answer a documented error to the next request."""
+        self.respond_with(status, code, message, times=1)
+
+    def rate_limit_next(self, times: int = 1, *, retry_after: int = 1) -> None:
+        """Answer 429 `rate_limit_exceeded`, with the rate-limit headers, to the next `times` requests."""
+        reset = str(int(time.time()) + retry_after)
+        headers = {
+            "X-RateLimit-Limit": "167",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": reset,
+            "Retry-After": str(retry_after),
+        }
+        self.respond_with(
+            429, RATE_LIMITED[1], "Exceeded rate limit of 167 in 10_seconds", times=times, headers=headers
+        )
+
+    def slow_next(self, seconds: float, times: int = 1) -> None:
+        """Answer the next requests after `seconds` (a client timeout shorter than that fires as httpx's would)."""
+        self._forced.append(_Forced(0, None, None, {}, lambda _: True, times, delay=seconds))
+
+    # -- plumbing --------------------------------------------------------------------------------------------------
+    def _take_forced(self, request: FakeRequest) -> _Forced | None:
+        for forced in self._forced:
+            if forced.when(request):
+                if forced.times is not None:
+                    forced.times -= 1
+                    if forced.times <= 0:
+                        self._forced.remove(forced)
+                return forced
+        return None
 
     def _responder(self, region: str, base: str) -> Any:
         base_path = httpx.URL(base).path.rstrip("/")
@@ -34,10 +194,29 @@ class IntercomMock:
         def respond(request: httpx.Request) -> httpx.Response:
             path = request.url.path[len(base_path) :] or "/"
             headers = {name.lower(): value for name, value in request.headers.items()}
-            answer = self.fake.handle(FakeRequest(region, request.method, path, headers, request.read()))
+            fake_request = FakeRequest(region, request.method, path, headers, request.read())
+            forced = self._take_forced(fake_request)
+            if forced is not None and forced.delay:
+                _wait(forced.delay, request)
+            answer = self.fake.handle(fake_request)
+            if forced is not None and forced.status:
+                answer = self._force(answer, forced)
             return httpx.Response(answer.status, headers=answer.headers, content=answer.content())
 
         return respond
+
+    def _force(self, answer: FakeResponse, forced: _Forced) -> FakeResponse:
+        """Replace the model's answer (the request is still judged) with the documented error asked for."""
+        request_id = answer.headers.get("X-Request-Id")
+        error = {"code": forced.code, "message": forced.message}
+        body = {"type": "error.list", "request_id": request_id, "errors": [error]}
+        if forced.status == 200:
+            body = answer.body
+        replaced = FakeResponse(forced.status, {**answer.headers, **forced.headers}, body)
+        with self.fake._lock:
+            self.fake.exchanges[-1] = replace(self.fake.exchanges[-1], response=replaced)
+            self._forced_exchanges.add(len(self.fake.exchanges) - 1)
+        return replaced
 
     def __enter__(self) -> IntercomMock:
         self.router.__enter__()
@@ -49,7 +228,40 @@ class IntercomMock:
         self.router.__exit__(kind, error, trace)
 
 
-def _prefix_pattern(base: str) -> str:
-    import re
+def _wait(seconds: float, request: httpx.Request) -> None:
+    timeout = request.extensions.get("timeout", {}).get("read")
+    if timeout is not None and timeout < seconds:
+        time.sleep(timeout)
+        raise httpx.ReadTimeout(f"the fake answered after {seconds}s, beyond the {timeout}s timeout", request=request)
+    time.sleep(seconds)
 
+
+def _describe(breaches: list[Exchange], base_urls: dict[str, str]) -> str:
+    lines = [f"{len(breaches)} request(s) broke the Intercom contract (Intercom would refuse them):"]
+    for number, exchange in enumerate(breaches, 1):
+        request, violation = exchange.request, exchange.violation
+        assert violation is not None
+        token = (request.header("Authorization") or "").partition(" ")[2]
+        url = base_urls.get(request.region, request.region) + request.path
+        body = redact(request.body.decode("utf-8", "replace"), [token]) if request.body else ""
+        codes = ", ".join(str(e.get("code")) for e in _errors(exchange.response.body))
+        lines += [
+            f"{number}. {request.method} {url}",
+            f"   Rule: {violation.rule} at {violation.path}: {violation.message}",
+            f"   Received: {render_value(violation.received)}",
+            f"   Documented: {render_value(violation.expected)}",
+            f"   Intercom would answer: {exchange.response.status} {codes}".rstrip(),
+            f"   Request: {redact(as_curl(request.method, url, request.headers, request.body), [token])}",
+        ]
+        if body:
+            lines.append(f"   Body: {body if len(body) <= 500 else body[:500] + '...'}")
+    return "\n".join(lines)
+
+
+def _errors(body: Any) -> list[dict[str, Any]]:
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+
+
+def _prefix_pattern(base: str) -> str:
     return "^" + re.escape(base) + r"(/|\?|$)"

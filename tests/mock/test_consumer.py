@@ -1,0 +1,176 @@
+"""intercom_mock judges a team's own integration code: pytester runs of tests that use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts.mock import FakeIntercom, MockServer
+
+EMAIL_CODE = """
+import httpx
+import pytest
+
+def send(client, payload, region_url="https://api.intercom.io"):
+    response = client.post(region_url + "/messages", json=payload,
+                           headers={"Authorization": "Bearer dummy-token-123", "Intercom-Version": "2.11"})
+    return response
+
+EMAIL = {"message_type": "email", "subject": "Hi", "body": "Hello", "template": "plain",
+         "from": {"type": "admin", "id": 7}, "to": {"type": "user", "id": "abc"}}
+"""
+
+
+def test_a_bad_request_fails_at_teardown_even_when_the_code_swallowed_the_422(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        EMAIL_CODE
+        + """
+def test_sends_without_subject(intercom_mock):
+    payload = {k: v for k, v in EMAIL.items() if k != "subject"}
+    with httpx.Client() as client:
+        response = send(client, payload)
+    assert response.status_code == 422   # the code under test "handles" it
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_sends_without_subject*",
+            "1 request(s) broke the Intercom contract (Intercom would refuse them):",
+            "1. POST https://api.intercom.io/messages",
+            "   Rule: required at $: 'subject' is a required property",
+            '   Received: {*"message_type": "email"*}',
+            '   Documented: {"required": [[]*"subject"*]}',
+            "   Intercom would answer: 422 parameter_not_found",
+            "   Request: curl -X POST https://api.intercom.io/messages*uthorization: Bearer [[]redacted[]]*",
+            '   Body: {*"template":"plain"*}',
+        ]
+    )
+    assert "dummy-token-123" not in result.stdout.str()
+
+
+def test_a_conforming_test_passes_and_sees_the_message(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        EMAIL_CODE
+        + """
+def test_sends_welcome(intercom_mock):
+    with httpx.Client() as client:
+        assert send(client, EMAIL).status_code == 200
+    (message,) = intercom_mock.messages
+    assert message["subject"] == "Hi" and message["message_type"] == "email"
+    assert [e.request.path for e in intercom_mock.requests] == ["/messages"]
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_missing_authorization_header_is_a_breach(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import httpx
+
+def test_no_token(intercom_mock):
+    assert httpx.get("https://api.eu.intercom.io/me").status_code == 401
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["   Rule: bearerAuth at header Authorization: no Authorization header"])
+
+
+def test_marker_settings_apply_and_the_closest_wins(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        EMAIL_CODE
+        + """
+pytestmark = pytest.mark.intercom_mock(region="au")
+
+def test_module_region(intercom_mock):
+    with httpx.Client() as client:
+        assert send(client, EMAIL, "https://api.intercom.io").status_code == 401
+        assert send(client, EMAIL, "https://api.au.intercom.io").status_code == 200
+
+@pytest.mark.intercom_mock(region="eu", strict=False)
+def test_closest_marker(intercom_mock):
+    with httpx.Client() as client:
+        assert send(client, EMAIL, "https://api.au.intercom.io").status_code == 401
+        assert send(client, {**EMAIL, "body": " "}, "https://api.eu.intercom.io").status_code == 400
+
+@pytest.mark.intercom_mock(tokens={"us": "pinned-token"})
+def test_pinned_token(intercom_mock):
+    with httpx.Client() as client:
+        assert send(client, EMAIL).status_code == 401
+        ok = client.get("https://api.intercom.io/me", headers={"Authorization": "Bearer pinned-token"})
+        assert ok.status_code == 200
+
+@pytest.mark.intercom_mock(version="Preview")
+def test_version(intercom_mock):
+    assert intercom_mock.fake.contract.version == "Preview"
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=4)
+
+
+def test_unknown_marker_keys_fail_listing_the_allowed_ones(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.intercom_mock(regoin="eu")
+def test_typo(intercom_mock):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.intercom_mock: unknown intercom_mock setting(s) [[]'regoin'[]]; "
+            "allowed: strict, region, version, spec, tokens, faults, rate_limit, other_hosts"
+        ]
+    )
+
+
+def test_unhappy_paths_on_demand(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        EMAIL_CODE
+        + """
+def test_errors(intercom_mock):
+    intercom_mock.respond_next_with(404, "not_found", "User Not Found")
+    intercom_mock.rate_limit_next()
+    intercom_mock.respond_with(403, "api_plan_restricted", when=lambda r: r.path == "/me")
+    with httpx.Client() as client:
+        first, second, third = (send(client, EMAIL) for _ in range(3))
+        me = client.get("https://api.intercom.io/me", headers={"Authorization": "Bearer x1"})
+    assert [first.status_code, second.status_code, third.status_code, me.status_code] == [404, 429, 200, 403]
+    assert first.json()["errors"][0] == {"code": "not_found", "message": "User Not Found"}
+    assert second.headers["Retry-After"] == "1" and second.json()["errors"][0]["code"] == "rate_limit_exceeded"
+    assert len(intercom_mock.messages) == 1
+
+def test_slow(intercom_mock):
+    intercom_mock.slow_next(0.3)
+    with httpx.Client(timeout=0.1) as client, pytest.raises(httpx.ReadTimeout):
+        send(client, EMAIL)
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_other_hosts_pass_through_or_are_refused(pytester: pytest.Pytester) -> None:
+    with MockServer(FakeIntercom()) as other:
+        pytester.makepyfile(
+            f"""
+import httpx
+import pytest
+import respx
+
+def test_passes(intercom_mock):
+    assert httpx.get("{other.base_urls["us"]}/me").status_code == 401
+
+@pytest.mark.intercom_mock(other_hosts="refuse")
+def test_refused(intercom_mock):
+    with pytest.raises(respx.models.AllMockedAssertionError):
+        httpx.get("{other.base_urls["us"]}/me")
+"""
+        )
+        pytester.runpytest().assert_outcomes(passed=2)
+        assert len(other.fake.exchanges) == 1
