@@ -13,7 +13,7 @@ from typing import Any
 from .client import HttpExchange
 from .contract import Contract
 from .errors import ContractViolation, IntercomContractsError, render_value
-from .facts import MESSAGE_TYPES_IN_RESPONSE, RATE_LIMITED, UNAUTHORIZED, VERSION_INVALID
+from .facts import CREATE_MESSAGE_STATUSES, MESSAGE_TYPES_IN_RESPONSE, RATE_LIMITED, UNAUTHORIZED, VERSION_INVALID
 from .regions import REGIONS
 
 __all__ = ["CHECKS", "RESPONSE_CHECKS", "CheckContext", "CheckFailure", "judge", "judged_by", "register"]
@@ -106,7 +106,7 @@ def no_server_error(context: CheckContext, exchange: HttpExchange) -> None:
 
 @register("status_code_documented")
 def status_code_documented(context: CheckContext, exchange: HttpExchange) -> None:
-    documented = sorted(context.contract.statuses | {401, 429})
+    documented = sorted(context.contract.statuses | CREATE_MESSAGE_STATUSES)
     if exchange.status not in documented:
         _fail("status_code_documented", context, exchange, "undocumented status", exchange.status, documented)
 

@@ -34,6 +34,15 @@ def _lint(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.strict and report.findings else EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff
+
+    result = diff(args.old, args.new, operations=args.operation, errata=args.errata == "on")
+    rendered = {"text": result.to_text, "json": result.to_json, "markdown": result.to_markdown}[args.format]()
+    print(rendered)
+    return EXIT_FINDINGS if result.breaking else EXIT_OK
+
+
 def _mock(args: argparse.Namespace) -> int:
     import os
     import signal
@@ -83,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
     lint.set_defaults(handler=_lint)
+    diff = commands.add_parser("diff", help="breaking / non-breaking changes between two specs or versions")
+    diff.add_argument("old", metavar="OLD", help="bundled, a file path, an https:// URL or official:VERSION")
+    diff.add_argument("new", metavar="NEW", help="the same kinds of source")
+    diff.add_argument("--operation", action="append", metavar="ID", help="an operationId to compare (repeatable)")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
+    diff.set_defaults(handler=_diff)
     from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
 
     mock = commands.add_parser("mock", help="serve the fake Intercom over HTTP: http://HOST:PORT/us, /eu, /au")

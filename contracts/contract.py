@@ -19,7 +19,7 @@ from .validation import Validator
 if TYPE_CHECKING:
     from .spec import Operation, Spec
 
-__all__ = ["CompiledContract", "Contract"]
+__all__ = ["CompiledContract", "Contract", "json_schema_pointer"]
 
 VERSION_HEADER = "intercom-version"
 
@@ -161,6 +161,17 @@ def _json_media(spec: Spec, content: Any, pointer: str) -> str:
     if spec.at(schema_pointer) is MISSING:
         raise SpecError(spec.source, "documents no schema for its JSON content", pointer=join(pointer, media))
     return schema_pointer
+
+
+def json_schema_pointer(spec: Spec, body_pointer: str) -> str | None:
+    """The schema pointer of the JSON content of the request body or response at `body_pointer` (None: no JSON)."""
+    from .pointers import resolve
+
+    node, pointer = spec.deref(resolve(spec.document, body_pointer), body_pointer)
+    content = node.get("content") if isinstance(node, dict) else None
+    if not isinstance(content, dict) or not any("json" in str(media) for media in content):
+        return None
+    return _json_media(spec, content, join(pointer, "content"))
 
 
 def _request_schema_pointer(spec: Spec, operation: Operation) -> str:

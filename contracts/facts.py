@@ -7,6 +7,7 @@ from typing import Final
 __all__ = [
     "BAD_REQUEST",
     "BODY_REQUIRED",
+    "CREATE_MESSAGE_STATUSES",
     "DOCUMENTED_ERRORS",
     "MESSAGE_TYPES_IN_RESPONSE",
     "NOT_FOUND",
@@ -50,6 +51,10 @@ DOCUMENTED_ERRORS: Final[dict[int, tuple[str, ...]]] = {
     422: ("parameter_not_found", "parameter_invalid", "data_invalid"),
     429: ("rate_limit_exceeded",),
 }
+
+# Statuses the facts document for POST /messages, whether or not a published description lists them
+# (404: a contact not yet available for messaging; 429: rate limited; 401: every operation).
+CREATE_MESSAGE_STATUSES: Final = frozenset({200, 400, 401, 403, 404, 422, 429})
 
 # The request says `in_app`, the Message answers `inapp`.
 MESSAGE_TYPES_IN_RESPONSE: Final[dict[str, str]] = {"in_app": "inapp", "email": "email"}

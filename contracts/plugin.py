@@ -78,6 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
         check_source(settings.spec)
     except IntercomContractsError as error:
         raise pytest.UsageError(f"--intercom-spec: {error}") from None
+    if settings.upgrade_to:
+        _versions(config)  # asked for an upgrade check: refuse an undocumented target before collecting
     from .report import Results
 
     workerinput = getattr(config, "workerinput", None)
@@ -115,8 +117,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "intercom_region" in metafunc.fixturenames:
         metafunc.parametrize("intercom_region", settings.regions, scope="session")
     if "intercom_version" in metafunc.fixturenames:
-        versions = settings.versions or (_spec(metafunc.config).version,)
-        metafunc.parametrize("intercom_version", versions, scope="session")
+        metafunc.parametrize("intercom_version", _versions(metafunc.config), scope="session")
+
+
+def _versions(config: pytest.Config) -> tuple[str, ...]:
+    """The versions under test: --intercom-version (default: the spec's own), then --intercom-upgrade-to."""
+    settings, spec = _settings(config), _spec(config)
+    versions = settings.versions or (spec.version,)
+    target = settings.upgrade_to
+    if target is None or target in versions:
+        return versions
+    documented = spec.contract().versions
+    if target not in documented:
+        raise pytest.UsageError(
+            f"--intercom-upgrade-to {target}: not among the versions spec {spec.source} documents: "
+            f"{', '.join(documented)}"
+        )
+    return (*versions, target)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -277,12 +294,23 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _budget_path(session.config).unlink(missing_ok=True)
     results = session.config.stash[RESULTS_KEY]
     settings = _settings(session.config)
+    if settings.upgrade_to and results.results:
+        from .upgrade import upgrade_report
+
+        current = (settings.versions or (_spec(session.config).version,))[0]
+        results.upgrade = upgrade_report(
+            results, _spec(session.config), current, settings.upgrade_to, errata=settings.errata
+        )
     if settings.report:
         results.write_json(settings.report)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and results.results:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write("## Intercom contract checks\n\n" + results.markdown_table() + "\n")
+            if results.upgrade is not None:
+                from .upgrade import render_text
+
+                handle.write("\n```text\n" + render_text(results.upgrade) + "\n```\n")
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -292,3 +320,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if results.results:
         terminalreporter.section("intercom contract checks")
         terminalreporter.write_line(results.text_table())
+    if results.upgrade is not None:
+        from .upgrade import render_text
+
+        terminalreporter.section("intercom upgrade check")
+        terminalreporter.write_line(render_text(results.upgrade))

@@ -28,6 +28,7 @@ class Results:
 
     def __init__(self) -> None:
         self.results: list[CheckResult] = []
+        self.upgrade: dict[str, Any] | None = None  # set by an --intercom-upgrade-to run
 
     def add(self, result: CheckResult) -> None:
         self.results.append(result)
@@ -67,10 +68,13 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         totals = Counter(result.outcome for result in self.results)
-        return {
+        payload: dict[str, Any] = {
             "summary": {outcome: totals[outcome] for outcome in OUTCOMES},
             "results": [asdict(result) for result in self.results],
         }
+        if self.upgrade is not None:
+            payload["upgrade"] = self.upgrade
+        return payload
 
     def write_json(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -16,9 +16,11 @@ from typing import Any
 from .errors import SpecError
 from .pointers import MISSING, escape, join, resolve_ref
 
-__all__ = ["DIALECT", "bundle_schema", "referenced_pointers"]
+__all__ = ["DIALECT", "bundle_schema", "deref_bundled", "referenced_pointers"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Keys beside a `$ref` that constrain nothing (the bundle's own root keys, annotations).
+_NOT_CONSTRAINTS = frozenset({"$ref", "$schema", "$defs", "title", "description"})
 _DROPPED = frozenset({"example", "examples", "discriminator", "xml", "externalDocs", "nullable"})
 _SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -33,6 +35,18 @@ def bundle_schema(document: Any, pointer: str, *, source: str) -> dict[str, Any]
     if translator.defs:
         bundled["$defs"] = translator.defs
     return bundled
+
+
+def deref_bundled(root: dict[str, Any], node: Any) -> Any:
+    """Follow `$ref`s of a bundled schema into its root's `$defs` (siblings of a `$ref` kept in an allOf)."""
+    for _ in range(64):  # a bare-$ref cycle is refused when bundling; this bounds anything else
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            break
+        key = node["$ref"].removeprefix("#/$defs/").replace("~1", "/").replace("~0", "~")
+        target = root.get("$defs", {}).get(key)
+        siblings = {k: v for k, v in node.items() if k not in _NOT_CONSTRAINTS}
+        node = {"allOf": [target, siblings]} if siblings and isinstance(target, dict) else target
+    return node
 
 
 def referenced_pointers(schema: dict[str, Any]) -> list[str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from contracts.translate import deref_bundled
+
 __all__ = ["Variant", "deref", "enum_of", "property_schemas", "types_of", "variants"]
 
 Schema = dict[str, Any]
@@ -33,14 +35,7 @@ class Variant:
 
 def deref(root: Schema, node: Any) -> Any:
     """Follow `$ref`s into the root's `$defs` (a bundled schema refers to nothing else)."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64:
-        key = node["$ref"].removeprefix("#/$defs/").replace("~1", "/").replace("~0", "~")
-        target = root.get("$defs", {}).get(key)
-        siblings = {k: v for k, v in node.items() if k != "$ref"}
-        node = {"allOf": [target, siblings]} if siblings and isinstance(target, dict) else target
-        seen += 1
-    return node
+    return deref_bundled(root, node)
 
 
 def variants(root: Schema, node: Any = None) -> list[Variant]:

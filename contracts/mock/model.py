@@ -351,7 +351,7 @@ class FakeIntercom:
             "id": str(admin_id),
             "email": "admin@example.com",
             "name": "Fake Admin",
-            "job_title": None,
+            "job_title": "Support",
             "away_mode_enabled": False,
             "away_mode_reassign": False,
             "has_inbox_seat": True,

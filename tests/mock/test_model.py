@@ -197,3 +197,10 @@ def test_every_answer_validates_against_the_contracts(source: str) -> None:
 
     fake.configure(rate_limit=10**9)
     check()
+
+
+@pytest.mark.parametrize("source", OFFICIAL_VERSIONS)
+def test_me_validates_against_every_official_admin_schema(source: str) -> None:
+    judge = load_spec(str(official_path(source))).contract()
+    answer = FakeIntercom().handle(FakeRequest("eu", "GET", "/me", {"authorization": f"Bearer {DEFAULT_TOKENS['eu']}"}))
+    judge.validate_admin(answer.body)

@@ -1,0 +1,74 @@
+"""The upgrade check of a run: the suite ran for the current version and for V; what differs between the two."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .diff import diff
+from .errors import IntercomContractsError
+from .report import Results
+from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN, Spec, load_spec
+
+__all__ = ["render_text", "upgrade_report"]
+
+
+def upgrade_report(results: Results, spec: Spec, old: str, new: str, *, errata: bool = True) -> dict[str, Any]:
+    """The checks whose outcome differs between `old` and `new`, and the documented changes between them."""
+    return {
+        "from": old,
+        "to": new,
+        "differing_checks": _differing(results, old, new),
+        **_changes(spec, old, new, errata),
+    }
+
+
+def _verdict(outcomes: list[str]) -> str | None:
+    if not outcomes:
+        return None  # not judged (its test failed on another check first)
+    return "failed" if "failed" in outcomes else "passed" if "passed" in outcomes else "skipped"
+
+
+def _differing(results: Results, old: str, new: str) -> list[dict[str, str]]:
+    verdicts: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for result in results.results:
+        if result.version in (old, new):
+            verdicts.setdefault((result.region, result.check), {}).setdefault(result.version, []).append(result.outcome)
+    differing = []
+    for (region, check), by_version in sorted(verdicts.items()):
+        before, after = _verdict(by_version.get(old, [])), _verdict(by_version.get(new, []))
+        if before is not None and after is not None and before != after:
+            differing.append({"region": region, "check": check, "from": before, "to": after})
+    return differing
+
+
+def _changes(spec: Spec, old: str, new: str, errata: bool) -> dict[str, Any]:
+    """What the published descriptions say changes (the bundled contract documents one version only)."""
+    if spec.official_version is None:
+        return {
+            "changes": [],
+            "note": f"{spec.source} documents one version; compare published descriptions with "
+            f"`intercom-contracts diff official:{old} official:{new}`",
+        }
+    try:
+        before = spec if spec.official_version == old else load_spec(f"official:{old}", errata=errata)
+        after = spec if spec.official_version == new else load_spec(f"official:{new}", errata=errata)
+        result = diff(before, after, operations=[CREATE_MESSAGE, IDENTIFY_ADMIN], errata=errata)
+    except IntercomContractsError as error:
+        return {"changes": [], "note": f"no published description of {new} to compare: {error}"}
+    return {"changes": [asdict(c) for c in result.changes], "not_compared": result.not_compared, "note": ""}
+
+
+def render_text(report: dict[str, Any]) -> str:
+    lines = [f"upgrade {report['from']} -> {report['to']}:"]
+    for change in report["changes"]:
+        mark = "BREAKING" if change["breaking"] else "ok"
+        lines.append(f"  {mark} {change['operation']} {change['where']} {change['pointer'] or '/'}: {change['kind']}")
+    if report.get("note"):
+        lines.append(f"  {report['note']}")
+    if report["differing_checks"]:
+        lines.append("  checks whose outcome differs:")
+        lines += [f"    {d['region']} {d['check']}: {d['from']} -> {d['to']}" for d in report["differing_checks"]]
+    else:
+        lines.append("  every check has the same outcome on both versions")
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""diff: the known changes between consecutive official versions, classified for a client."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from contracts import load_spec
+from contracts.cli import main
+from contracts.diff import Change, SpecDiff, diff
+
+from .conftest import official_path
+
+
+def _diff(old: str, new: str, *, errata: bool = True) -> SpecDiff:
+    return diff(
+        load_spec(str(official_path(old)), errata=errata),
+        load_spec(str(official_path(new)), errata=errata),
+        operations=["createMessage"],
+    )
+
+
+def _find(result: SpecDiff, where: str, pointer: str, kind: str) -> Change:
+    matches = [c for c in result.changes if (c.where, c.pointer, c.kind) == (where, pointer, kind)]
+    assert matches, result.to_text()
+    return matches[0]
+
+
+def test_2_10_to_2_11_adds_created_at_and_widens_from_type() -> None:
+    result = _diff("2.10", "2.11")
+    created_at = _find(result, "request", "/properties/created_at", "optional field added")
+    assert not created_at.breaking
+    widened = _find(result, "request", "/properties/from/properties/type/enum", "enum values added")
+    assert widened.new == ["lead", "user", "contact"]
+    assert not widened.breaking
+
+
+def test_message_subject_and_conversation_id_requiredness_changes_at_2_11() -> None:
+    to_2_11 = _diff("2.10", "2.11", errata=False)
+    assert not _find(to_2_11, "response 200", "/required", "subject made required").breaking
+    _find(to_2_11, "response 200", "/required", "conversation_id made required")
+    from_2_11 = _diff("2.11", "2.12", errata=False)
+    made_optional = _find(from_2_11, "response 200", "/required", "subject made optional")
+    assert made_optional.breaking  # a client reading `subject` may no longer find it
+    _find(from_2_11, "response 200", "/required", "conversation_id made optional")
+
+
+def test_2_13_to_2_14_lets_to_be_an_array_and_adds_cc_bcc() -> None:
+    result = _diff("2.13", "2.14")
+    widened = _find(result, "request", "/properties/to", "type widened")
+    assert (widened.old, widened.new, widened.breaking) == (["object"], ["array", "object"], False)
+    for name in ("cc", "bcc"):
+        assert not _find(result, "request", f"/properties/{name}", "optional field added").breaking
+    assert not result.breaking
+
+
+def test_2_15_to_2_16_adds_a_whatsapp_branch() -> None:
+    result = _diff("2.15", "2.16")
+    branch = _find(result, "request", "/anyOf/2", "branch added")
+    assert branch.new == "message_type: `whatsapp`."
+    assert _find(result, "request", "/properties/message_type/enum", "enum values added").new == ["whatsapp"]
+
+
+def test_a_spec_diffed_with_itself_is_empty_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(official_path("2.11"))
+    assert diff(path, path).changes == []
+    assert main(["diff", path, path]) == 0
+    assert capsys.readouterr().out.strip().endswith("0 change(s), 0 breaking")
+
+
+def test_breaking_changes_exit_1_and_markdown_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = str(official_path("2.11")), str(official_path("2.12"))
+    assert main(["diff", old, new, "--operation", "createMessage", "--errata", "off", "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert "| | operation | where | pointer | change | old | new |" in out
+    assert (
+        "| ❌ breaking | `createMessage` | response 200 | `/required` | subject made optional | required | optional |"
+        in out
+    )
+
+
+def test_json_format_and_operation_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = str(official_path("2.15")), str(official_path("2.16"))
+    assert main(["diff", old, new, "--operation", "createMessage", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert {c["operation"] for c in payload["changes"]} == {"createMessage"}
+    assert payload["breaking"] == 0
+
+
+def test_dangling_refs_elsewhere_do_not_matter() -> None:
+    result = diff(str(official_path("2.10")), str(official_path("2.11")))  # whole specs, dangling refs in both
+    assert any(c.operation == "createMessage" for c in result.changes)
+    assert all("createMessage" not in note for note in result.not_compared)
+
+
+def test_an_unknown_operation_is_a_spec_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "bundled", "bundled", "--operation", "nope"]) == 2
+    assert "has no operation 'nope'" in capsys.readouterr().err
+
+
+SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider")
+
+
+def test_upgrade_to_lists_checks_whose_outcome_differs(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERCOM_CONTRACTS_FAKE_FAULTS", "refuse-preview")
+    report = pytester.path / "report.json"
+    result = pytester.runpytest(
+        *SUITE, "--intercom-region", "eu", "--intercom-upgrade-to", "Preview", "--intercom-report", str(report)
+    )
+    result.stdout.fnmatch_lines(
+        ["*intercom upgrade check*", "upgrade 2.11 -> Preview:", "    eu version_accepted: passed -> failed"]
+    )
+    upgrade = json.loads(report.read_text())["upgrade"]
+    assert (upgrade["from"], upgrade["to"]) == ("2.11", "Preview")
+    assert {"region": "eu", "check": "version_accepted", "from": "passed", "to": "failed"} in upgrade[
+        "differing_checks"
+    ]
+    assert "documents one version" in upgrade["note"]
+
+
+def test_upgrade_to_adds_the_diff_of_the_published_descriptions(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, file_server: Any, cache_dir: Any
+) -> None:
+    for version in ("2.13", "2.14"):
+        file_server.routes[f"/{version}/api.intercom.io.yaml"] = (200, official_path(version).read_bytes())
+    monkeypatch.setenv("INTERCOM_CONTRACTS_OFFICIAL_URL", file_server.url)
+    report = pytester.path / "report.json"
+    result = pytester.runpytest(
+        *SUITE,
+        "--intercom-region",
+        "us",
+        "--intercom-spec",
+        "official:2.14",
+        "--intercom-version",
+        "2.13",
+        "--intercom-upgrade-to",
+        "2.14",
+        "--intercom-report",
+        str(report),
+    )
+    result.assert_outcomes(passed=22)
+    upgrade = json.loads(report.read_text())["upgrade"]
+    assert {"createMessage request /properties/to type widened"} <= {
+        f"{c['operation']} {c['where']} {c['pointer']} {c['kind']}" for c in upgrade["changes"]
+    }
+    assert upgrade["differing_checks"] == []
+
+
+def test_upgrade_to_an_undocumented_version_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(*SUITE, "--intercom-upgrade-to", "9.99")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --intercom-upgrade-to 9.99: not among the versions spec bundled documents*"])
