@@ -39,7 +39,7 @@ class Row:
     def ratio(self) -> float:
         if self.unit.endswith("/s"):
             return self.ours / self.anchor
-        return self.anchor / self.ours
+        return self.anchor / self.ours  # seconds and megabytes: lower is better
 
 
 def median_time(action: Callable[[], Any], repeats: int, *, before: Callable[[], Any] | None = None) -> float:
@@ -135,7 +135,184 @@ def bench_generation(quick: bool) -> list[Row]:
     return [Row("generation 2.11", ours, theirs, "/s", "schemathesis as_strategy()")]
 
 
-BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {"load": bench_load, "generation": bench_generation}
+MESSAGE = {"type": "user_message", "id": "1", "created_at": 1719492969, "body": "Hello", "message_type": "inapp"}
+
+
+def per_second(action: Callable[[], Any], seconds: float) -> float:
+    """How many times `action` runs per second, over about `seconds`."""
+    count, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        for _ in range(100):
+            action()
+        count += 100
+    return count / elapsed
+
+
+def bench_validation(quick: bool) -> list[Row]:
+    """validation: Message validations per second, ours vs jsonschema-rs (the ceiling) and openapi-core."""
+    import jsonschema_rs
+    import yaml
+    from openapi_core import OpenAPI
+    from openapi_core.testing import MockRequest, MockResponse
+
+    from contracts import load_spec
+    from contracts.sources import fetch
+
+    seconds = 0.5 if quick else 2.0
+    contract = load_spec("bundled").contract()
+    ceiling = jsonschema_rs.validator_for(contract.message_schema)
+    ours = per_second(lambda: contract.validate_message(MESSAGE), seconds)
+    rs = per_second(lambda: ceiling.is_valid(MESSAGE), seconds)
+    api = OpenAPI.from_dict(yaml.safe_load(fetch("bundled").data))
+    request = MockRequest("https://api.intercom.io", "post", "/messages", data="{}", content_type="application/json")
+    response = MockResponse(json.dumps(MESSAGE).encode(), status_code=200, content_type="application/json")
+    core = per_second(lambda: api.validate_response(request, response), seconds / 4)
+    return [
+        Row("validation vs jsonschema-rs", ours, rs, "/s", "jsonschema-rs is_valid (ceiling)"),
+        Row("validation vs openapi-core", ours, core, "/s", "openapi-core validate_response"),
+    ]
+
+
+def bench_end_to_end(quick: bool) -> list[Row]:
+    """end_to_end: create-message cases per second through the fake with every check, vs schemathesis's pytest
+    integration against the same fake as an in-process WSGI app, on the same operation, default checks."""
+    import subprocess
+
+    count = 100 if quick else 300
+    ours = _our_cases_per_second(count)
+    with tempfile.TemporaryDirectory() as directory:
+        test = Path(directory) / "test_schemathesis_anchor.py"
+        stamps = Path(directory) / "stamps.txt"
+        test.write_text(SCHEMATHESIS_TEST.format(count=count, stamps=str(stamps)))
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:intercom_contracts", str(test)],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        times = [float(line) for line in stamps.read_text().split()] if stamps.exists() else []
+    theirs = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan")
+    return [Row("end_to_end createMessage", ours, theirs, "/s", "schemathesis pytest (WSGI app, default checks)")]
+
+
+def _our_cases_per_second(count: int) -> float:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    from contracts.checks import RESPONSE_CHECKS, CheckContext, judge
+    from contracts.run import IntercomRun
+    from contracts.settings import RunSettings
+    from strategies import create_message_requests
+
+    run = IntercomRun(RunSettings(), budget_path=Path(tempfile.gettempdir()) / "bench-budget")
+    client = run.client("us", "2.11")
+    contract = run.contract("2.11")
+    context = CheckContext(contract, "us", "2.11", intent="valid")
+    checks = (*RESPONSE_CHECKS, "message_echoes_request")
+    done = [0]
+
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(create_message_requests(contract, admin_id=run.admin_id, contact_id=run.contact_id))
+    def case(payload: dict[str, Any]) -> None:
+        judge(context, client.request("POST", "/messages", payload=payload), checks)
+        done[0] += 1
+
+    start = time.perf_counter()
+    case()
+    return done[0] / (time.perf_counter() - start)
+
+
+SCHEMATHESIS_TEST = """
+import json, time
+import schemathesis
+from hypothesis import settings, HealthCheck, Phase
+from contracts.mock import FakeIntercom, FakeRequest, FakeSettings, DEFAULT_TOKENS
+
+# Any sender and recipient exist, so schemathesis's random ids reach a 200 as often as its data allows.
+FAKE = FakeIntercom(settings=FakeSettings(admin_ids=None, contact_ids=None, rate_limit=10**9))
+
+def app(environ, start_response):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    headers = {{k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    request = FakeRequest("us", environ["REQUEST_METHOD"], environ["PATH_INFO"], headers,
+                          environ["wsgi.input"].read(length) if length else b"")
+    answer = FAKE.handle(request)
+    start_response(f"{{answer.status}} X", list(answer.headers.items()))
+    return [answer.content()]
+
+schema = schemathesis.openapi.from_path(
+    __import__("contracts.sources", fromlist=["x"]).__file__.replace("sources.py", "bundled/intercom-2.11.yaml")
+)
+schema.app = app
+schema.config.base_url = "http://localhost"
+
+@schema.include(operation_id="createMessage").parametrize()
+@settings(max_examples={count}, database=None, deadline=None, phases=[Phase.generate],
+          suppress_health_check=list(HealthCheck))
+def test_api(case):
+    case.call_and_validate(headers={{"Authorization": "Bearer " + DEFAULT_TOKENS["us"]}})
+    with open({stamps!r}, "a") as handle:
+        handle.write(str(time.perf_counter()) + " ")
+"""
+
+
+# The suite in a process of its own that prints its peak RSS in KiB (its own, or its largest xdist worker's).
+SUITE_WITH_PEAK = (
+    "import resource, sys\n"
+    "from contracts.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "usage = resource.getrusage\n"
+    "peak = max(usage(resource.RUSAGE_SELF).ru_maxrss, usage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "print('peak', peak)\n"
+    "sys.exit(code)\n"
+)
+
+
+def bench_suite(quick: bool) -> list[Row]:
+    """suite: the whole built-in suite on the fake, wall time and peak memory, serial and with -n 2."""
+    import resource
+    import subprocess
+
+    rows = []
+    for label, extra in (("serial", []), ("-n 2", ["-n", "2"])):
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from contracts.cli import main; sys.exit(main(sys.argv[1:]))",
+                "run",
+                "-q",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        wall = time.perf_counter() - start
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rows.append(Row(f"suite wall ({label})", wall, wall, "s", "(itself: wall time)"))
+        rows.append(Row(f"suite peak RSS ({label})", peak_mb, 150.0, "MB", "target 150 MB"))
+    return rows
+
+
+BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
+    "load": bench_load,
+    "generation": bench_generation,
+    "end_to_end": bench_end_to_end,
+    "validation": bench_validation,
+    "suite": bench_suite,
+}
 
 
 def header() -> str:
@@ -160,8 +337,8 @@ def header() -> str:
 
 def format_value(value: float, unit: str) -> str:
     if unit == "s":
-        return f"{value * 1000:.2f} ms"
-    return f"{value:,.0f} {unit}"
+        return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
+    return f"{value:,.1f} {unit}" if unit == "MB" else f"{value:,.0f} {unit}"
 
 
 def table(rows: list[Row]) -> str:
