@@ -150,9 +150,10 @@ class IntercomClient:
         content: bytes | None = None,
         token: str | object | None = _MISSING,
         version: str | object | None = _MISSING,
+        headers: dict[str, str] | None = None,
     ) -> HttpExchange:
-        """Send; `token`/`version` override the client's (None: send no header)."""
-        headers = {"Accept": "application/json"}
+        """Send; `token`/`version` override the client's (None: send no header); `headers` are added."""
+        headers = {"Accept": "application/json", **(headers or {})}
         chosen_token = self.token if token is _MISSING else token
         chosen_version = self.version if version is _MISSING else version
         if chosen_token is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,6 +40,11 @@ class Erratum:
     def apply(self, document: Any) -> bool:
         """Correct `document` in place; False when there was nothing to correct."""
         parent, key = _parent(document, self.where)
+        if "add" in self.correction:  # only where the description says nothing yet
+            if not isinstance(parent, dict) or key in parent:
+                return False
+            parent[key] = copy.deepcopy(self.correction["add"])
+            return True
         if "set" in self.correction:
             if not isinstance(parent, dict):
                 return False

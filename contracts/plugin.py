@@ -118,6 +118,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("intercom_region", settings.regions, scope="session")
     if "intercom_version" in metafunc.fixturenames:
         metafunc.parametrize("intercom_version", _versions(metafunc.config), scope="session")
+    if "intercom_operation" in metafunc.fixturenames:
+        from .breadth import select_operations
+
+        try:
+            operations = select_operations(_spec(metafunc.config), settings.operations)
+        except IntercomContractsError as error:
+            raise pytest.UsageError(str(error)) from None
+        metafunc.parametrize("intercom_operation", operations, ids=[op.operation_id for op in operations])
 
 
 def _versions(config: pytest.Config) -> tuple[str, ...]:
@@ -147,7 +155,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if checks and params is not None:
             item.user_properties.append(("region", params.params.get("intercom_region", "")))
             item.user_properties.append(("version", params.params.get("intercom_version", "")))
-            item.user_properties.append(("check", ",".join(checks)))
+            operation = params.params.get("intercom_operation")
+            suffix = f"[{operation.operation_id}]" if operation is not None else ""
+            item.user_properties.append(("check", ",".join(check + suffix for check in checks)))
 
 
 # -- fixtures -----------------------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_upgrade_to_adds_the_diff_of_the_published_descriptions(
         "--intercom-report",
         str(report),
     )
-    result.assert_outcomes(passed=22)
+    result.assert_outcomes(passed=24)
     upgrade = json.loads(report.read_text())["upgrade"]
     assert {"createMessage request /properties/to type widened"} <= {
         f"{c['operation']} {c['where']} {c['pointer']} {c['kind']}" for c in upgrade["changes"]

@@ -57,7 +57,7 @@ def test_healthy_run_against_the_mock_command_passes(
         assert process.stdout is not None
         urls = dict(part.split("=", 1) for part in process.stdout.readline().split()[3:])
         result = pytester.runpytest(*SUITE, *_base_urls(urls), "--intercom-max-live-messages", "100")
-        result.assert_outcomes(passed=30, skipped=3)  # a 429 is not provoked on a live server
+        result.assert_outcomes(passed=33, skipped=3)  # a 429 is not provoked on a live server
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
@@ -101,7 +101,7 @@ def test_a_tiny_allowance_is_paced_without_failures(
         result = pytester.runpytest(
             *SUITE, *_base_urls(server.base_urls, ("us",)), "--intercom-region", "us", "--intercom-max-examples", "5"
         )
-    result.assert_outcomes(passed=10, skipped=1)
+    result.assert_outcomes(passed=11, skipped=1)
     assert any(e.response.status == 429 for e in fake.exchanges) or len(fake.exchanges) > 5
 
 
@@ -126,7 +126,7 @@ def test_without_ids_message_creation_is_skipped_and_the_rest_runs(
     fake = FakeIntercom(settings=FakeSettings(tokens=tokens))
     with MockServer(fake) as server:
         result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls, ("au",)), "--intercom-region", "au", "-rs")
-    result.assert_outcomes(passed=9, skipped=2)
+    result.assert_outcomes(passed=10, skipped=2)
     result.stdout.fnmatch_lines(["*creates messages: set --intercom-admin-id and --intercom-contact-id*"])
     assert _created(fake) == 0
 
@@ -141,7 +141,7 @@ def test_regions_default_to_those_with_a_token(
     fake = FakeIntercom(settings=FakeSettings(tokens={"eu": "tok-eu-only"}))
     with MockServer(fake) as server:
         result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls, ("eu",)), "-rs")
-    result.assert_outcomes(passed=9, skipped=2)  # no token of another region: the isolation test says so
+    result.assert_outcomes(passed=10, skipped=2)  # no token of another region: the isolation test says so
     result.stdout.fnmatch_lines(["*needs a token of another region too*"])
     assert {e.request.region for e in fake.exchanges} == {"eu"}
     pytester.runpytest(*SUITE, "--intercom-region", "au").stderr.fnmatch_lines(

@@ -53,7 +53,7 @@ def test_every_fault_has_a_test() -> None:
 def test_the_suite_passes_against_the_fake_for_all_regions(pytester: pytest.Pytester) -> None:
     report = pytester.path / "report.json"
     result = pytester.runpytest(*SUITE, "--intercom-report", str(report))
-    result.assert_outcomes(passed=33)
+    result.assert_outcomes(passed=36)
     result.stdout.fnmatch_lines(["*intercom contract checks*", "region*version*check*passed*failed*skipped"])
     results = _report(report)["results"]
     assert {r["region"] for r in results} == {"us", "eu", "au"}
@@ -85,7 +85,7 @@ def test_a_failure_names_region_version_check_curl_and_received_vs_documented(
 ) -> None:
     monkeypatch.setenv("INTERCOM_CONTRACTS_FAKE_FAULTS", "message-id-integer")
     result = pytester.runpytest(*SUITE, "--intercom-region", "eu", "-k", "valid_messages")
-    result.assert_outcomes(failed=1, deselected=10)
+    result.assert_outcomes(failed=1, deselected=11)
     result.stdout.fnmatch_lines(
         [
             "[[]message_schema[]] region eu, version 2.11: Message at $.id: * is not of type 'string'",
@@ -207,7 +207,7 @@ def test_live_marker_is_skipped_with_the_reason_on_the_mock(pytester: pytest.Pyt
 
 def test_junit_xml_carries_region_version_and_check(pytester: pytest.Pytester) -> None:
     xml = pytester.path / "junit.xml"
-    pytester.runpytest(*SUITE, "--intercom-region", "au", "--junitxml", str(xml)).assert_outcomes(passed=11)
+    pytester.runpytest(*SUITE, "--intercom-region", "au", "--junitxml", str(xml)).assert_outcomes(passed=12)
     properties = [
         {p.get("name"): p.get("value") for p in case.iter("property")} for case in ET.parse(xml).iter("testcase")
     ]
@@ -230,8 +230,8 @@ def test_step_summary_gets_the_markdown_table(
 
 def test_xdist_gives_the_same_verdicts_and_one_report(pytester: pytest.Pytester) -> None:
     serial, parallel = pytester.path / "serial.json", pytester.path / "parallel.json"
-    pytester.runpytest(*SUITE, "--intercom-report", str(serial)).assert_outcomes(passed=33)
-    pytester.runpytest_subprocess(*SUITE, "-n", "2", "--intercom-report", str(parallel)).assert_outcomes(passed=33)
+    pytester.runpytest(*SUITE, "--intercom-report", str(serial)).assert_outcomes(passed=36)
+    pytester.runpytest_subprocess(*SUITE, "-n", "2", "--intercom-report", str(parallel)).assert_outcomes(passed=36)
 
     def verdicts(path: Path) -> list[tuple[str, ...]]:
         return sorted(

@@ -91,7 +91,7 @@ def test_a_429_storm_is_survived(pytester: pytest.Pytester, monkeypatch: pytest.
         result = pytester.runpytest(
             *SUITE, "--intercom-base-url", f"us={server.base_urls['us']}", "--intercom-max-examples", "2"
         )
-    result.assert_outcomes(passed=9, skipped=2)  # one region: no other region's token, no provoked 429
+    result.assert_outcomes(passed=10, skipped=2)  # one region: no other region's token, no provoked 429
     counted = [e for e in fake.exchanges if "X-RateLimit-Limit" in e.response.headers]
     assert len(counted) > 5  # more than one window's allowance was needed
 
@@ -102,6 +102,6 @@ def test_only_get_and_post_are_ever_sent(pytester: pytest.Pytester, monkeypatch:
     fake = FakeIntercom(settings=FakeSettings(tokens=tokens))
     with MockServer(fake) as server:
         pytester.runpytest(*SUITE, "--intercom-base-url", f"us={server.base_urls['us']}").assert_outcomes(
-            passed=9, skipped=2
+            passed=10, skipped=2
         )
     assert {e.request.method for e in fake.exchanges} == {"GET", "POST"}

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from contracts.checks import RESPONSE_CHECKS, CheckContext, judge, judged_by
-from contracts.client import IntercomClient, TransportFailure
+from contracts.client import IntercomClient
 from contracts.contract import Contract
 from contracts.run import IntercomRun
+from contracts.suite._support import TransportGuard
 from strategies import InvalidRequest, create_message_requests, documented_rejections, invalid_create_message_requests
 
 VALID_CHECKS = (*RESPONSE_CHECKS, "message_echoes_request")
@@ -28,26 +29,6 @@ def _settings(run: IntercomRun) -> settings:
     )
 
 
-class _Transport:
-    """The first transport failure stops the property: later examples return at once, nothing is shrunk."""
-
-    def __init__(self) -> None:
-        self.failure: TransportFailure | None = None
-
-    def send(self, client: IntercomClient, **kwargs: Any) -> Any:
-        if self.failure is not None:
-            return None
-        try:
-            return client.request("POST", "/messages", **kwargs)
-        except TransportFailure as failure:
-            self.failure = failure
-            return None
-
-    def raise_if_failed(self) -> None:
-        if self.failure is not None:
-            raise self.failure
-
-
 @judged_by(*VALID_CHECKS)
 def test_valid_messages_are_created(
     intercom_run: IntercomRun, intercom_contract: Contract, intercom_client: IntercomClient, intercom_region: str
@@ -59,7 +40,7 @@ def test_valid_messages_are_created(
             "INTERCOM_CONTACT_ID) to the sandbox's own admin and contact"
         )
     context = CheckContext(intercom_contract, intercom_region, intercom_client.version, intent="valid")
-    transport = _Transport()
+    transport = TransportGuard()
     capped: list[bool] = []
 
     @_settings(run)
@@ -68,7 +49,7 @@ def test_valid_messages_are_created(
         if run.settings.live and not run.budget.take():
             capped.append(True)
             return
-        exchange = transport.send(intercom_client, payload=payload)
+        exchange = transport.attempt(lambda: intercom_client.request("POST", "/messages", payload=payload))
         if exchange is not None:
             judge(context, exchange, VALID_CHECKS)
 
@@ -82,7 +63,7 @@ def test_valid_messages_are_created(
 def test_invalid_requests_are_refused(
     intercom_run: IntercomRun, intercom_contract: Contract, intercom_client: IntercomClient, intercom_region: str
 ) -> None:
-    transport = _Transport()
+    transport = TransportGuard()
 
     @_settings(intercom_run)
     @given(invalid_create_message_requests(intercom_contract))
@@ -90,7 +71,7 @@ def test_invalid_requests_are_refused(
         context = CheckContext(
             intercom_contract, intercom_region, intercom_client.version, intent="invalid", expected=invalid.expected
         )
-        exchange = transport.send(intercom_client, content=invalid.content())
+        exchange = transport.attempt(lambda: intercom_client.request("POST", "/messages", content=invalid.content()))
         if exchange is not None:
             judge(context, exchange, INVALID_CHECKS)
 
