@@ -197,6 +197,54 @@ def bench_end_to_end(quick: bool) -> list[Row]:
     return [Row("end_to_end createMessage", ours, theirs, "/s", "schemathesis pytest (WSGI app, default checks)")]
 
 
+def bench_breadth(quick: bool) -> list[Row]:
+    """breadth: schemathesis cases for createMessage per second through our transport and checks, vs the same
+    schemathesis cases through its own pytest integration (the end_to_end anchor)."""
+    import subprocess
+
+    count = 100 if quick else 300
+    with tempfile.TemporaryDirectory() as directory:
+        stamps_ours, stamps_theirs = Path(directory) / "ours.txt", Path(directory) / "theirs.txt"
+        test = Path(directory) / "test_anchor.py"
+        test.write_text(SCHEMATHESIS_TEST.format(count=count, stamps=str(stamps_theirs)))
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:intercom_contracts", str(test)],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--pyargs",
+                "contracts.suite",
+                "-k",
+                "schemathesis_cases",
+                "--intercom-region",
+                "us",
+                "--intercom-max-examples",
+                str(count),
+            ],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        ours = count / (time.perf_counter() - start)
+        times = [float(x) for x in stamps_theirs.read_text().split()] if stamps_theirs.exists() else []
+    theirs = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan")
+    return [Row("breadth createMessage (whole run)", ours, theirs, "/s", "schemathesis pytest, in-test rate")]
+
+
 def _our_cases_per_second(count: int) -> float:
     from hypothesis import HealthCheck, Phase, given, settings
 
@@ -312,6 +360,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "end_to_end": bench_end_to_end,
     "validation": bench_validation,
     "suite": bench_suite,
+    "breadth": bench_breadth,
 }
 
 

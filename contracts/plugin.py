@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .mock import IntercomMock
     from .report import Results
     from .run import IntercomRun
-    from .spec import Spec
+    from .spec import Operation, Spec
 
 SETTINGS_KEY = pytest.StashKey["RunSettings"]()
 RESULTS_KEY = pytest.StashKey["Results"]()
@@ -80,6 +80,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--intercom-spec: {error}") from None
     if settings.upgrade_to:
         _versions(config)  # asked for an upgrade check: refuse an undocumented target before collecting
+    if settings.operations != ("createMessage",):
+        _operations(config)  # named operations: refuse unknown ones before collecting
     from .report import Results
 
     workerinput = getattr(config, "workerinput", None)
@@ -119,13 +121,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "intercom_version" in metafunc.fixturenames:
         metafunc.parametrize("intercom_version", _versions(metafunc.config), scope="session")
     if "intercom_operation" in metafunc.fixturenames:
-        from .breadth import select_operations
-
-        try:
-            operations = select_operations(_spec(metafunc.config), settings.operations)
-        except IntercomContractsError as error:
-            raise pytest.UsageError(str(error)) from None
+        operations = _operations(metafunc.config)
         metafunc.parametrize("intercom_operation", operations, ids=[op.operation_id for op in operations])
+
+
+def _operations(config: pytest.Config) -> list[Operation]:
+    from .breadth import select_operations
+
+    try:
+        return select_operations(_spec(config), _settings(config).operations)
+    except IntercomContractsError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def _versions(config: pytest.Config) -> tuple[str, ...]:
