@@ -204,7 +204,7 @@ def bench_breadth(quick: bool) -> list[Row]:
 
     count = 100 if quick else 300
     with tempfile.TemporaryDirectory() as directory:
-        stamps_ours, stamps_theirs = Path(directory) / "ours.txt", Path(directory) / "theirs.txt"
+        stamps_theirs = Path(directory) / "theirs.txt"
         test = Path(directory) / "test_anchor.py"
         test.write_text(SCHEMATHESIS_TEST.format(count=count, stamps=str(stamps_theirs)))
         subprocess.run(
