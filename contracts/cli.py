@@ -20,7 +20,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _run(pytest_args: Sequence[str]) -> int:
     import pytest
 
-    return int(pytest.main(["--pyargs", "contracts.suite", "-p", "no:cacheprovider", *pytest_args]))
+    # This command imported `contracts` before pytest could mark its plugin module for assertion rewriting; the
+    # suite reports through its own checks, so pytest's warning about it is noise here.
+    quiet = "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"
+    return int(pytest.main(["--pyargs", "contracts.suite", "-p", "no:cacheprovider", "-W", quiet, *pytest_args]))
 
 
 def _lint(args: argparse.Namespace) -> int:
