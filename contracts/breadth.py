@@ -113,6 +113,9 @@ def schema_for(spec: Spec, token: str) -> Any:
 
     schema = schemathesis.openapi.from_dict(spec.document)
     schema.config.update(headers={"Authorization": f"Bearer {token}"})
+    # Strings are JSON text either way; a codec makes hypothesis build its codec tables first, ~200 MB on a
+    # machine where it never ran (the suite's memory target is 150 MB).
+    schema.config.generation.codec = None
     return schema
 
 

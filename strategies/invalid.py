@@ -18,7 +18,7 @@ from contracts.contract import Contract
 from contracts.facts import BODY_REQUIRED, NO_SUBJECT
 
 from .requests import create_message_requests
-from .text import BLANKS
+from .text import BLANKS, any_text
 
 __all__ = ["InvalidRequest", "Rejection", "documented_rejections", "invalid_create_message_requests"]
 
@@ -35,7 +35,7 @@ _NOT_AN_INTEGER: st.SearchStrategy[Any] = st.one_of(
     st.just("not-an-id"),
     st.integers(0, 9).map(lambda n: n + 0.5),  # a fraction: JSON Schema counts 1.0 as an integer
 )
-_NOT_AN_OBJECT: st.SearchStrategy[Any] = st.one_of(st.integers(), st.text(max_size=5), st.booleans())
+_NOT_AN_OBJECT: st.SearchStrategy[Any] = st.one_of(st.integers(), any_text(max_size=5), st.booleans())
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def invalid_create_message_requests(contract: Contract) -> st.SearchStrategy[Inv
     return st.one_of(
         st.builds(_without, valid, st.sampled_from(["message_type", "body", "from", "to"])),
         st.builds(_without_subject, emails),
-        st.builds(_with_blank_body, valid, st.text(st.sampled_from(BLANKS), max_size=4)),
+        st.builds(_with_blank_body, valid, st.text(BLANKS, max_size=4)),
         st.builds(_replace, valid, st.just("body"), _NOT_A_STRING, st.just("type")),
         st.builds(_replace, valid, st.just("message_type"), st.sampled_from(_UNKNOWN_MESSAGE_TYPES), st.just("enum")),
         st.builds(_replace, valid, st.just("message_type"), _NOT_A_STRING, st.just("type")),
@@ -90,7 +90,7 @@ def invalid_create_message_requests(contract: Contract) -> st.SearchStrategy[Inv
         st.builds(_replace_nested, valid, st.just("from"), st.just("type"), st.sampled_from(_UNKNOWN_PARTY_TYPES)),
         st.builds(_replace_nested, valid, st.just("to"), st.just("type"), st.sampled_from(_UNKNOWN_PARTY_TYPES)),
         st.builds(_drop_nested, valid, st.sampled_from(["from", "to"]), st.sampled_from(["type", "id"])),
-        st.builds(_not_an_object, st.one_of(st.lists(st.integers(), max_size=3), st.text(max_size=10), st.none())),
+        st.builds(_not_an_object, st.one_of(st.lists(st.integers(), max_size=3), any_text(max_size=10), st.none())),
         st.builds(_malformed_json, valid, st.integers(1, 40)),
     )
 
