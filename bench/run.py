@@ -309,14 +309,15 @@ def test_api(case):
 """
 
 
-# The suite in a process of its own that prints its peak RSS in KiB (its own, or its largest xdist worker's).
+# The suite in a process of its own that prints its peak RSS in KiB (VmHWM; with -n 2, the controller's).
+# Not ru_maxrss: Linux carries it across fork and exec, so a child of this (large) benchmark process would
+# report the benchmark's peak, not its own.
 SUITE_WITH_PEAK = (
-    "import resource, sys\n"
+    "import re, sys\n"
     "from contracts.cli import main\n"
     "code = main(sys.argv[1:])\n"
-    "usage = resource.getrusage\n"
-    "peak = max(usage(resource.RUSAGE_SELF).ru_maxrss, usage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "print('peak', peak)\n"
+    "own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    "print('peak', own)\n"
     "sys.exit(code)\n"
 )
 
@@ -350,12 +351,14 @@ def bench_suite(quick: bool) -> list[Row]:
     return rows
 
 
+# `suite` first: run after `end_to_end`, its child process peaked at ~297 MB instead of ~117 MB (a state of this
+# benchmark process leaking into the child, not yet understood); measured first it is what a user's run sees.
 BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
+    "suite": bench_suite,
     "load": bench_load,
     "generation": bench_generation,
     "end_to_end": bench_end_to_end,
     "validation": bench_validation,
-    "suite": bench_suite,
     "breadth": bench_breadth,
 }
 
