@@ -7,6 +7,7 @@ would, with `other_hosts="refuse"`).
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 import respx
 
+from ..contract import Contract
 from ..errors import IntercomContractsError, UsageError, render_value
 from ..facts import DOCUMENTED_ERRORS, RATE_LIMITED
 from ..redaction import as_curl, redact
@@ -74,10 +76,7 @@ class IntercomMock:
         unknown = sorted(set(settings) - set(MOCK_SETTINGS))
         if unknown:
             raise UsageError(f"unknown intercom_mock setting(s) {unknown}; allowed: {', '.join(MOCK_SETTINGS)}")
-        from ..spec import load_spec
-
-        spec = load_spec(str(settings.get("spec", "bundled")))
-        contract = spec.contract(settings.get("version"))
+        contract = _contract(str(settings.get("spec", "bundled")), settings.get("version"))
         tokens = settings.get("tokens")
         faults = settings.get("faults", ())
         fake_settings = FakeSettings(
@@ -226,6 +225,14 @@ class IntercomMock:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.router.__exit__(kind, error, trace)
+
+
+@functools.lru_cache(maxsize=16)
+def _contract(source: str, version: str | None) -> Contract:
+    """Compiled once per test session: every test using intercom_mock asks for the same few contracts."""
+    from ..spec import load_spec
+
+    return load_spec(source).contract(version)
 
 
 def _wait(seconds: float, request: httpx.Request) -> None:
