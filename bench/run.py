@@ -244,7 +244,7 @@ def _schemathesis_rate(count: int) -> float:
 def _our_cases_per_second(count: int) -> float:
     from hypothesis import HealthCheck, Phase, given, settings
 
-    from contracts.checks import RESPONSE_CHECKS, CheckContext, judge
+    from contracts.checks import RESPONSE_CHECKS, CheckContext, Intent, judge
     from contracts.run import IntercomRun
     from contracts.settings import RunSettings
     from strategies import create_message_requests
@@ -252,7 +252,7 @@ def _our_cases_per_second(count: int) -> float:
     run = IntercomRun(RunSettings(), budget_path=Path(tempfile.gettempdir()) / "bench-budget")
     client = run.client("us", "2.11")
     contract = run.contract("2.11")
-    context = CheckContext(contract, "us", "2.11", intent="valid")
+    context = CheckContext(contract, "us", "2.11", intent=Intent.VALID)
     checks = (*RESPONSE_CHECKS, "message_echoes_request")
     done = [0]
 

@@ -2,8 +2,9 @@
 
 The spec as loaded (errata applied unless turned off) goes to schemathesis; each case is sent by our client (the
 fake in-process, or live with the region's base URL, token, version, timeouts, pacing, redaction), judged by
-schemathesis's checks and ours. Live safety: an operation other than createMessage that is not a safe method
-gets only negative cases unless writes are allowed; DELETE is never sent.
+schemathesis's checks (a registered check, `schemathesis`) and ours. Live safety is the client's guard and `plan`;
+a case holding an input whose fate no source documents is never sent, and a spec with a non-local `$ref` is refused
+before schemathesis could fetch it.
 """
 
 from __future__ import annotations
@@ -14,15 +15,27 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .checks import CheckContext, CheckFailure, judge
+from .checks import CheckContext, Intent, answer_of, check, fail
 from .client import HttpExchange, IntercomClient
-from .errors import UsageError
+from .errata import undocumented_inputs
+from .errors import IntercomContractsError, SpecError, UsageError
+from .pointers import join
 from .spec import CREATE_MESSAGE, Operation, Spec
 
-__all__ = ["BREADTH_CHECKS", "is_positive", "plan", "schema_for", "select_operations", "send_case"]
+__all__ = [
+    "BREADTH_CHECKS",
+    "is_positive",
+    "pin_parties",
+    "plan",
+    "refuse_external_refs",
+    "schema_for",
+    "select_operations",
+    "send_case",
+    "undocumented_in",
+]
 
-BREADTH_CHECKS = ("no_server_error", "json_content_type", "error_envelope", "request_id_matches")
-SAFE_METHODS = frozenset({"get", "head", "options"})
+BREADTH_CHECKS = ("schemathesis", "no_server_error", "json_content_type", "error_envelope", "request_id_matches")
+WRITE_METHODS = frozenset({"put", "patch"})
 
 
 def select_operations(spec: Spec, selection: tuple[str, ...]) -> list[Operation]:
@@ -49,23 +62,32 @@ def _tags(operation: Operation) -> list[str]:
 
 
 def plan(operation: Operation, *, live: bool, allow_writes: bool, has_ids: bool) -> tuple[str, ...] | str:
-    """The generation modes to run for `operation`, or the reason it is not run."""
+    """The generation modes to run for `operation`, or the reason it is not run.
+
+    The fake takes everything but DELETE. A live run sends GET and POST only (PUT and PATCH with allow-writes,
+    DELETE and the rest never); a POST other than createMessage gets only negative cases unless writes are allowed,
+    and createMessage's positive cases need the run's admin and contact.
+    """
     method = operation.method.lower()
     if method == "delete":
         return "DELETE is never sent"
     if not live:
         return ("positive", "negative")
+    if method in WRITE_METHODS:
+        return (
+            ("positive", "negative") if allow_writes else f"{method.upper()} is sent only with --intercom-allow-writes"
+        )
+    if method not in ("get", "post"):
+        return f"{method.upper()} is never sent by a live run"
     if operation.operation_id == CREATE_MESSAGE:
         return ("positive", "negative") if has_ids else ("negative",)
-    if method in SAFE_METHODS or allow_writes:
+    if method == "get" or allow_writes:
         return ("positive", "negative")
     return ("negative",)
 
 
-def send_case(case: Any, client: IntercomClient, context: CheckContext) -> HttpExchange:
-    """Send a schemathesis case through our client; judge it by schemathesis's checks and ours."""
-    from schemathesis.core.failures import FailureGroup
-
+def send_case(case: Any, client: IntercomClient) -> HttpExchange:
+    """Send a schemathesis case through our client (its token, version, guard, budget and pacing)."""
     kwargs = case.as_transport_kwargs(base_url=client.base_url)
     path = kwargs["url"][len(client.base_url) :]
     if kwargs.get("params"):
@@ -78,7 +100,14 @@ def send_case(case: Any, client: IntercomClient, context: CheckContext) -> HttpE
     # it; the version is the one under test unless the case was broken in its headers.
     token = sent["authorization"].partition(" ")[2] if "authorization" in sent else None
     version = sent.get("intercom-version") if _negative_at(case, "header") else client.version
-    exchange = client.request(kwargs["method"], path, content=content, headers=headers, token=token, version=version)
+    return client.request(kwargs["method"], path, content=content, headers=headers, token=token, version=version)
+
+
+@check("schemathesis", intents=[Intent.BREADTH])
+def schemathesis_checks(context: CheckContext, exchange: HttpExchange) -> None:
+    """schemathesis's own response checks over the case the request was built from."""
+    from schemathesis.core.failures import FailureGroup
+
     response = httpx.Response(
         exchange.status,
         headers=exchange.headers,
@@ -87,19 +116,62 @@ def send_case(case: Any, client: IntercomClient, context: CheckContext) -> HttpE
     )
     response._elapsed = datetime.timedelta(0)  # schemathesis reads it; a locally built response has none
     try:
-        case.validate_response(response, checks=_schemathesis_checks())
+        context.case.validate_response(response, checks=_schemathesis_checks())
     except (AssertionError, FailureGroup) as failure:
-        first = [line for line in str(failure).strip().splitlines() if line.strip()]
-        raise CheckFailure(
+        lines = [line for line in str(failure).strip().splitlines() if line.strip()]
+        fail(
             "schemathesis",
             context,
             exchange,
-            problem=first[0] if first else type(failure).__name__,
-            received=f"HTTP {exchange.status}",
-            documented="\n".join(first[1:8]) or "the operation's responses",
-        ) from None
-    judge(context, exchange, BREADTH_CHECKS)
-    return exchange
+            lines[0] if lines else type(failure).__name__,
+            answer_of(exchange),
+            "\n".join(lines[1:8]) or "the operation's responses",
+        )
+
+
+def undocumented_in(case: Any, operation: Operation, spec: Spec) -> list[str]:
+    """What in a case's body has a fate no source documents (never sent: neither valid nor surely refused)."""
+    body = getattr(case, "body", None)
+    found = undocumented_inputs(operation.operation_id, body, declared=_declared(spec, operation))
+    return [entry.what for entry in found]
+
+
+def pin_parties(case: Any, admin_id: int | None, contact_id: str | None) -> None:
+    """Messages only ever go from the run's admin to the run's contact (where the case names them)."""
+    body = getattr(case, "body", None)
+    if not isinstance(body, dict):
+        return
+    if admin_id is not None and isinstance(body.get("from"), dict):
+        body["from"] = {"type": "admin", "id": admin_id}
+    if contact_id is not None and isinstance(body.get("to"), (dict, list)):
+        body["to"] = {"type": "user", "id": contact_id}
+
+
+def refuse_external_refs(spec: Spec) -> None:
+    """Nothing outside the document is ever fetched: a spec with a non-local $ref is not handed to schemathesis."""
+    stack: list[tuple[str, Any]] = [("#", spec.document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                raise SpecError(
+                    spec.source,
+                    f"external $ref {ref!r} is not followed (nothing outside the document is fetched)",
+                    pointer=join(pointer, "$ref"),
+                )
+            stack.extend((join(pointer, key), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((join(pointer, index), value) for index, value in enumerate(node))
+
+
+def _declared(spec: Spec, operation: Operation) -> frozenset[str] | None:
+    if operation.operation_id != CREATE_MESSAGE:
+        return None
+    try:
+        return spec.contract().declared_request_fields
+    except IntercomContractsError:  # a spec whose createMessage does not compile: nothing to compare with
+        return None
 
 
 def _negative_at(case: Any, location: str) -> bool:
@@ -111,6 +183,7 @@ def schema_for(spec: Spec, token: str) -> Any:
     """The spec as a schemathesis schema whose cases carry the run's token (so negative cases can drop it)."""
     import schemathesis
 
+    refuse_external_refs(spec)
     schema = schemathesis.openapi.from_dict(spec.document)
     schema.config.update(headers={"Authorization": f"Bearer {token}"})
     # Strings are JSON text either way; a codec makes hypothesis build its codec tables first, ~200 MB on a

@@ -1,39 +1,102 @@
-"""The live message cap, shared by every process of a run (xdist workers included) through a locked file."""
+"""The live message budget: one cap for the whole run, shared by every process (xdist workers included).
+
+Every POST /messages of a live run reserves one message before it is sent, whatever the case (valid, invalid,
+breadth); an answer that created nothing (a 4xx) gives it back. So the cap holds even against a server that accepts
+everything. The core create-message test of each region x version has a share reserved for it, so that breadth,
+which may run first, cannot spend the whole budget; what a share leaves unused is released when its test ends.
+The state is a small JSON file, read and written under an exclusive lock.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
-__all__ = ["MessageBudget"]
+__all__ = ["CORE", "MessageBudget"]
+
+CORE = "core"  # the pool of the built-in create-message checks
+T = TypeVar("T")
 
 
 class MessageBudget:
-    """At most `limit` messages for the whole run; `take()` is atomic across processes."""
+    """At most `limit` messages for the run; `shares` (e.g. "us/2.11") each get a part of it first."""
 
-    def __init__(self, path: Path, limit: int):
+    def __init__(self, path: Path, limit: int, *, shares: Iterable[str] = ()):
         self.path, self.limit = path, limit
+        self.shares = tuple(dict.fromkeys(shares))
         path.parent.mkdir(parents=True, exist_ok=True)
 
-    def take(self) -> bool:
-        """Reserve one message; False once the cap is reached."""
-        with open(self.path, "a+", encoding="ascii") as handle:
+    def _initial(self) -> dict[str, Any]:
+        each = self.limit // (2 * len(self.shares)) if self.shares else 0
+        if self.shares and each == 0 and self.limit >= len(self.shares):
+            each = 1  # a small cap: one message per region x version before anything else
+        return {"used": 0, "reserved": {share: each for share in self.shares}}
+
+    def _update(self, change: Callable[[dict[str, Any]], T]) -> T:
+        with open(self.path, "a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
-            used = int(handle.read().strip() or 0)
-            if used >= self.limit:
-                return False
+            text = handle.read().strip()
+            state = json.loads(text) if text else self._initial()
+            result = change(state)
             handle.seek(0)
             handle.truncate()
-            handle.write(str(used + 1))
+            handle.write(json.dumps(state))
             handle.flush()
             os.fsync(handle.fileno())
+            return result
+
+    def take(self, share: str | None = None) -> bool:
+        """Reserve one message, from `share`'s part first when given; False once nothing is left for it."""
+
+        def take(state: dict[str, Any]) -> bool:
+            reserved: dict[str, int] = state["reserved"]
+            if share is not None and reserved.get(share, 0) > 0:
+                reserved[share] -= 1
+                state["used"] += 1
+                return True
+            free = self.limit - state["used"] - sum(reserved.values())
+            if free <= 0:
+                return False
+            state["used"] += 1
             return True
+
+        return self._update(take)
+
+    def give_back(self) -> None:
+        """The message reserved was not created (the answer was a 4xx): it goes back to the free part."""
+
+        def give_back(state: dict[str, Any]) -> None:
+            state["used"] = max(0, state["used"] - 1)
+
+        self._update(give_back)
+
+    def release(self, share: str) -> None:
+        """`share`'s test is over: what it did not use is free for the rest of the run."""
+
+        def release(state: dict[str, Any]) -> None:
+            state["reserved"][share] = 0
+
+        self._update(release)
 
     @property
     def used(self) -> int:
         try:
-            return int(self.path.read_text(encoding="ascii").strip() or 0)
+            text = self.path.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return 0
+        return int(json.loads(text)["used"]) if text else 0
+
+    def spent(self, share: str | None = None) -> bool:
+        """Whether nothing is left for `share` (or, without one, for anyone outside the shares)."""
+        try:
+            text = self.path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            text = ""
+        state = json.loads(text) if text else self._initial()
+        free = self.limit - state["used"] - sum(state["reserved"].values())
+        return free <= 0 and (share is None or state["reserved"].get(share, 0) <= 0)

@@ -1,37 +1,91 @@
-"""The named checks: plain functions `check(context, exchange) -> None` that raise `CheckFailure`.
+"""The named checks, in a registry that states when each one applies.
 
-A check returns quietly when it does not apply to an exchange (as schemathesis's checks do). `CHECKS` is the
-registry, in the order they run; `judge` runs a selection over one exchange.
+A check is a plain function `check(context, exchange) -> None` that raises `CheckFailure` through `fail(...)`.
+It is registered with `@check(name, intents=..., operations=..., statuses=...)`: the exchanges it judges are
+declared as data, so a check's body never asks "does this concern me?". `judge` runs every applicable check of a
+selection over one exchange and collects every failure, never only the first (schemathesis's failure groups):
+each check has a verdict for every exchange it applies to.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .client import HttpExchange
 from .contract import Contract
+from .errata import undocumented_inputs
 from .errors import ContractViolation, IntercomContractsError, render_value
-from .facts import CREATE_MESSAGE_STATUSES, MESSAGE_TYPES_IN_RESPONSE, RATE_LIMITED, UNAUTHORIZED, VERSION_INVALID
+from .facts import (
+    CREATE_MESSAGE_STATUSES,
+    MESSAGE_TYPES_IN_RESPONSE,
+    RATE_LIMITED,
+    UNAUTHORIZED,
+    VERSION_INVALID,
+    Rejection,
+)
 from .regions import REGIONS
 
-__all__ = ["CHECKS", "RESPONSE_CHECKS", "CheckContext", "CheckFailure", "judge", "judged_by", "register"]
+__all__ = [
+    "CHECKS",
+    "RESPONSE_CHECKS",
+    "Check",
+    "CheckContext",
+    "CheckFailure",
+    "ExchangeFailures",
+    "Intent",
+    "Judge",
+    "Verdict",
+    "check",
+    "judge",
+]
+
+
+class Intent(str, enum.Enum):
+    """What a request was sent to provoke; checks declare the intents they judge."""
+
+    VALID = "valid"  # a request the contract accepts: it must succeed
+    INVALID = "invalid"  # a request the contract refuses: it must be refused as documented
+    NO_TOKEN = "no-token"
+    WRONG_TOKEN = "wrong-token"
+    OTHER_REGION_TOKEN = "other-region-token"
+    UNKNOWN_VERSION = "unknown-version"
+    READ = "read"  # an authenticated read (GET /me) under a documented version
+    BREADTH = "breadth"  # a schemathesis case, positive or negative
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ANY_INTENT: frozenset[Intent] = frozenset(Intent)
+AUTHENTICATED: frozenset[Intent] = frozenset({Intent.VALID, Intent.INVALID, Intent.READ, Intent.UNKNOWN_VERSION})
+UNAUTHENTICATED: frozenset[Intent] = frozenset({Intent.NO_TOKEN, Intent.WRONG_TOKEN, Intent.OTHER_REGION_TOKEN})
 
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check knows besides the exchange: the contract, and what the request was meant to provoke."""
+    """What a check knows besides the exchange: the contract, where it ran, and what the request was meant for."""
 
     contract: Contract
     region: str
     version: str | None
-    intent: str = "valid"  # valid | invalid | no-token | wrong-token | other-region-token | unknown-version | read
-    expected: Any = None  # a strategies.Rejection for invalid requests
+    intent: Intent = Intent.VALID
+    expected: Rejection | None = None  # for invalid requests: the documented rejection
+    operation: str | None = None  # the operationId the request was sent to (None: found from method and path)
+    case: Any = None  # breadth: the schemathesis case the request was built from
+
+    def operation_of(self, exchange: HttpExchange) -> str | None:
+        return (
+            self.operation
+            if self.operation is not None
+            else self.contract.operation_id_at(exchange.method, exchange.path)
+        )
 
 
 class CheckFailure(IntercomContractsError, AssertionError):
-    """A broken promise, with where it happened and Received vs Documented."""
+    """A broken promise: the check, where it happened, and what was received against what is documented."""
 
     def __init__(
         self,
@@ -48,43 +102,187 @@ class CheckFailure(IntercomContractsError, AssertionError):
         self.curl = exchange.curl()
         super().__init__(str(self))
 
+    @property
+    def headline(self) -> str:
+        return f"[{self.check}] region {self.region}, version {self.version or 'default'}: {self.problem}"
+
+    def details(self) -> list[str]:
+        return [f"  Received: {_shown(self.received)}", f"  Documented: {_shown(self.documented)}"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "region": self.region,
+            "version": self.version,
+            "problem": self.problem,
+            "received": _shown(self.received),
+            "documented": _shown(self.documented),
+            "curl": self.curl,
+        }
+
     def __str__(self) -> str:
-        received = self.received if isinstance(self.received, str) else render_value(self.received, limit=600)
-        documented = self.documented if isinstance(self.documented, str) else render_value(self.documented, limit=600)
-        return (
-            f"[{self.check}] region {self.region}, version {self.version or 'default'}: {self.problem}\n"
-            f"  Received: {received}\n"
-            f"  Documented: {documented}\n"
-            f"  Reproduce: {self.curl}"
-        )
+        return "\n".join([self.headline, *self.details(), f"  Reproduce: {self.curl}"])
 
 
-Check = Callable[[CheckContext, HttpExchange], None]
+class ExchangeFailures(IntercomContractsError, AssertionError):
+    """Every check that failed for one exchange, shown together (the reproduction once, at the end)."""
+
+    def __init__(self, failures: Iterable[CheckFailure], *, verdicts: Iterable[Verdict] = ()):
+        self.failures = tuple(failures)
+        self.verdicts = tuple(verdicts)  # every verdict of the exchange, passed ones included
+        if not self.failures:
+            raise ValueError("ExchangeFailures needs at least one failure")
+        super().__init__(str(self))
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(failure.check for failure in self.failures))
+
+    def __str__(self) -> str:
+        first, *others = self.failures
+        headline = first.headline
+        if others:
+            headline += f" (and {len(others)} more: {', '.join(f.check for f in others)})"
+        lines = [headline, *first.details()]
+        for failure in others:
+            lines += [failure.headline, *failure.details()]
+        lines.append(f"  Reproduce: {first.curl}")
+        return "\n".join(lines)
+
+
+CheckFunction = Callable[[CheckContext, HttpExchange], None]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check and when it applies: intents, operations (operationIds) and answer statuses."""
+
+    name: str
+    function: CheckFunction
+    intents: frozenset[Intent] = ANY_INTENT
+    operations: frozenset[str] | None = None  # None: every operation
+    statuses: Callable[[int], bool] | None = None  # None: every answer
+
+    def applies(self, context: CheckContext, exchange: HttpExchange) -> bool:
+        if context.intent not in self.intents:
+            return False
+        if self.statuses is not None and not self.statuses(exchange.status):
+            return False
+        return self.operations is None or context.operation_of(exchange) in self.operations
+
+
 CHECKS: dict[str, Check] = {}
 
 
-def register(name: str) -> Callable[[Check], Check]:
-    def add(check: Check) -> Check:
-        CHECKS[name] = check
-        return check
+def check(
+    name: str,
+    *,
+    intents: Iterable[Intent] = ANY_INTENT,
+    operations: Iterable[str] | None = None,
+    statuses: Callable[[int], bool] | None = None,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check under `name`, applying to the given intents, operations and answer statuses."""
 
-    return add
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS[name] = Check(
+            name, function, frozenset(intents), None if operations is None else frozenset(operations), statuses
+        )
+        return function
+
+    return register
 
 
-def judge(context: CheckContext, exchange: HttpExchange, names: Iterable[str]) -> None:
-    """Run the named checks over `exchange`; the first failure is raised."""
+@dataclass
+class Verdict:
+    """What one check made of one exchange: passed, failed (with the failure), or not applicable."""
+
+    check: str
+    outcome: str  # passed | failed | not-applicable
+    failure: CheckFailure | None = field(default=None, repr=False)
+
+
+def judge(context: CheckContext, exchange: HttpExchange, names: Iterable[str]) -> list[Verdict]:
+    """Run every named check that applies to `exchange`; raise ExchangeFailures holding all that failed."""
+    verdicts = []
     for name in names:
-        CHECKS[name](context, exchange)
+        registered = CHECKS[name]
+        if not registered.applies(context, exchange):
+            verdicts.append(Verdict(name, "not-applicable"))
+            continue
+        try:
+            registered.function(context, exchange)
+        except CheckFailure as failure:
+            verdicts.append(Verdict(name, "failed", failure))
+        else:
+            verdicts.append(Verdict(name, "passed"))
+    failures = [verdict.failure for verdict in verdicts if verdict.failure is not None]
+    if failures:
+        raise ExchangeFailures(failures, verdicts=verdicts)
+    return verdicts
 
 
-def _fail(
-    name: str, context: CheckContext, exchange: HttpExchange, problem: str, received: Any, documented: Any
+def unknown_checks(names: Iterable[str]) -> list[str]:
+    return [name for name in names if name not in CHECKS]
+
+
+# -- wording --------------------------------------------------------------------------------------------------------
+def fail(
+    check_name: str, context: CheckContext, exchange: HttpExchange, problem: str, received: Any, documented: Any
 ) -> None:
-    raise CheckFailure(name, context, exchange, problem=problem, received=received, documented=documented)
+    raise CheckFailure(check_name, context, exchange, problem=problem, received=received, documented=documented)
+
+
+def _shown(value: Any) -> str:
+    """A value on one line: prose as it is, anything else (or text with line breaks) as JSON."""
+    if isinstance(value, str) and value.isprintable():
+        return value
+    return render_value(value, limit=600)
+
+
+def answer_of(exchange: HttpExchange) -> str:
+    """What was received, in one line: status, content type, and the error codes or a body excerpt."""
+    kind = exchange.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    codes = exchange.error_codes()
+    if codes:
+        return f"HTTP {exchange.status} {', '.join(codes)} ({kind})"
+    excerpt = exchange.content[:120].decode("utf-8", "replace").replace("\n", " ").strip()
+    return f"HTTP {exchange.status} ({kind}){f': {excerpt}' if excerpt else ', empty body'}"
+
+
+def _refusal(
+    name: str, context: CheckContext, exchange: HttpExchange, what: str, status: int, code: str | None
+) -> None:
+    """Fail unless the answer is `status` with the JSON error envelope carrying `code`, naming what differs."""
+    documented = f"{status}{f' {code}' if code else ''} in an error.list envelope"
+    if exchange.status != status:
+        verb = "accepted" if exchange.status < 300 else f"answered HTTP {exchange.status}, not {status}"
+        fail(name, context, exchange, f"{what} was {verb}", answer_of(exchange), documented)
+    if code is not None and code not in exchange.error_codes():
+        reason = "a JSON error envelope" if exchange.json is None else f"the code {code}"
+        fail(
+            name,
+            context,
+            exchange,
+            f"{what} was refused with {status} but without {reason}",
+            answer_of(exchange),
+            documented,
+        )
+
+
+def _validated(name: str, context: CheckContext, exchange: HttpExchange, validate: Callable[[Any], None]) -> None:
+    """Validate the answer's JSON body; a body that is not JSON is said to be so, not judged as `null`."""
+    body = exchange.json
+    if body is None:
+        problem = exchange.json_problem or "the body is not JSON"
+        fail(name, context, exchange, f"{problem}, so it cannot be judged", answer_of(exchange), "a JSON body")
+    try:
+        validate(body)
+    except ContractViolation as violation:
+        _violation(name, context, exchange, violation)
 
 
 def _violation(name: str, context: CheckContext, exchange: HttpExchange, violation: ContractViolation) -> None:
-    _fail(
+    fail(
         name,
         context,
         exchange,
@@ -94,65 +292,56 @@ def _violation(name: str, context: CheckContext, exchange: HttpExchange, violati
     )
 
 
-def _authenticated(context: CheckContext) -> bool:
-    return context.intent in ("valid", "invalid", "read", "unknown-version")
+def _is_error(status: int) -> bool:
+    return 400 <= status < 500
 
 
-@register("no_server_error")
+# -- the checks -----------------------------------------------------------------------------------------------------
+@check("no_server_error")
 def no_server_error(context: CheckContext, exchange: HttpExchange) -> None:
     if exchange.status >= 500:
-        _fail("no_server_error", context, exchange, "the server failed", f"HTTP {exchange.status}", "no 5xx")
+        fail("no_server_error", context, exchange, "the server failed", answer_of(exchange), "no 5xx")
 
 
-@register("status_code_documented")
+@check("status_code_documented")
 def status_code_documented(context: CheckContext, exchange: HttpExchange) -> None:
     documented = sorted(context.contract.statuses | CREATE_MESSAGE_STATUSES)
     if exchange.status not in documented:
-        _fail("status_code_documented", context, exchange, "undocumented status", exchange.status, documented)
+        fail("status_code_documented", context, exchange, "undocumented status", answer_of(exchange), documented)
 
 
-@register("json_content_type")
+@check("json_content_type")
 def json_content_type(context: CheckContext, exchange: HttpExchange) -> None:
     kind = exchange.headers.get("content-type", "")
     if kind.split(";")[0].strip().lower() != "application/json":
-        _fail("json_content_type", context, exchange, "the answer is not JSON", kind or "(none)", "application/json")
+        fail("json_content_type", context, exchange, "the answer is not JSON", answer_of(exchange), "application/json")
     if exchange.json is None:
-        _fail("json_content_type", context, exchange, "the body is not JSON", exchange.content[:200], "a JSON body")
+        problem = exchange.json_problem or "the body is not JSON"
+        fail("json_content_type", context, exchange, problem, answer_of(exchange), "a JSON body")
 
 
-@register("message_schema")
+@check("message_schema", operations=["createMessage"], statuses=lambda status: status == 200)
 def message_schema(context: CheckContext, exchange: HttpExchange) -> None:
-    if exchange.status == 200 and exchange.url.endswith("/messages"):
-        try:
-            context.contract.validate_message(exchange.json)
-        except ContractViolation as violation:
-            _violation("message_schema", context, exchange, violation)
+    _validated("message_schema", context, exchange, context.contract.validate_message)
 
 
-@register("error_envelope")
+@check("error_envelope", statuses=_is_error)
 def error_envelope(context: CheckContext, exchange: HttpExchange) -> None:
-    if 400 <= exchange.status < 500:
-        try:
-            context.contract.validate_error(exchange.json)
-        except ContractViolation as violation:
-            _violation("error_envelope", context, exchange, violation)
+    _validated("error_envelope", context, exchange, context.contract.validate_error)
 
 
-@register("message_echoes_request")
+@check("message_echoes_request", intents=[Intent.VALID], operations=["createMessage"])
 def message_echoes_request(context: CheckContext, exchange: HttpExchange) -> None:
-    if context.intent != "valid":
-        return
-    sent, message = exchange.payload, exchange.json
     if exchange.status != 200:
-        codes = ", ".join(exchange.error_codes())
-        _fail(
+        fail(
             "message_echoes_request",
             context,
             exchange,
             "a valid request did not create a message",
-            f"HTTP {exchange.status} {codes}".strip(),
+            answer_of(exchange),
             "200 and the Message",
         )
+    sent, message = exchange.payload, exchange.json
     if not isinstance(sent, dict) or not isinstance(message, dict):
         return
     expected_type = MESSAGE_TYPES_IN_RESPONSE.get(sent.get("message_type", ""))
@@ -166,75 +355,56 @@ def message_echoes_request(context: CheckContext, exchange: HttpExchange) -> Non
         promises.append(("subject", f"present: {render_value(message['subject'])}", "absent (email only)"))
     if "created_at" in sent:
         promises.append(("created_at", message.get("created_at"), sent["created_at"]))
-    for field, received, documented in promises:
+    for name, received, documented in promises:
         if received != documented:
-            _fail(
-                "message_echoes_request", context, exchange, f"the Message does not echo {field}", received, documented
-            )
+            fail("message_echoes_request", context, exchange, f"the Message does not echo {name}", received, documented)
 
 
-@register("invalid_request_rejected")
+@check("invalid_request_rejected", intents=[Intent.INVALID])
 def invalid_request_rejected(context: CheckContext, exchange: HttpExchange) -> None:
     expected = context.expected
-    if context.intent != "invalid" or expected is None:
+    if expected is None or expected.accepts(exchange.status, exchange.error_codes()):
         return
-    codes = exchange.error_codes()
-    if not expected.accepts(exchange.status, codes):
-        _fail(
-            "invalid_request_rejected",
-            context,
-            exchange,
-            f"an invalid request ({expected.rule} at {expected.path}) was not rejected as documented",
-            f"HTTP {exchange.status} {', '.join(codes)}".strip(),
-            expected.describe(),
-        )
+    if undocumented_inputs(context.operation_of(exchange) or "", exchange.payload):
+        return  # its fate is not documented: never expected to be refused
+    what = f"an invalid request ({expected.rule} at {expected.path})"
+    if exchange.status < 300:
+        problem = f"{what} was accepted"
+    elif _is_error(exchange.status) and expected.status in (None, exchange.status):
+        reason = "a JSON error envelope" if exchange.json is None else f"the code {expected.code}"
+        problem = f"{what} was refused with {exchange.status} but without {reason}"
+    else:
+        problem = f"{what} was answered HTTP {exchange.status}, not {expected.answer()}"
+    fail("invalid_request_rejected", context, exchange, problem, answer_of(exchange), expected.describe())
 
 
-@register("auth_required")
+@check("auth_required", intents=UNAUTHENTICATED)
 def auth_required(context: CheckContext, exchange: HttpExchange) -> None:
-    if context.intent not in ("no-token", "wrong-token", "other-region-token"):
-        return
     status, code, _ = UNAUTHORIZED
-    if exchange.status != status or code not in exchange.error_codes():
-        what = {"no-token": "without a token", "wrong-token": "with a wrong token"}.get(
-            context.intent, "with another region's token"
-        )
-        _fail(
-            "auth_required",
-            context,
-            exchange,
-            f"a request {what} was not refused",
-            f"HTTP {exchange.status} {', '.join(exchange.error_codes())}".strip(),
-            f"{status} {code}",
-        )
+    what = {
+        Intent.NO_TOKEN: "a request without a token",
+        Intent.WRONG_TOKEN: "a request with a wrong token",
+    }.get(context.intent, "a request with another region's token")
+    _refusal("auth_required", context, exchange, what, status, code)
 
 
-@register("version_refused")
+@check("version_refused", intents=[Intent.UNKNOWN_VERSION])
 def version_refused(context: CheckContext, exchange: HttpExchange) -> None:
-    if context.intent != "unknown-version":
-        return
     status, code, _ = VERSION_INVALID
-    if exchange.status != status or code not in exchange.error_codes():
-        _fail(
-            "version_refused",
-            context,
-            exchange,
-            f"an unknown Intercom-Version ({exchange.request_headers.get('Intercom-Version')}) was not refused",
-            f"HTTP {exchange.status} {', '.join(exchange.error_codes())}".strip(),
-            f"{status} {code}",
-        )
+    shown = exchange.request_headers.get("Intercom-Version")
+    _refusal("version_refused", context, exchange, f"an unknown Intercom-Version ({shown})", status, code)
 
 
-@register("version_accepted")
+@check("version_accepted", intents=[Intent.READ], statuses=lambda status: status != RATE_LIMITED[0])
 def version_accepted(context: CheckContext, exchange: HttpExchange) -> None:
-    if context.intent == "read" and not 200 <= exchange.status < 300:
-        _fail(
+    if not 200 <= exchange.status < 300:
+        shown = exchange.request_headers.get("Intercom-Version", "none: the default")
+        fail(
             "version_accepted",
             context,
             exchange,
-            f"a documented Intercom-Version ({exchange.request_headers.get('Intercom-Version', 'none: the default')}) "
-            "was not served",
-            f"HTTP {exchange.status} {', '.join(exchange.error_codes())}".strip(),
+            f"a documented Intercom-Version ({shown}) was not served",
+            answer_of(exchange),
             "2xx",
         )
 
@@ -246,26 +416,22 @@ def _int_header(exchange: HttpExchange, name: str) -> int | None:
         return None
 
 
-@register("rate_limit_headers")
+@check("rate_limit_headers", intents=AUTHENTICATED, statuses=lambda status: status not in (401, 403))
 def rate_limit_headers(context: CheckContext, exchange: HttpExchange) -> None:
-    if not _authenticated(context) or exchange.status in (401, 403):
-        return
     names = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
     values = {name: _int_header(exchange, name) for name in names}
-    missing = [name for name, value in values.items() if value is None]
-    if missing:
-        shown = {name: exchange.headers.get(name) for name in names}
-        _fail(
+    if any(value is None for value in values.values()):
+        fail(
             "rate_limit_headers",
             context,
             exchange,
             "rate-limit headers missing or not integers",
-            shown,
+            {name: exchange.headers.get(name) for name in names},
             "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset as integers",
         )
     limit, remaining = values["x-ratelimit-limit"] or 0, values["x-ratelimit-remaining"] or 0
     if not 0 <= remaining <= limit:
-        _fail(
+        fail(
             "rate_limit_headers",
             context,
             exchange,
@@ -275,21 +441,21 @@ def rate_limit_headers(context: CheckContext, exchange: HttpExchange) -> None:
         )
 
 
-@register("rate_limit_body")
+@check("rate_limit_body", statuses=lambda status: status == RATE_LIMITED[0])
 def rate_limit_body(context: CheckContext, exchange: HttpExchange) -> None:
-    status, code, _ = RATE_LIMITED
-    if exchange.status == status and code not in exchange.error_codes():
-        _fail("rate_limit_body", context, exchange, "a 429 without the documented code", exchange.error_codes(), code)
+    code = RATE_LIMITED[1]
+    if code not in exchange.error_codes():
+        fail("rate_limit_body", context, exchange, "a 429 without the documented code", answer_of(exchange), code)
 
 
-@register("request_id_matches")
+@check("request_id_matches")
 def request_id_matches(context: CheckContext, exchange: HttpExchange) -> None:
     header = exchange.headers.get("x-request-id")
     body = exchange.json
     if header is None or not isinstance(body, dict) or body.get("request_id") is None:
         return
     if body["request_id"] != header:
-        _fail(
+        fail(
             "request_id_matches",
             context,
             exchange,
@@ -299,20 +465,17 @@ def request_id_matches(context: CheckContext, exchange: HttpExchange) -> None:
         )
 
 
-@register("me_region")
+@check("me_region", operations=["identifyAdmin"], statuses=lambda status: status == 200)
 def me_region(context: CheckContext, exchange: HttpExchange) -> None:
-    if not exchange.url.endswith("/me") or exchange.status != 200:
-        return
-    body = exchange.json
     if context.contract.compiled.admin is not None:
-        try:
-            context.contract.validate_admin(body)
-        except ContractViolation as violation:
-            _violation("me_region", context, exchange, violation)
+        _validated("me_region", context, exchange, context.contract.validate_admin)
+    body = exchange.json
     app = body.get("app") if isinstance(body, dict) else None
     region = app.get("region") if isinstance(app, dict) else None
+    if app is None:
+        return  # every published description lets `app` be null: nothing says which region then
     if not isinstance(region, str) or region.lower() != context.region:
-        _fail(
+        fail(
             "me_region",
             context,
             exchange,
@@ -322,6 +485,21 @@ def me_region(context: CheckContext, exchange: HttpExchange) -> None:
         )
 
 
+@check("region_servers")
+def region_servers(context: CheckContext, exchange: HttpExchange) -> None:
+    documented = REGIONS[context.region]
+    if documented not in context.contract.servers:
+        fail(
+            "region_servers",
+            context,
+            exchange,
+            f"the spec does not list the {context.region} server",
+            context.contract.servers,
+            documented,
+        )
+
+
+# What every answer is judged by, whatever the request meant.
 RESPONSE_CHECKS = (
     "no_server_error",
     "status_code_documented",
@@ -334,28 +512,46 @@ RESPONSE_CHECKS = (
 )
 
 
-@register("region_servers")
-def region_servers(context: CheckContext, exchange: HttpExchange) -> None:
-    documented = REGIONS[context.region]
-    if documented not in context.contract.servers:
-        _fail(
-            "region_servers",
-            context,
-            exchange,
-            f"the spec does not list the {context.region} server",
-            context.contract.servers,
-            documented,
-        )
+class Judge:
+    """The checks one test declared, bound to its contract and region; every verdict of the test is recorded.
 
+    `judge(exchange, intent)` judges one exchange by every declared check that applies and raises ExchangeFailures
+    with all that failed. `outcomes` sums the test up per check: failed if any exchange failed it, passed if it
+    judged at least one exchange, absent when it never applied.
+    """
 
-def judged_by(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a suite test with the checks it judges (reported per region x version)."""
-    unknown = [name for name in names if name not in CHECKS]
-    if unknown:
-        raise ValueError(f"unknown checks {unknown}; known: {', '.join(CHECKS)}")
+    def __init__(self, contract: Contract, region: str, checks: Iterable[str]):
+        self.contract, self.region, self.checks = contract, region, tuple(checks)
+        unknown = unknown_checks(self.checks)
+        if unknown:
+            raise ValueError(f"unknown checks {unknown}; known: {', '.join(CHECKS)}")
+        self.outcomes: dict[str, str] = {}
+        self.exchanges = 0
 
-    def mark(test: Callable[..., Any]) -> Callable[..., Any]:
-        test.intercom_checks = names  # type: ignore[attr-defined]
-        return test
+    def __call__(
+        self,
+        exchange: HttpExchange,
+        intent: Intent = Intent.VALID,
+        *,
+        expected: Rejection | None = None,
+        operation: str | None = None,
+        case: Any = None,
+        checks: Iterable[str] | None = None,
+    ) -> list[Verdict]:
+        names = self.checks if checks is None else tuple(checks)
+        context = CheckContext(self.contract, self.region, exchange.version, intent, expected, operation, case)
+        self.exchanges += 1
+        try:
+            verdicts = judge(context, exchange, names)
+        except ExchangeFailures as failures:
+            self._record(failures.verdicts)
+            raise
+        self._record(verdicts)
+        return verdicts
 
-    return mark
+    def _record(self, verdicts: Iterable[Verdict]) -> None:
+        for verdict in verdicts:
+            if verdict.outcome == "failed":
+                self.outcomes[verdict.check] = "failed"
+            elif verdict.outcome == "passed":
+                self.outcomes.setdefault(verdict.check, "passed")

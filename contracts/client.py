@@ -1,10 +1,14 @@
-"""The HTTP client of a run: one per region, sending to the fake (in-process) or a live server.
+"""The HTTP client of a run: one per region and version, sending to the fake (in-process) or a live server.
 
-Every transport failure becomes a `TransportFailure` with one line naming region, version, method, URL and cause.
+Every transport failure becomes a `TransportFailure`, one line naming region, version, method, URL and cause.
+On a live run every request passes the guard (methods, parties), every POST /messages reserves a message of the
+run's budget first, waits are decided by `Pacing`, and a request that could create something is never sent twice:
+sent again (hypothesis replays a failing example to report it), it gets the answer recorded the first time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -13,13 +17,26 @@ from typing import Any
 
 import httpx
 
+from .budget import MessageBudget
 from .errors import IntercomContractsError
+from .guard import CREATE_MESSAGE_ROUTE, LiveGuard, NotSent
+from .pacing import Pacing
 from .redaction import as_curl
+from .transport import (
+    ACCEPT_ENCODING,
+    MAX_RESPONSE_BYTES,
+    DeadlinePassed,
+    deadline,
+    live_transport,
+    read_body,
+    received_bytes,
+)
 
-__all__ = ["HttpExchange", "IntercomClient", "Pacing", "TransportFailure"]
+__all__ = ["HttpExchange", "IntercomClient", "NotSent", "Pacing", "TransportFailure"]
 
-MAX_RESPONSE_BYTES = 8 * 1024 * 1024
-_MISSING = object()
+_MISSING: Any = object()
+MAX_JSON_DEPTH = 200  # deeper answers are reported as such, never parsed into a RecursionError
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class TransportFailure(IntercomContractsError):
@@ -46,25 +63,24 @@ class HttpExchange:
     status: int
     headers: dict[str, str]  # lower-case names
     content: bytes
+    path: str = ""  # the API path under the region's base URL, without the query (e.g. /messages)
+    started: float = 0.0  # Unix time the request was sent
+    elapsed: float = 0.0  # seconds until the whole answer was read
+    replayed: bool = False  # answered from the run's record, not sent again
     _json: Any = field(default=_MISSING, repr=False)
+    json_problem: str | None = field(default=None, repr=False)
 
     @property
     def json(self) -> Any:
-        """The response body as JSON, or None when it is not JSON."""
+        """The response body as JSON, or None when it is not JSON (`json_problem` then says why)."""
         if self._json is _MISSING:
-            try:
-                self._json = json.loads(self.content)
-            except ValueError:
-                self._json = None
+            self._json, self.json_problem = parse_json(self.content)
         return self._json
 
     @property
     def payload(self) -> Any:
         """The request body as JSON, or None."""
-        try:
-            return json.loads(self.request_body) if self.request_body else None
-        except ValueError:
-            return None
+        return parse_json(self.request_body)[0] if self.request_body else None
 
     def curl(self) -> str:
         return as_curl(self.method, self.url, self.request_headers, self.request_body)
@@ -75,52 +91,38 @@ class HttpExchange:
         return [str(e.get("code")) for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
 
 
-@dataclass
-class Pacing:
-    """What a region's server said of its allowance, shared by the clients of that region (one token).
+def parse_json(data: bytes | None) -> tuple[Any, str | None]:
+    """(value, None), or (None, why not): not JSON, or nested beyond MAX_JSON_DEPTH."""
+    if not data:
+        return None, "the body is empty"
+    if _nesting(data) > MAX_JSON_DEPTH:
+        return None, f"the body is nested more than {MAX_JSON_DEPTH} levels deep"
+    try:
+        return json.loads(data), None
+    except (ValueError, RecursionError):
+        return None, "the body is not JSON"
 
-    Requests wait while the window is spent (`X-RateLimit-Remaining: 0`) until `X-RateLimit-Reset`, and a 429 is
-    waited out (`Retry-After`, else `X-RateLimit-Reset`); all waits of a run are bounded by `max_wait` seconds.
-    """
 
-    max_wait: float = 60.0
-    clock: Callable[[], float] = time.time
-    sleep: Callable[[float], None] = time.sleep
-    waited: float = 0.0
-    resume_at: float = 0.0
-    unreachable: str | None = None  # the cause, once the server could not be reached
-
-    def before_request(self) -> None:
-        self._wait_until(self.resume_at)
-
-    def after_response(self, status: int, headers: httpx.Headers) -> bool:
-        """Learn from an answer; True when it was a 429 worth sending again (after the wait)."""
-        reset = _number(headers.get("x-ratelimit-reset"))
-        remaining = _number(headers.get("x-ratelimit-remaining"))
-        if remaining is not None and remaining <= 0 and reset is not None:
-            self.resume_at = max(self.resume_at, reset)
-        if status != 429:
-            return False
-        retry_after = _number(headers.get("retry-after"))
-        until = self.clock() + retry_after if retry_after is not None else (reset or self.clock() + 1.0)
-        if self.waited + max(until - self.clock(), 0.0) > self.max_wait:
-            return False  # beyond the bound: the 429 is the answer the checks judge
-        self._wait_until(until)
-        return True
-
-    def _wait_until(self, moment: float) -> None:
-        delay = min(moment - self.clock(), self.max_wait - self.waited)
-        if delay > 0:
-            self.waited += delay
-            self.sleep(delay)
+def _nesting(data: bytes) -> int:
+    """An upper bound of the JSON nesting depth (brackets in strings count too: it only ever over-counts)."""
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return 0
+    depth = deepest = 0
+    for byte in data.translate(None, _NOT_BRACKETS):
+        if byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 class IntercomClient:
     """Sends requests to one region's server with its token and an Intercom-Version header.
 
-    Nothing is ever retried but a 429 (the server did not act on it): POST /messages is not idempotent, so a 5xx
-    or a timeout is reported, never sent again. Once the server could not be reached, later requests of the run
-    to that region fail at once with the same cause instead of waiting out the timeout again.
+    Nothing is ever sent again but after a 429 (the server did not act on it), as `Pacing` allows. Once the server
+    could not be reached, later requests to that region fail at once with the same cause instead of waiting out
+    the timeout again. `guard` and `budget` are set on live runs (see the module's docstring).
     """
 
     def __init__(
@@ -133,10 +135,21 @@ class IntercomClient:
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
         pacing: Pacing | None = None,
+        guard: LiveGuard | None = None,
+        budget: MessageBudget | None = None,
     ):
         self.region, self.base_url, self.token, self.version = region, base_url.rstrip("/"), token, version
+        self.timeout = timeout
         self.pacing = pacing or Pacing()
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self.guard, self.budget = guard, budget
+        self.listeners: list[Callable[[HttpExchange], None]] = []  # told of every exchange (recording)
+        self._sent: dict[str, HttpExchange] = {}  # creating requests already sent, by content
+        self._http = httpx.Client(
+            timeout=timeout,
+            transport=transport or live_transport(self.base_url),  # deadline-bound, no implicit proxy
+            follow_redirects=False,
+            trust_env=False,
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -151,9 +164,15 @@ class IntercomClient:
         token: str | object | None = _MISSING,
         version: str | object | None = _MISSING,
         headers: dict[str, str] | None = None,
+        share: str | None = None,
     ) -> HttpExchange:
-        """Send; `token`/`version` override the client's (None: send no header); `headers` are added."""
-        headers = {"Accept": "application/json", **(headers or {})}
+        """Send; `token`/`version` override the client's (None: send no header); `headers` are added.
+
+        `share` names the part of the message budget a live POST /messages is taken from first (see budget).
+        Raises NotSent when a live safety rule keeps the request from being sent, TransportFailure when it failed.
+        """
+        method = method.upper()
+        headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
         chosen_token = self.token if token is _MISSING else token
         chosen_version = self.version if version is _MISSING else version
         if chosen_token is not None:
@@ -163,42 +182,82 @@ class IntercomClient:
         if payload is not _MISSING:
             content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         if content is not None:
-            headers["Content-Type"] = "application/json"
+            headers.setdefault("Content-Type", "application/json")
         url = self.base_url + path
         shown_version = str(chosen_version) if chosen_version is not None else None
+        route = (method, path.split("?", 1)[0].rstrip("/") or "/")
+        if self.guard is not None:
+            self.guard.admit(method, route[1], content)
+        key = self._key(method, url, headers, content) if self.guard is not None and method != "GET" else None
+        if key is not None and key in self._sent:
+            exchange = _replayed(self._sent[key])
+        else:
+            creating = self.budget is not None and route == CREATE_MESSAGE_ROUTE
+            if creating and not self.budget.take(share):  # type: ignore[union-attr]
+                raise NotSent(f"the live message budget (--intercom-max-live-messages {self.budget.limit}) is spent")  # type: ignore[union-attr]
+            # A transport failure propagates with the reservation spent: a message may have been created.
+            exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
+            exchange.path = route[1]
+            if creating and 400 <= exchange.status < 500:
+                self.budget.give_back()  # type: ignore[union-attr]
+            if key is not None:
+                self._sent[key] = exchange
+        for listener in self.listeners:
+            listener(exchange)
+        return exchange
+
+    def _exchange(
+        self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None, paced: bool
+    ) -> HttpExchange:
+        attempt = 0
         while True:
-            status, response_headers, body = self._send(method, url, headers, content, shown_version)
-            if not (chosen_token is not None and self.pacing.after_response(status, response_headers)):
+            attempt += 1
+            started = time.time()
+            status, response_headers, body = self._send(method, url, headers, content, version)
+            if not (paced and self.pacing.after_response(status, response_headers, attempt=attempt)):
                 break
         return HttpExchange(
             region=self.region,
-            version=shown_version,
+            version=version,
             method=method,
             url=url,
             request_headers=headers,
             request_body=content,
             status=status,
-            headers={k.lower(): v for k, v in response_headers.items()},
+            headers=response_headers,
             content=body,
+            started=started,
+            elapsed=time.time() - started,
         )
+
+    def _key(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> str:
+        # The credential is part of what makes two requests the same (a refused token did not create anything).
+        identity = f"{method} {url} {headers.get('Intercom-Version')} {headers.get('Authorization')}\n"
+        digest = hashlib.sha256(identity.encode())
+        digest.update(content or b"")
+        return digest.hexdigest()
 
     def _send(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None
-    ) -> tuple[int, httpx.Headers, bytes]:
+    ) -> tuple[int, dict[str, str], bytes]:
         if self.pacing.unreachable is not None:
             raise self._failure(version, method, url, f"not sent: {self.pacing.unreachable} earlier in this run")
         self.pacing.before_request()
-        allowance = self._http.timeout.read or 0.0
+        started = time.monotonic()
         try:
-            with self._http.stream(method, url, headers=headers, content=content) as response:
-                body = _read_capped(response, deadline=time.monotonic() + allowance)
-                return response.status_code, response.headers, body
-        except _TooSlow:
-            cause = f"the answer took longer than {allowance}s (it kept trickling in)"
-            self.pacing.unreachable = cause
-            raise self._failure(version, method, url, cause) from None
+            with (
+                deadline(self.timeout),
+                self._http.stream(method, url, headers=headers, content=content) as response,
+            ):
+                body = read_body(response, limit=MAX_RESPONSE_BYTES)
+                return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
         except httpx.TimeoutException as error:
-            cause = f"timed out after {allowance}s ({type(error).__name__})"
+            whole = isinstance(error, DeadlinePassed) or time.monotonic() - started >= self.timeout * 0.99
+            cause = (
+                f"the whole answer took longer than {self.timeout}s (it kept trickling in)"
+                if whole and received_bytes() > 0
+                else f"timed out after {self.timeout}s ({type(error).__name__})"
+            )
             self.pacing.unreachable = cause
             raise self._failure(version, method, url, cause) from None
         except httpx.ConnectError as error:
@@ -211,28 +270,22 @@ class IntercomClient:
         return TransportFailure(region=self.region, version=version, method=method, url=url, cause=cause)
 
 
-def _number(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-class _TooSlow(httpx.TimeoutException):
-    """The answer kept coming, a little at a time, past the request's whole time allowance."""
-
-
-def _read_capped(response: httpx.Response, deadline: float) -> bytes:
-    """The body, at most MAX_RESPONSE_BYTES, read before `deadline` (a slow drip resets httpx's read timeout)."""
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise httpx.DecodingError(f"response body larger than {MAX_RESPONSE_BYTES} bytes")
-        if time.monotonic() > deadline:
-            raise _TooSlow("the answer trickled in", request=response.request)
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _replayed(exchange: HttpExchange) -> HttpExchange:
+    return HttpExchange(
+        region=exchange.region,
+        version=exchange.version,
+        method=exchange.method,
+        url=exchange.url,
+        request_headers=exchange.request_headers,
+        request_body=exchange.request_body,
+        status=exchange.status,
+        headers=exchange.headers,
+        content=exchange.content,
+        path=exchange.path,
+        started=exchange.started,
+        elapsed=exchange.elapsed,
+        replayed=True,
+    )
 
 
 def _cause(error: httpx.HTTPError) -> str:

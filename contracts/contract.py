@@ -13,7 +13,7 @@ from jsonschema.exceptions import SchemaError
 from .errors import SpecError
 from .pointers import MISSING, join
 from .rules import CREATE_MESSAGE_RULES, with_rules
-from .translate import bundle_schema
+from .translate import bundle_schema, deref_bundled
 from .validation import Validator
 
 if TYPE_CHECKING:
@@ -101,10 +101,20 @@ class Contract:
     def servers(self) -> list[str]:
         return self.spec.servers
 
+    def operation_id_at(self, method: str, path: str) -> str | None:
+        """The operationId a request to `method path` reaches in this contract's spec (None: no operation)."""
+        operation = self.spec.operation_at(method, path)
+        return operation.operation_id if operation is not None else None
+
     @property
     def request_schema(self) -> dict[str, Any]:
         """The request body schema (JSON Schema 2020-12, domain rules included)."""
         return self.compiled.request.schema
+
+    @property
+    def declared_request_fields(self) -> frozenset[str]:
+        """Every top-level field some branch of the request schema declares."""
+        return declared_fields(self.compiled.request.schema)
 
     @property
     def message_schema(self) -> dict[str, Any]:
@@ -134,6 +144,18 @@ class Contract:
 
     def __repr__(self) -> str:
         return f"<Contract createMessage {self.spec.source} Intercom-Version {self.version}>"
+
+
+def declared_fields(root: dict[str, Any], node: Any = None, depth: int = 0) -> frozenset[str]:
+    """The property names a bundled object schema declares, through $refs, allOf and every anyOf/oneOf branch."""
+    node = deref_bundled(root, root if node is None else node)
+    if not isinstance(node, dict) or depth > 16:
+        return frozenset()
+    names = set(node.get("properties", {})) if isinstance(node.get("properties"), dict) else set()
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for member in node.get(keyword, []) if isinstance(node.get(keyword), list) else []:
+            names |= declared_fields(root, member, depth + 1)
+    return frozenset(names)
 
 
 def _document_pointer(error: SchemaError) -> str | None:

@@ -21,7 +21,7 @@ from .errors import SpecError
 __all__ = ["parse", "parse_cached"]
 
 # Bumped whenever parsing changes what it produces, so stale cache entries are never read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: each entry starts with the SHA-256 of what follows
 _CACHE_TAG = f"v{CACHE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
 MAX_NODES = 5_000_000
 
@@ -97,9 +97,9 @@ def parse_cached(data: bytes, name: str) -> Any:
     """`parse`, served from the cache when these exact bytes were parsed before."""
     key = f"parsed/{hashlib.sha256(data).hexdigest()}-{_CACHE_TAG}.marshal"
     cached = cache.read(key)
-    if cached is not None:
+    if cached is not None and hashlib.sha256(cached[32:]).digest() == cached[:32]:
         try:
-            return marshal.loads(cached)
+            return marshal.loads(cached[32:])
         except (EOFError, ValueError, TypeError):
             pass  # a damaged entry is parsed again and overwritten
     document = parse(data, name)
@@ -107,5 +107,5 @@ def parse_cached(data: bytes, name: str) -> Any:
         encoded = marshal.dumps(document)
     except ValueError:
         return document  # something marshal cannot hold (a YAML alias cycle, an odd type): just do not cache
-    cache.write(key, encoded)
+    cache.write(key, hashlib.sha256(encoded).digest() + encoded)  # an entry changed on disk is never trusted
     return document

@@ -12,7 +12,7 @@ import yaml
 
 from .pointers import MISSING, resolve, unescape
 
-__all__ = ["Erratum", "apply_errata", "known_errata"]
+__all__ = ["Erratum", "Undocumented", "apply_errata", "known_errata", "known_undocumented", "undocumented_inputs"]
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,14 @@ class Erratum:
 
 
 @cache
-def known_errata() -> tuple[Erratum, ...]:
+def _entries() -> dict[str, Any]:
     text = resources.files("contracts").joinpath("errata.yaml").read_text(encoding="utf-8")
-    entries = yaml.safe_load(text)
+    return dict(yaml.safe_load(text))
+
+
+@cache
+def known_errata() -> tuple[Erratum, ...]:
+    entries = _entries()["corrections"]
     return tuple(
         Erratum(
             id=entry["id"],
@@ -91,3 +96,94 @@ def apply_errata(document: Any, version: str) -> list[Erratum]:
 def _parent(document: Any, pointer: str) -> tuple[Any, str]:
     head, _, last = pointer.rpartition("/")
     return resolve(document, head), unescape(last)
+
+
+@dataclass(frozen=True)
+class Undocumented:
+    """An input whose fate no source documents: never sent as valid, never expected to be refused."""
+
+    id: str
+    operation: str
+    what: str
+    evidence: str
+    match: dict[str, Any]
+    when: dict[str, Any]
+
+    def found_in(self, payload: Any, declared: frozenset[str] | None = None) -> bool:
+        """Whether the request body `payload` holds this input (`declared`: the schema's keys at `match.at`)."""
+        if not isinstance(payload, dict):
+            return False
+        if any(_values(payload, pointer) != [value] for pointer, value in self.when.items()):
+            return False
+        at = str(self.match.get("at", ""))
+        if self.match.get("undeclared"):
+            return declared is not None and any(
+                isinstance(node, dict) and bool(set(node) - declared) for node in _values(payload, at)
+            )
+        parent_pointer, _, key = at.rpartition("/")
+        parents = [
+            item for node in _values(payload, parent_pointer) for item in (node if isinstance(node, list) else [node])
+        ]
+        for parent in parents:
+            if isinstance(parent, dict) and _matches(self.match, key in parent, parent.get(key)):
+                return True
+        return False
+
+
+def _matches(match: dict[str, Any], present: bool, value: Any) -> bool:
+    kind = match.get("is")
+    if kind == "absent":
+        return not present
+    if kind == "present":
+        return present
+    if not present:
+        return False
+    if kind == "blank":
+        return isinstance(value, str) and not value.strip()
+    if "equals" in match:
+        return bool(value == match["equals"])
+    if "in" in match:
+        return _hashable(value) and value in match["in"]
+    if "not_in" in match:
+        return not (_hashable(value) and value in match["not_in"])
+    return False
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool)) or value is None
+
+
+def _values(document: Any, pointer: str) -> list[Any]:
+    """The values at `pointer`; a segment that meets an array goes on in each of its items."""
+    nodes = [document]
+    for raw in [segment for segment in pointer.split("/") if segment]:
+        token = unescape(raw)
+        following = []
+        for node in nodes:
+            for item in node if isinstance(node, list) else [node]:
+                if isinstance(item, dict) and token in item:
+                    following.append(item[token])
+        nodes = following
+    return nodes
+
+
+@cache
+def known_undocumented() -> tuple[Undocumented, ...]:
+    return tuple(
+        Undocumented(
+            id=entry["id"],
+            operation=entry["operation"],
+            what=entry["what"],
+            evidence=entry["evidence"],
+            match=entry["match"],
+            when=entry.get("when", {}),
+        )
+        for entry in _entries().get("undocumented", [])
+    )
+
+
+def undocumented_inputs(operation: str, payload: Any, *, declared: frozenset[str] | None = None) -> list[Undocumented]:
+    """The inputs of undocumented fate that the request body `payload` of `operation` holds."""
+    return [
+        entry for entry in known_undocumented() if entry.operation == operation and entry.found_in(payload, declared)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "RATE_LIMITED",
     "UNAUTHORIZED",
     "VERSION_INVALID",
+    "Rejection",
 ]
 
 # (status, code, message) of the answers Intercom documents for Create a message.
@@ -58,3 +60,27 @@ CREATE_MESSAGE_STATUSES: Final = frozenset({200, 400, 401, 403, 404, 422, 429})
 
 # The request says `in_app`, the Message answers `inapp`.
 MESSAGE_TYPES_IN_RESPONSE: Final[dict[str, str]] = {"in_app": "inapp", "email": "email"}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """How a request breaks the contract (`rule` at `path`) and the answer Intercom documents for it.
+
+    `status`/`code` are None where the facts only say "some 4xx".
+    """
+
+    rule: str
+    path: str
+    status: int | None = None
+    code: str | None = None
+
+    def accepts(self, status: int, codes: list[str]) -> bool:
+        if self.status is None:
+            return 400 <= status < 500
+        return status == self.status and (self.code is None or self.code in codes)
+
+    def describe(self) -> str:
+        return f"{self.rule} at {self.path} -> {self.answer()}"
+
+    def answer(self) -> str:
+        return "any 4xx" if self.status is None else f"{self.status}{f' {self.code}' if self.code else ''}"

@@ -7,6 +7,7 @@ toolkit installed.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import uuid
@@ -21,6 +22,7 @@ from .redaction import environment_secrets, redact
 from .settings import OPTIONS, RunSettings
 
 if TYPE_CHECKING:
+    from .checks import Judge
     from .client import IntercomClient
     from .contract import Contract
     from .mock import IntercomMock
@@ -32,7 +34,10 @@ SETTINGS_KEY = pytest.StashKey["RunSettings"]()
 RESULTS_KEY = pytest.StashKey["Results"]()
 SPEC_KEY = pytest.StashKey["Spec"]()
 RUN_ID_KEY = pytest.StashKey[str]()
-CHECKS_ATTRIBUTE = "intercom_checks"
+JUDGE_KEY = pytest.StashKey["Judge"]()
+LOG_REDACTION_KEY = pytest.StashKey[Any]()
+VERDICTS_PROPERTY = "intercom_verdicts"
+FAILURES_PROPERTY = "intercom_failures"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,6 +61,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "intercom_live: runs only with --intercom-target live (skipped otherwise)")
     config.addinivalue_line(
+        "markers", "intercom_checks(*names): the checks the test judges its exchanges by (the `judge` fixture)"
+    )
+    config.addinivalue_line(
         "markers",
         "intercom_mock(**settings): intercom_mock settings (strict, region, version, spec, tokens, faults, "
         "rate_limit, other_hosts); the closest marker wins",
@@ -78,8 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
         check_source(settings.spec)
     except IntercomContractsError as error:
         raise pytest.UsageError(f"--intercom-spec: {error}") from None
-    if settings.upgrade_to:
-        _versions(config)  # asked for an upgrade check: refuse an undocumented target before collecting
+    if settings.versions or settings.upgrade_to:
+        _versions(config)  # versions named: refuse an undocumented one before collecting
     if settings.operations != ("createMessage",):
         _operations(config)  # named operations: refuse unknown ones before collecting
     from .report import Results
@@ -87,7 +95,23 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     config.stash[RUN_ID_KEY] = workerinput["intercom_run_id"] if workerinput else uuid.uuid4().hex
     results = config.stash[RESULTS_KEY] = Results()
+    results.describe_run(
+        target=settings.target, spec=settings.spec, versions=settings.versions, regions=settings.regions
+    )
     config.pluginmanager.register(_Collector(results), "intercom-contracts-results")
+    secrets = environment_secrets()
+    if secrets:  # httpcore and friends log headers raw at DEBUG: every record is redacted as it is made
+        from .redaction import redacting_logs
+
+        context = redacting_logs(secrets)
+        context.__enter__()
+        config.stash[LOG_REDACTION_KEY] = context
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    context = config.stash.get(LOG_REDACTION_KEY, None)
+    if context is not None:
+        context.__exit__(None, None, None)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -138,16 +162,19 @@ def _versions(config: pytest.Config) -> tuple[str, ...]:
     """The versions under test: --intercom-version (default: the spec's own), then --intercom-upgrade-to."""
     settings, spec = _settings(config), _spec(config)
     versions = settings.versions or (spec.version,)
-    target = settings.upgrade_to
-    if target is None or target in versions:
-        return versions
-    documented = spec.contract().versions
-    if target not in documented:
-        raise pytest.UsageError(
-            f"--intercom-upgrade-to {target}: not among the versions spec {spec.source} documents: "
-            f"{', '.join(documented)}"
-        )
-    return (*versions, target)
+    if settings.upgrade_to is not None and settings.upgrade_to not in versions:
+        versions = (*versions, settings.upgrade_to)
+    try:
+        documented = spec.contract().versions
+    except IntercomContractsError as error:
+        raise pytest.UsageError(f"--intercom-spec: {error}") from None
+    for version in versions:
+        if version not in documented and not (version == "Unstable" and "Preview" in documented):
+            option = "--intercom-upgrade-to" if version == settings.upgrade_to else "--intercom-version"
+            raise pytest.UsageError(
+                f"{option} {version}: not among the versions spec {spec.source} documents: {', '.join(documented)}"
+            )
+    return versions
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -156,14 +183,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if not live and item.get_closest_marker("intercom_live"):
             item.add_marker(skip)
-        checks = getattr(getattr(item, "function", None), CHECKS_ATTRIBUTE, None)
+        marker = item.get_closest_marker("intercom_checks")
+        checks = marker.args if marker is not None else ()
         params = getattr(item, "callspec", None)
         if checks and params is not None:
             item.user_properties.append(("region", params.params.get("intercom_region", "")))
             item.user_properties.append(("version", params.params.get("intercom_version", "")))
+            item.user_properties.append(("check", ",".join(checks)))
             operation = params.params.get("intercom_operation")
-            suffix = f"[{operation.operation_id}]" if operation is not None else ""
-            item.user_properties.append(("check", ",".join(check + suffix for check in checks)))
+            if operation is not None:
+                item.user_properties.append(("operation", f"[{operation.operation_id}]"))
 
 
 # -- fixtures -----------------------------------------------------------------------------------------------------
@@ -204,6 +233,20 @@ def intercom_client(intercom_run: IntercomRun, intercom_region: str, intercom_ve
 
 
 @pytest.fixture
+def judge(request: pytest.FixtureRequest, intercom_contract: Contract, intercom_region: str) -> Judge:
+    """Judges exchanges by the test's declared checks (@pytest.mark.intercom_checks), recording every verdict."""
+    from .checks import Judge
+
+    marker = request.node.get_closest_marker("intercom_checks")
+    try:
+        bound = Judge(intercom_contract, intercom_region, marker.args if marker is not None else ())
+    except ValueError as error:
+        pytest.fail(f"@pytest.mark.intercom_checks: {error}", pytrace=False)
+    request.node.stash[JUDGE_KEY] = bound
+    return bound
+
+
+@pytest.fixture
 def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
     """The fake Intercom on the three regional hosts; fails the test for requests the contract refuses."""
     from .mock import IntercomMock
@@ -228,20 +271,37 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
+    judge = item.stash.get(JUDGE_KEY, None)
+    if report.when == "call" and judge is not None:
+        report.user_properties.append((VERDICTS_PROPERTY, json.dumps(judge.outcomes)))
     error = call.excinfo.value if call.excinfo is not None else None
-    from .checks import CheckFailure
+    if report.failed and error is not None:
+        _describe_failure(item, report, error)
+    _redact_report(report)
+
+
+def _describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseException) -> None:
+    """A failure of ours is shown as written (no traceback) and recorded in detail for the reports."""
+    from .checks import CheckFailure, ExchangeFailures
     from .client import TransportFailure
 
-    while getattr(error, "exceptions", None):  # an exception group (hypothesis's Flaky*) wraps the failure
-        error = error.exceptions[0]  # type: ignore[union-attr]
-
-    if isinstance(error, (CheckFailure, TransportFailure)) and report.failed:
-        notes = "\n".join(getattr(error, "__notes__", []))
-        report.longrepr = _FailureRepr(f"{error}\n{notes}".rstrip())  # type: ignore[assignment]
-        failed = error.check if isinstance(error, CheckFailure) else "transport"
-        item.user_properties.append(("failed_check", failed))
-        report.user_properties.append(("failed_check", failed))
-    _redact_report(report)
+    while isinstance(getattr(error, "exceptions", None), (list, tuple)):  # hypothesis's groups wrap the failure
+        error = error.exceptions[0]  # type: ignore[attr-defined]
+    if not isinstance(error, (CheckFailure, ExchangeFailures, TransportFailure)):
+        return
+    notes = [str(note) for note in getattr(error, "__notes__", [])]
+    report.longrepr = _FailureRepr("\n".join([str(error), *notes]).rstrip())  # type: ignore[assignment]
+    reproduce = "\n".join(note for note in notes if note.strip())
+    if isinstance(error, TransportFailure):
+        details = [{"check": "transport", "problem": str(error), "received": error.cause, "documented": "an answer"}]
+    else:
+        failures = error.failures if isinstance(error, ExchangeFailures) else (error,)
+        details = [failure.as_dict() for failure in failures]
+    for detail in details:
+        detail["reproduce"] = reproduce
+        item.user_properties.append(("failed_check", detail["check"]))
+        report.user_properties.append(("failed_check", detail["check"]))
+    report.user_properties.append((FAILURES_PROPERTY, json.dumps(details, ensure_ascii=False)))
 
 
 class _Crash:
@@ -290,26 +350,46 @@ class _Collector:
             return
         from .report import CheckResult
 
-        checks = str(properties["check"]).split(",")
-        if report.skipped:
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
-            verdicts = [(check, "skipped", str(reason)) for check in checks]
-        elif report.failed:
-            first_line = str(report.longrepr).splitlines()[0] if report.longrepr else ""
-            verdicts = [(str(properties.get("failed_check", "error")), "failed", first_line)]
-        else:
-            verdicts = [(check, "passed", "") for check in checks]
+        declared = str(properties["check"]).split(",")
         region, version = str(properties["region"]), str(properties["version"])
-        for check, outcome, message in verdicts:
-            self.results.add(CheckResult(region, version, check, outcome, report.nodeid, message))
+        suffix = str(properties.get("operation") or "")
+
+        def add(check: str, outcome: str, message: str = "") -> None:
+            self.results.add(CheckResult(region, version, check + suffix, outcome, report.nodeid, message))
+
+        if report.skipped:
+            reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
+            for check in declared:
+                add(check, "skipped", reason.removeprefix("Skipped: "))
+            return
+        verdicts: dict[str, str] = json.loads(str(properties.get(VERDICTS_PROPERTY) or "{}"))
+        failures: list[dict[str, Any]] = json.loads(str(properties.get(FAILURES_PROPERTY) or "[]"))
+        problems = {failure["check"]: failure for failure in failures}
+        for check in declared:
+            if check in verdicts:
+                failure = problems.get(check)
+                message = f"[{check}] {failure['problem']}" if failure else ""
+                add(check, "failed" if failure or verdicts[check] == "failed" else verdicts[check], message)
+        for failure in failures:
+            if failure["check"] not in declared:
+                add(failure["check"], "failed", str(failure["problem"]))
+        if report.failed and not failures:
+            first = str(report.longrepr).splitlines()[0] if report.longrepr else ""
+            add("error", "failed", first)
+        for failure in failures:
+            self.results.add_failure({"test": report.nodeid, "region": region, "version": version, **failure})
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(session.config, "workerinput"):
         return  # an xdist worker: the controller reports
     _budget_path(session.config).unlink(missing_ok=True)
     results = session.config.stash[RESULTS_KEY]
     settings = _settings(session.config)
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
+    results.finish(interrupted=interrupted, exit_status=int(exitstatus))
+    if SPEC_KEY in session.config.stash:
+        results.describe_run(versions=_versions(session.config))
     if settings.upgrade_to and results.results:
         from .upgrade import upgrade_report
 
@@ -318,7 +398,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             results, _spec(session.config), current, settings.upgrade_to, errata=settings.errata
         )
     if settings.report:
-        results.write_json(settings.report)
+        try:
+            results.write_json(settings.report)
+        except OSError as error:
+            results.problems.append(
+                f"intercom-contracts: the report could not be written to {settings.report}: {error.strerror or error}"
+            )
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and results.results:
         with open(summary, "a", encoding="utf-8") as handle:
@@ -336,6 +422,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if results.results:
         terminalreporter.section("intercom contract checks")
         terminalreporter.write_line(results.text_table())
+    for problem in results.problems:
+        terminalreporter.write_line(problem, red=True)
     if results.upgrade is not None:
         from .upgrade import render_text
 

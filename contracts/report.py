@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,10 +31,23 @@ class Results:
 
     def __init__(self) -> None:
         self.results: list[CheckResult] = []
+        self.failures: list[dict[str, Any]] = []  # each failed check in detail: Received, Documented, curl, ...
         self.upgrade: dict[str, Any] | None = None  # set by an --intercom-upgrade-to run
+        self.run: dict[str, Any] = {"started": _now(), "finished": None, "interrupted": False}
+        self.problems: list[str] = []  # what went wrong with the reports themselves, shown at the end
+
+    def describe_run(self, **facts: Any) -> None:
+        """What the run was: target, spec, versions, regions (shown at the top of the JSON report)."""
+        self.run.update({key: list(value) if isinstance(value, tuple) else value for key, value in facts.items()})
+
+    def finish(self, *, interrupted: bool, exit_status: int) -> None:
+        self.run.update(finished=_now(), interrupted=interrupted, exit_status=exit_status)
 
     def add(self, result: CheckResult) -> None:
         self.results.append(result)
+
+    def add_failure(self, failure: dict[str, Any]) -> None:
+        self.failures.append(failure)
 
     def counts(self) -> dict[tuple[str, str, str], Counter[str]]:
         table: dict[tuple[str, str, str], Counter[str]] = {}
@@ -69,12 +85,30 @@ class Results:
     def to_json(self) -> dict[str, Any]:
         totals = Counter(result.outcome for result in self.results)
         payload: dict[str, Any] = {
+            "run": self.run,
             "summary": {outcome: totals[outcome] for outcome in OUTCOMES},
             "results": [asdict(result) for result in self.results],
+            "failures": self.failures,
         }
         if self.upgrade is not None:
             payload["upgrade"] = self.upgrade
         return payload
 
     def write_json(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_atomically(Path(path), json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never half of one."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -5,33 +5,47 @@ Built by the plugin's session fixture, callable without pytest.
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from pathlib import Path
 
 import httpx
 
 from .budget import MessageBudget
-from .client import IntercomClient, Pacing
+from .client import IntercomClient
 from .contract import Contract
 from .errors import UsageError
+from .guard import LiveGuard
 from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
+from .pacing import Pacing
 from .settings import RunSettings
 from .spec import Spec, load_spec
+from .transport import live_transport
 
-__all__ = ["MOCK_ALLOWANCE", "IntercomRun"]
+__all__ = ["MOCK_ALLOWANCE", "IntercomRun", "share_of"]
 
 MOCK_ALLOWANCE = 1_000_000
-# Faults for the embedded fake, comma separated: how the toolkit's own tests prove each check catches its fault.
-FAULTS_ENV = "INTERCOM_CONTRACTS_FAKE_FAULTS"
+
+
+def share_of(region: str, version: str | None) -> str:
+    """The name of a region x version's share of the live message budget."""
+    return f"{region}/{version or 'default'}"
 
 
 class IntercomRun:
-    def __init__(self, settings: RunSettings, *, budget_path: Path, spec: Spec | None = None):
+    def __init__(
+        self,
+        settings: RunSettings,
+        *,
+        budget_path: Path,
+        spec: Spec | None = None,
+        versions: tuple[str, ...] | None = None,
+    ):
         self.settings = settings
         if spec is not None:
             self.spec = spec
-        self.budget = MessageBudget(budget_path, settings.max_live_messages)
+        if versions is not None:
+            self.versions = versions
+        self._budget_path = budget_path
         self._clients: dict[tuple[str, str | None], IntercomClient] = {}
         self._pacing: dict[str, Pacing] = {}
 
@@ -39,9 +53,16 @@ class IntercomRun:
     def spec(self) -> Spec:
         return load_spec(self.settings.spec, errata=self.settings.errata)
 
-    @property
+    @cached_property
     def versions(self) -> tuple[str, ...]:
+        """The versions under test (the plugin adds --intercom-upgrade-to's)."""
         return self.settings.versions or (self.spec.version,)
+
+    @cached_property
+    def budget(self) -> MessageBudget:
+        """The live message cap; each region x version's create-message checks have a share of it first."""
+        shares = [share_of(region, version) for region in self.settings.regions for version in self.versions]
+        return MessageBudget(self._budget_path, self.settings.max_live_messages, shares=shares)
 
     def contract(self, version: str) -> Contract:
         return self.spec.contract(version)
@@ -53,7 +74,7 @@ class IntercomRun:
         Its allowance is set beyond what a run sends: a live run paces itself, a mock run need not wait; the 429
         test lowers it for its own requests.
         """
-        faults = frozenset(f.strip() for f in os.environ.get(FAULTS_ENV, "").split(",") if f.strip())
+        faults = self.settings.fake_faults
         return FakeIntercom(self.spec.contract(), FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults))
 
     @cached_property
@@ -86,17 +107,25 @@ class IntercomRun:
     def client(self, region: str, version: str | None) -> IntercomClient:
         key = (region, version)
         if key not in self._clients:
-            transport = None if self.settings.live else httpx.MockTransport(self._mock.router.handler)
+            live = self.settings.live
+            base_url = self.settings.base_urls[region]
             self._clients[key] = IntercomClient(
                 region=region,
-                base_url=self.settings.base_urls[region],
+                base_url=base_url,
                 token=self.token(region),
                 version=version,
                 timeout=self.settings.timeout,
-                transport=transport,
+                transport=live_transport(base_url) if live else httpx.MockTransport(self._mock.router.handler),
                 pacing=self._pacing.setdefault(region, self._new_pacing()),  # one allowance per region's token
+                guard=self.guard if live else None,
+                budget=self.budget if live else None,
             )
         return self._clients[key]
+
+    @cached_property
+    def guard(self) -> LiveGuard:
+        settings = self.settings
+        return LiveGuard(admin_id=settings.admin_id, contact_id=settings.contact_id, allow_writes=settings.allow_writes)
 
     def _new_pacing(self) -> Pacing:
         # The embedded fake's allowance is beyond what a run sends; its 429 test must see the 429, not wait it out.

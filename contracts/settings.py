@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import UsageError
+from .faults import FAULTS_ENV, parse_faults
 from .regions import DEFAULT_REGION, REGIONS, TOKEN_ENV, token_env_for
 from .sources import is_loopback_host
 
@@ -124,6 +126,7 @@ class RunSettings:
     operations: tuple[str, ...] = ("createMessage",)
     errata: bool = True
     allow_writes: bool = False
+    fake_faults: frozenset[str] = frozenset()  # faults of the embedded fake (INTERCOM_CONTRACTS_FAKE_FAULTS)
 
     @property
     def live(self) -> bool:
@@ -161,12 +164,13 @@ class RunSettings:
             max_live_messages=_positive_int(
                 "intercom-max-live-messages", value("intercom-max-live-messages"), zero=True
             ),
-            timeout=_positive_float("intercom-timeout", value("intercom-timeout")),
-            report=value("intercom-report"),
+            timeout=_seconds("intercom-timeout", value("intercom-timeout")),
+            report=_report_path("intercom-report", value("intercom-report")),
             upgrade_to=value("intercom-upgrade-to"),
             operations=tuple(p.strip() for p in str(value("intercom-operations")).split(",") if p.strip()),
             errata=_choice("intercom-errata", value("intercom-errata")) == "on",
             allow_writes=_flag(value("intercom-allow-writes")),
+            fake_faults=_faults(env.get(FAULTS_ENV, "")),
         )
 
     def token_for(self, region: str) -> str | None:
@@ -204,14 +208,39 @@ def _positive_int(name: str, value: Any, *, zero: bool = False) -> int:
     return number
 
 
-def _positive_float(name: str, value: Any) -> float:
+MAX_TIMEOUT = 300.0  # a request that needs more than five minutes is not an answer
+
+
+def _seconds(name: str, value: Any) -> float:
     try:
         number = float(str(value).strip())
     except ValueError:
         raise UsageError(f"--{name}: expected a number of seconds, got {value!r}") from None
-    if not number > 0:
-        raise UsageError(f"--{name}: expected a positive number of seconds, got {number}")
+    if not 0 < number <= MAX_TIMEOUT:  # nan fails this too
+        raise UsageError(f"--{name}: expected a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {value}")
     return number
+
+
+def _report_path(name: str, value: Any) -> str | None:
+    """A path a report can be written to at the end of the run: checked before the run, not after it."""
+    if value in (None, ""):
+        return None
+    path = Path(str(value)).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--{name}: {value} is a directory; give a file path")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"--{name}: the directory {parent} does not exist; create it or choose another path")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--{name}: {value} cannot be written (permission denied)")
+    return str(path)
+
+
+def _faults(text: str) -> frozenset[str]:
+    try:
+        return parse_faults(text)
+    except ValueError as error:
+        raise UsageError(f"{FAULTS_ENV}: {error}") from None
 
 
 def _admin_id(value: Any) -> int | None:
@@ -240,9 +269,18 @@ def _base_urls(values: Sequence[str]) -> dict[str, str]:
             raise UsageError(
                 f"--intercom-base-url: expected REGION=URL with REGION one of {', '.join(REGIONS)}, got {item!r}"
             )
-        parts = urlsplit(url)
+        import httpx  # the client's own parser judges the URL (only when one is given)
+
+        try:
+            httpx.URL(url)
+            parts = urlsplit(url)
+            parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
+        except (ValueError, httpx.InvalidURL) as error:
+            raise UsageError(f"--intercom-base-url: {url!r} is not a valid URL ({error})") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"--intercom-base-url: {url!r} is not an http(s) URL")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise UsageError(f"--intercom-base-url: {url!r} must be scheme://host[:port][/path] (no query, no user)")
         if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise UsageError(
                 f"--intercom-base-url: plain http:// is refused for {parts.hostname}, which is not loopback "

@@ -33,7 +33,9 @@ OFFICIAL_VERSIONS: dict[str, str] = {
     "Preview": "0",
     "Unstable": "0",
 }
-MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024  # the largest published description is 1.5 MB
+MAX_FILE_BYTES = MAX_DOWNLOAD_BYTES
+MAX_REDIRECTS = 3
 DOWNLOAD_TIMEOUT = 30.0
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
@@ -74,12 +76,15 @@ def check_source(source: str) -> None:
         if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise SpecError(source, "plain http:// is refused for a host that is not loopback", hint="Use https://.")
         return
-    if not Path(source).expanduser().exists():
+    path = Path(source).expanduser()
+    if not path.exists():
         raise SpecError(
             source,
             "no such file",
             hint="Pass `bundled`, a path to a YAML or JSON file, an https:// URL, or official:VERSION.",
         )
+    if path.is_dir():
+        raise SpecError(source, "is a directory, not a spec file")
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -125,32 +130,42 @@ def _fetch_official(version: str) -> RawSpec:
 
 
 def _download(url: str, name: str) -> bytes:
+    """GET `url` within bounds: time, size, and redirects followed only to https (or loopback) locations."""
     import httpx
 
-    check_source(url)
-    try:
-        with (
-            httpx.Client(timeout=DOWNLOAD_TIMEOUT, follow_redirects=True) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code != 200:
-                raise SpecError(name, f"GET {url} answered HTTP {response.status_code}")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_DOWNLOAD_BYTES:
-                    raise SpecError(name, f"GET {url} is larger than {MAX_DOWNLOAD_BYTES} bytes")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except httpx.HTTPError as error:
-        cause = str(error) or type(error).__name__
-        raise SpecError(name, f"could not download {url}: {cause}") from None
+    from .transport import deadline, live_transport, read_body
+
+    for hop in range(MAX_REDIRECTS + 1):
+        try:
+            check_source(url)
+        except SpecError as error:
+            if hop == 0:
+                raise
+            raise SpecError(name, f"a redirect led to {url}: {error.problem}", hint=error.hint) from None
+        try:
+            with (
+                httpx.Client(transport=live_transport(url), timeout=DOWNLOAD_TIMEOUT, trust_env=False) as client,
+                deadline(DOWNLOAD_TIMEOUT),
+                client.stream("GET", url) as response,
+            ):
+                if response.is_redirect and "location" in response.headers:
+                    url = str(response.url.join(response.headers["location"]))
+                    continue
+                if response.status_code != 200:
+                    raise SpecError(name, f"GET {url} answered HTTP {response.status_code}")
+                return read_body(response, limit=MAX_DOWNLOAD_BYTES)
+        except httpx.HTTPError as error:
+            cause = str(error) or type(error).__name__
+            raise SpecError(name, f"could not download {url}: {cause}") from None
+    raise SpecError(name, f"more than {MAX_REDIRECTS} redirects")
 
 
 def _read_file(source: str) -> bytes:
     path = Path(source).expanduser()
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SpecError(source, f"is {size:,} bytes, more than any description ({MAX_FILE_BYTES:,} at most)")
         return path.read_bytes()
     except FileNotFoundError:
         raise SpecError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ class Spec:
     official_version: str | None = None
     errata: tuple[Erratum, ...] = ()
     _compiled: CompiledContract | None = field(default=None, repr=False, compare=False)
+    _routes: list[tuple[str, re.Pattern[str], Operation]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def openapi(self) -> str:
@@ -89,6 +91,20 @@ class Spec:
         where = f" ({method.upper()} {path})" if method else ""
         raise SpecError(self.source, f"has no {operation_id} operation{where}", pointer="#/paths")
 
+    def operation_at(self, method: str, path: str) -> Operation | None:
+        """The operation a request to `method path` (the path under the server's base) reaches, if any.
+
+        Literal segments win over templated ones (`/contacts/search` before `/contacts/{id}`).
+        """
+        if self._routes is None:
+            self._routes = sorted(
+                ((op.method, _route_pattern(op.path), op) for op in self.operations()),
+                key=lambda route: (route[2].path.count("{"), -len(route[2].path)),
+            )
+        wanted = method.lower()
+        trimmed = path.split("?", 1)[0].rstrip("/") or "/"
+        return next((op for m, pattern, op in self._routes if m == wanted and pattern.fullmatch(trimmed)), None)
+
     def has_operation(self, operation_id: str) -> bool:
         try:
             self.operation(operation_id)
@@ -127,6 +143,12 @@ class Spec:
                 f"{', '.join(compiled.versions)}."
             )
         return Contract(spec=self, version=chosen, compiled=compiled)
+
+
+def _route_pattern(template: str) -> re.Pattern[str]:
+    """`/contacts/{id}/tags` -> a pattern matching one path segment per template variable."""
+    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
+    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts if part))
 
 
 def load_spec(source: str = sources.BUNDLED, *, errata: bool = True) -> Spec:

@@ -1,14 +1,17 @@
 """Compiled validators: compiled once per schema, judged fast, explained precisely.
 
-`jsonschema` is the reference and explains every failure (JSON path, rule, expected, received). When
-`jsonschema-rs` is installed it answers the common question "is this valid?" first, about a hundred times faster;
-only a value it rejects is handed to `jsonschema` for the explanation. Both run draft 2020-12 with formats as
-annotations, so they agree (a test holds them to it).
+`jsonschema` is the reference and explains every failure (JSON path, rule, expected, received). `jsonschema-rs`
+answers the common question "is this valid?" first, about a hundred times faster; only a value it rejects is handed
+to `jsonschema` for the explanation. Both run draft 2020-12 with formats as annotations, so they agree (a test holds
+them to it). Patterns are matched by the Rust regex engine in both (linear time): a hostile spec's catastrophic
+pattern cannot hang the explanation, lint or the fake the way Python's backtracking `re` would.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -19,10 +22,46 @@ from .errors import ContractViolation
 __all__ = ["Validator"]
 
 _rs: Any
-try:  # optional accelerator
+try:
     import jsonschema_rs as _rs
-except ImportError:  # pragma: no cover - exercised where jsonschema-rs is absent
+except ImportError:  # pragma: no cover - a dependency; kept optional for platforms without a wheel
     _rs = None
+
+
+@lru_cache(maxsize=4096)
+def _pattern_validator(pattern: str) -> Any:
+    try:
+        return _rs.validator_for({"pattern": pattern}) if _rs is not None else None
+    except Exception:  # a pattern the Rust engine refuses: Python's engine decides (on a bounded text)
+        return None
+
+
+def _search(pattern: str, text: str) -> bool:
+    """`re.search` semantics, in linear time."""
+    compiled = _pattern_validator(pattern)
+    if compiled is not None:
+        return bool(compiled.is_valid(text))
+    return re.search(pattern, text[:_MAX_PYTHON_REGEX_TEXT]) is not None
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: dict[str, Any], instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if _search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+_Reference: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern, "patternProperties": _pattern_properties}
+)
+_MAX_PYTHON_REGEX_TEXT = 1000
 
 
 class Validator:
@@ -33,7 +72,7 @@ class Validator:
         self.schema = schema
         self.subject = subject
         jsonschema.Draft202012Validator.check_schema(schema)
-        self._reference = jsonschema.Draft202012Validator(schema)
+        self._reference = _Reference(schema)
         self._fast = _compile_fast(schema) if fast else None
 
     @property

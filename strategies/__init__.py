@@ -6,7 +6,9 @@ Importing this package registers the settings profiles `dev`, `ci` and `live`.
 
 from __future__ import annotations
 
-from .invalid import InvalidRequest, Rejection, documented_rejections, invalid_create_message_requests
+from contracts.facts import Rejection
+
+from .invalid import InvalidRequest, documented_rejections, invalid_create_message_requests
 from .profiles import PROFILES, register_profiles
 from .requests import create_message_requests
 from .responses import error_lists, messages, request_ids

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from contracts.contract import Contract
-from contracts.facts import BODY_REQUIRED, NO_SUBJECT
+from contracts.facts import BODY_REQUIRED, NO_SUBJECT, Rejection
 
 from .requests import create_message_requests
 from .text import BLANKS, any_text
@@ -39,25 +39,6 @@ _NOT_AN_OBJECT: st.SearchStrategy[Any] = st.one_of(st.integers(), any_text(max_s
 
 
 @dataclass(frozen=True)
-class Rejection:
-    """What the server should answer: `status`/`code` None where the facts only say "some 4xx"."""
-
-    rule: str
-    path: str
-    status: int | None = None
-    code: str | None = None
-
-    def accepts(self, status: int, codes: list[str]) -> bool:
-        if self.status is None:
-            return 400 <= status < 500
-        return status == self.status and (self.code is None or self.code in codes)
-
-    def describe(self) -> str:
-        answer = "any 4xx" if self.status is None else f"{self.status}{f' {self.code}' if self.code else ''}"
-        return f"{self.rule} at {self.path} -> {answer}"
-
-
-@dataclass(frozen=True)
 class InvalidRequest:
     """A payload (or raw text, for malformed JSON) and the rejection it should get."""
 
@@ -71,12 +52,18 @@ class InvalidRequest:
         return text.encode("utf-8")
 
 
-def invalid_create_message_requests(contract: Contract) -> st.SearchStrategy[InvalidRequest]:
-    """Invalid requests of every documented kind, each knowing the rule it breaks and the answer it should get."""
+def invalid_create_message_requests(
+    contract: Contract, *, admin_id: int | None = None, contact_id: str | None = None
+) -> st.SearchStrategy[InvalidRequest]:
+    """Invalid requests of every documented kind, each knowing the rule it breaks and the answer it should get.
+
+    `admin_id` and `contact_id` pin the sender and the recipient of the valid requests they are made from (a live
+    run's guard sends nothing that names anyone else).
+    """
     if not isinstance(contract, Contract):
         raise InvalidArgument(f"contract must be a Contract (from spec.contract()), not {type(contract).__name__}")
-    valid = create_message_requests(contract)
-    emails = create_message_requests(contract, message_type="email")
+    valid = create_message_requests(contract, admin_id=admin_id, contact_id=contact_id)
+    emails = create_message_requests(contract, message_type="email", admin_id=admin_id, contact_id=contact_id)
     return st.one_of(
         st.builds(_without, valid, st.sampled_from(["message_type", "body", "from", "to"])),
         st.builds(_without_subject, emails),

@@ -69,7 +69,13 @@ def test_live_safety_plan() -> None:
     assert plan(_operation("delete"), live=False, allow_writes=True, has_ids=True) == "DELETE is never sent"
     assert plan(_operation("delete"), live=True, allow_writes=True, has_ids=True) == "DELETE is never sent"
     assert plan(_operation("get"), live=True, allow_writes=False, has_ids=False) == ("positive", "negative")
-    assert plan(_operation("put"), live=True, allow_writes=False, has_ids=True) == ("negative",)
+    assert plan(_operation("put"), live=True, allow_writes=False, has_ids=True) == (
+        "PUT is sent only with --intercom-allow-writes"
+    )
+    assert plan(_operation("options"), live=True, allow_writes=True, has_ids=True) == (
+        "OPTIONS is never sent by a live run"
+    )
+    assert plan(_operation("post"), live=True, allow_writes=False, has_ids=True) == ("negative",)
     assert plan(_operation("put"), live=True, allow_writes=True, has_ids=True) == ("positive", "negative")
     assert plan(_operation("post", "createMessage"), live=True, allow_writes=False, has_ids=False) == ("negative",)
     assert plan(_operation("post", "createMessage"), live=True, allow_writes=False, has_ids=True) == (

@@ -82,8 +82,11 @@ def test_waits_are_bounded_and_the_429_is_then_the_answer() -> None:
 
     pacing = Pacing(max_wait=60, clock=time.clock, sleep=time.sleep)
     assert _client(handler, pacing).request("GET", "/me").status == 429
-    assert sum(time.slept) <= 60
-    assert time.slept == [25.0, 25.0]
+    assert time.slept == [10.0, 10.0, 10.0]  # each pause at most one window; at most max_retries sends again
+    pacing = Pacing(max_wait=25, clock=time.clock, sleep=time.sleep)
+    time.slept.clear()
+    assert _client(handler, pacing).request("GET", "/me").status == 429
+    assert time.slept == [10.0, 10.0]  # a third pause would pass the run's total
 
 
 def test_requests_are_paced_when_the_window_is_spent() -> None:

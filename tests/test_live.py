@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -11,14 +10,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
 from contracts.regions import REGIONS
-
-from .test_plugin import CAUGHT_BY
 
 SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider", "--intercom-target", "live")
 
@@ -63,36 +59,6 @@ def test_healthy_run_against_the_mock_command_passes(
         process.wait(timeout=10)
 
 
-# A live run paces itself from the rate-limit headers, so it never provokes the 429 this fault spoils; the mock
-# target proves rate_limit_body catches it (test_plugin), and any 429 a live run meets is judged the same way.
-LIVE_FAULTS = sorted(set(CAUGHT_BY) - {"rate-limit-wrong-code"})
-
-
-@pytest.mark.parametrize("fault", LIVE_FAULTS)
-def test_each_fault_fails_the_live_run_naming_its_check(
-    pytester: pytest.Pytester, tokens: dict[str, str], ids: None, fault: str
-) -> None:
-    check, extra = CAUGHT_BY[fault]
-    regions = ("eu",) if fault == "me-wrong-region" else ("us", "eu")
-    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset({fault})))
-    report = pytester.path / "report.json"
-    with MockServer(fake) as server:
-        args = [f"--intercom-region={r}" for r in regions]
-        result = pytester.runpytest(
-            *SUITE,
-            *_base_urls(server.base_urls),
-            *args,
-            "--intercom-report",
-            str(report),
-            "--intercom-max-live-messages",
-            "200",
-            *extra,
-        )
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
-    failed = {r["check"] for r in json.loads(report.read_text())["results"] if r["outcome"] == "failed"}
-    assert check in failed, (fault, failed)
-
-
 def test_a_tiny_allowance_is_paced_without_failures(
     pytester: pytest.Pytester, tokens: dict[str, str], ids: None
 ) -> None:
@@ -103,19 +69,6 @@ def test_a_tiny_allowance_is_paced_without_failures(
         )
     result.assert_outcomes(passed=11, skipped=1)
     assert any(e.response.status == 429 for e in fake.exchanges) or len(fake.exchanges) > 5
-
-
-def test_the_message_cap_holds_across_xdist_workers(
-    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
-) -> None:
-    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, rate_limit=10**6))
-    with MockServer(fake) as server:
-        result = pytester.runpytest_subprocess(
-            *SUITE, *_base_urls(server.base_urls), "-n", "2", "--intercom-max-live-messages", "4", "-rs"
-        )
-    assert result.ret == pytest.ExitCode.OK
-    assert _created(fake) == 4
-    result.stdout.fnmatch_lines(["*the live message cap (--intercom-max-live-messages 4) is reached*"])
 
 
 def test_without_ids_message_creation_is_skipped_and_the_rest_runs(
@@ -191,15 +144,3 @@ def test_a_server_that_never_answers_ends_in_bounded_time_naming_the_timeout(
     )
     assert "Traceback" not in result.stdout.str()
     assert "httpx" not in result.stdout.str().split("short test summary")[0]
-
-
-def test_no_token_reaches_a_report(
-    pytester: pytest.Pytester, tokens: dict[str, str], ids: None, tmp_path: Path
-) -> None:
-    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset({"body-not-echoed"})))
-    report = tmp_path / "report.json"
-    with MockServer(fake) as server:
-        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls), "--intercom-report", str(report), "-v")
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
-    text = result.stdout.str() + result.stderr.str() + report.read_text()
-    assert not any(token in text for token in tokens.values())

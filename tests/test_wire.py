@@ -19,7 +19,7 @@ TOKEN = "tok-wire-" + os.urandom(6).hex()
 # What the client makes of each misbehaviour: a one-line transport failure (its cause), or an answer the checks judge.
 OUTCOMES = {
     "reset": ("Connection reset by peer", "peer closed connection"),  # which one the client sees is a race
-    "drip": "the answer took longer than 0.5s",
+    "drip": "the whole answer took longer than 0.5s",
     "silent": "timed out after 0.5s (ReadTimeout)",
     "truncated-json": 200,
     "non-json": 200,
@@ -81,7 +81,9 @@ def test_a_redirect_to_another_host_is_not_followed(server: MisbehavingServer) -
     assert fake.exchanges == []
 
 
-@pytest.mark.parametrize("mode", [*MODES, "refused", "tls"])
+# Each misbehaviour's one line is proven above at the client; the suite's wiring with one of each kind of cause:
+# a timeout, a broken exchange, an answer the checks judge, a refused connection, a TLS failure.
+@pytest.mark.parametrize("mode", ["silent", "reset", "non-json", "refused", "tls"])
 def test_the_suite_goes_on_when_one_region_misbehaves(
     pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,

@@ -73,6 +73,20 @@ class MisbehavingServer:
                 if not chunk:
                     return
                 request += chunk
+            head, _, body = request.partition(b"\r\n\r\n")
+            length = next(
+                (
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            while len(body) < length:  # read the whole request: closing on unread bytes would send a TCP reset
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return
+                body += chunk
             mode = request.split(b" ", 2)[1].decode().strip("/").split("/")[0]
             self._answer(connection, mode)
         except (OSError, ssl.SSLError):

@@ -29,6 +29,7 @@ from ..facts import (
     UNAUTHORIZED,
     VERSION_INVALID,
 )
+from ..faults import FAULTS
 from ..regions import REGIONS
 
 __all__ = [
@@ -49,34 +50,6 @@ WINDOW_SECONDS: Final = 10
 # RFC 6750 b64token: what a bearer token may look like.
 _WELL_FORMED_TOKEN: Final = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")
 REQUEST_ID_ALPHABET: Final = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-# Each fault breaks one documented promise (see the checks that must catch it in tests/test_checks.py).
-FAULTS: Final[dict[str, str]] = {
-    "message-without-id": "the 200 Message lacks `id`",
-    "message-id-integer": "the 200 Message carries `id` as an integer",
-    "in-app-type-unmapped": "the Message says `in_app` instead of `inapp`",
-    "subject-on-in-app": "an in-app Message carries a subject",
-    "email-without-subject": "an email Message lacks its subject",
-    "body-not-echoed": "the Message body is not the body sent (a signature is appended)",
-    "created-at-ignored": "the Message ignores the created_at sent",
-    "accept-blank-body": "a blank body is accepted (200)",
-    "accept-email-without-subject": "an email without subject is accepted (200)",
-    "no-subject-is-400": "an email without subject gets 400 instead of 422",
-    "ignore-auth": "requests without or with a wrong token are answered as authorized",
-    "accept-other-region-token": "a token of another region is accepted",
-    "ignore-version": "an unknown Intercom-Version is served",
-    "refuse-preview": "the Preview version is refused",
-    "no-rate-limit-headers": "authenticated answers lack the rate-limit headers",
-    "incoherent-rate-limit": "X-RateLimit-Remaining exceeds X-RateLimit-Limit",
-    "rate-limit-wrong-code": "429 carries `too_many_requests` instead of `rate_limit_exceeded`",
-    "request-id-mismatch": "the body's request_id differs from X-Request-Id",
-    "error-without-type": "error envelopes lack `type`",
-    "error-request-id-uuid-only": "error envelopes carry an integer request_id",
-    "server-error": "POST /messages answers 500",
-    "html-errors": "errors are answered as text/html",
-    "me-wrong-region": "GET /me reports US whatever the region asked",
-    "undocumented-status": "an invalid request gets 418",
-}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from types import TracebackType
 
@@ -56,27 +57,47 @@ def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]
         protocol_version = "HTTP/1.1"
 
         def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY_BYTES:
-                self.send_error(413, "Request body too large")
+            length = self.headers.get("Content-Length") or "0"
+            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+                self._reply(413, {}, _envelope("bad_request", f"request body over {MAX_BODY_BYTES} bytes"))
+                self.close_connection = True
                 return
-            body = self.rfile.read(length) if length > 0 else b""
+            body = self.rfile.read(int(length)) if int(length) > 0 else b""
             _, _, rest = self.path.partition("/")
             region, _, tail = rest.partition("/")
             path = "/" + tail.split("?", 1)[0]
             headers = {name.lower(): value for name, value in self.headers.items()}
             answer = fake.handle(FakeRequest(region, self.command, path, headers, body))
-            content = answer.content()
-            self.send_response(answer.status)
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
+            self._reply(answer.status, answer.headers, answer.content())
+
+        def __getattr__(self, name: str) -> object:
+            if name.startswith("do_"):  # every method, TRACE and OPTIONS included, gets the model's JSON answer
+                return self._serve
+            raise AttributeError(name)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """What the standard library answers as an HTML page (a malformed request line...), as JSON."""
+            self._reply(code, {}, _envelope("bad_request", message or "Bad request"))
+
+        def _reply(self, status: int, headers: dict[str, str], content: bytes) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() not in ("content-type", "content-length"):
+                    self.send_header(name, value)
+            kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(content)))
             self.end_headers()
-            self.wfile.write(content)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+            if self.command != "HEAD":
+                self.wfile.write(content)
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # a request log could carry headers; the record of exchanges is the log
 
     return Handler
+
+
+def _envelope(code: str, message: str) -> bytes:
+    return json.dumps(
+        {"type": "error.list", "request_id": None, "errors": [{"code": code, "message": message}]}
+    ).encode()

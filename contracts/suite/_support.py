@@ -1,13 +1,16 @@
-"""What the suite's property tests share."""
+"""What the suite's tests share: stopping at the first transport failure, live settings of the property tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from contracts.client import TransportFailure
+from hypothesis import HealthCheck, Phase, settings
 
-__all__ = ["TransportGuard"]
+from contracts.client import NotSent, TransportFailure
+from contracts.run import IntercomRun
+
+__all__ = ["TransportGuard", "property_settings", "sample_email"]
 
 T = TypeVar("T")
 
@@ -16,20 +19,65 @@ class TransportGuard:
     """The first transport failure stops a property: later examples return at once, nothing is shrunk.
 
     A server that cannot be reached would otherwise make hypothesis replay (and shrink) one timeout after another.
+    A request a live safety rule keeps from being sent (NotSent) is skipped; its reason is kept for the report.
     """
 
     def __init__(self) -> None:
         self.failure: TransportFailure | None = None
+        self.not_sent: list[str] = []
+        self.sent = 0
 
     def attempt(self, send: Callable[[], T]) -> T | None:
         if self.failure is not None:
             return None
         try:
-            return send()
+            result = send()
         except TransportFailure as failure:
             self.failure = failure
             return None
+        except NotSent as refused:
+            self.not_sent.append(refused.reason)
+            return None
+        self.sent += 1
+        return result
 
     def raise_if_failed(self) -> None:
         if self.failure is not None:
             raise self.failure
+
+    def skip_reason(self) -> str | None:
+        """Why nothing was judged, when no request could be sent."""
+        if self.sent or not self.not_sent:
+            return None
+        return f"nothing sent: {self.not_sent[-1]}"
+
+
+def property_settings(run: IntercomRun) -> settings:
+    """Hypothesis settings of the suite's property tests.
+
+    Never the explain phase (it replays variations of a failing request). On a live run, no shrinking and no
+    example database either: each would send more requests to a real workspace, and a creating request is never
+    sent twice (the client answers a repeat from its record of the first).
+    """
+    live = run.settings.live
+    phases = [Phase.explicit, Phase.generate] if live else [p for p in settings().phases if p is not Phase.explain]
+    return settings(
+        max_examples=run.settings.max_examples,
+        deadline=None,
+        print_blob=True,  # the way to replay a failure exactly: @reproduce_failure(...)
+        phases=phases,
+        database=None if live else settings().database,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+    )
+
+
+def sample_email(run: IntercomRun) -> dict[str, object]:
+    """A Create-a-message request the contract accepts, from the run's admin to the run's contact."""
+    return {
+        "message_type": "email",
+        "subject": "Contract check",
+        "body": "Hello from intercom-contracts",
+        "template": "plain",
+        "from": {"type": "admin", "id": run.admin_id or 1},
+        "to": {"type": "user", "id": run.contact_id or "0"},
+    }

@@ -5,67 +5,66 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, reject, settings
 
-from contracts.breadth import BREADTH_CHECKS, is_positive, plan, schema_for, send_case
-from contracts.checks import CheckContext, judged_by
+from contracts.breadth import BREADTH_CHECKS, is_positive, pin_parties, plan, schema_for, send_case, undocumented_in
+from contracts.checks import Intent, Judge
 from contracts.client import IntercomClient
-from contracts.contract import Contract
+from contracts.errors import IntercomContractsError
 from contracts.run import IntercomRun
 from contracts.spec import CREATE_MESSAGE, Operation
 from contracts.suite._support import TransportGuard
 
 
-@judged_by(*BREADTH_CHECKS)
+@pytest.mark.intercom_checks(*BREADTH_CHECKS)
 def test_schemathesis_cases(
-    intercom_run: IntercomRun,
-    intercom_contract: Contract,
-    intercom_client: IntercomClient,
-    intercom_region: str,
-    intercom_operation: Operation,
+    intercom_run: IntercomRun, intercom_client: IntercomClient, judge: Judge, intercom_operation: Operation
 ) -> None:
     schemathesis = pytest.importorskip(
         "schemathesis", reason="breadth needs schemathesis: pip install 'intercom-contracts[fuzz]'"
     )
     run = intercom_run
+    live = run.settings.live
     has_ids = run.admin_id is not None and run.contact_id is not None
-    modes = plan(intercom_operation, live=run.settings.live, allow_writes=run.settings.allow_writes, has_ids=has_ids)
+    modes = plan(intercom_operation, live=live, allow_writes=run.settings.allow_writes, has_ids=has_ids)
     if isinstance(modes, str):
         pytest.skip(modes)
-    schema = schema_for(run.spec, run.token(intercom_region))
+    try:
+        schema = schema_for(run.spec, run.token(intercom_client.region))
+    except IntercomContractsError as error:
+        pytest.fail(str(error), pytrace=False)
     api_operation = schema.find_operation_by_id(intercom_operation.operation_id)
-    context = CheckContext(intercom_contract, intercom_region, intercom_client.version, intent="breadth")
     strategies = [api_operation.as_strategy(generation_mode=schemathesis.GenerationMode(mode)) for mode in modes]
+    creates = intercom_operation.operation_id == CREATE_MESSAGE
+    transport = TransportGuard()
 
     @settings(
         max_examples=run.settings.max_examples,
         deadline=None,
         database=None,
         print_blob=True,
-        phases=[phase for phase in settings().phases if phase is not Phase.explain],
+        # Live: generation only (shrinking would send more requests to a real workspace); never the explain phase.
+        phases=[Phase.generate] if live else [p for p in settings().phases if p is not Phase.explain],
         suppress_health_check=list(HealthCheck),  # schemathesis's strategies filter; that is theirs to tune
     )
     @given(case=_one_of(strategies))
     def breadth(case: Any) -> None:
-        if intercom_operation.operation_id == CREATE_MESSAGE and is_positive(case) and has_ids:
-            _pin_parties(case, run)  # messages only ever go from the run's admin to the run's contact
-            if run.settings.live and not run.budget.take():
-                return
-        transport.attempt(lambda: send_case(case, intercom_client, context))
+        if creates and (live or is_positive(case)):
+            pin_parties(case, run.admin_id, run.contact_id)  # messages only from the run's admin to its contact
+        if undocumented_in(case, intercom_operation, run.spec):
+            reject()  # neither sent as valid nor expected to be refused
+        exchange = transport.attempt(lambda: send_case(case, intercom_client))
+        if exchange is not None:
+            judge(exchange, Intent.BREADTH, case=case, operation=intercom_operation.operation_id)
 
-    transport = TransportGuard()
     breadth()
     transport.raise_if_failed()
+    reason = transport.skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
 
 
 def _one_of(strategies: list[Any]) -> Any:
     from hypothesis import strategies as st
 
     return st.one_of(strategies)
-
-
-def _pin_parties(case: Any, run: IntercomRun) -> None:
-    """A live positive case only ever goes from the run's admin to the run's contact."""
-    if isinstance(case.body, dict):
-        case.body["from"] = {"type": "admin", "id": run.admin_id}
-        case.body["to"] = {"type": "user", "id": run.contact_id}

@@ -1,0 +1,242 @@
+"""The checks at unit level: fake -> exchange -> check, in milliseconds.
+
+A probe sends the fake a fixed set of requests (valid and invalid messages, the documented rejections, missing,
+wrong and foreign tokens, unknown and documented versions, a request beyond the allowance) and judges each by every
+check that applies. The healthy fake fails none; each named fault fails its check, with its wording, and the checks
+it also breaks are pinned so that a change in what a fault disturbs is noticed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from contracts import load_spec
+from contracts.checks import CHECKS, RESPONSE_CHECKS, CheckFailure, ExchangeFailures, Intent, Judge, judge
+from contracts.client import HttpExchange, IntercomClient
+from contracts.contract import Contract
+from contracts.facts import Rejection
+from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FAULTS, FakeIntercom, FakeSettings, IntercomMock
+from contracts.pacing import Pacing
+from strategies import documented_rejections
+
+REGION = "eu"  # not the US: a fake that reports the US whatever the region is caught too
+EMAIL = {
+    "message_type": "email",
+    "subject": "Welcome",
+    "body": "<p>Hello 👋</p>",
+    "template": "plain",
+    "created_at": 1_700_000_000,
+    "from": {"type": "admin", "id": DEFAULT_ADMIN_ID},
+    "to": {"type": "user", "id": DEFAULT_CONTACT_ID},
+}
+IN_APP = {
+    "message_type": "in_app",
+    "body": "Hi there",
+    "create_conversation_without_contact_reply": True,
+    "from": {"type": "admin", "id": DEFAULT_ADMIN_ID},
+    "to": {"type": "user", "id": DEFAULT_CONTACT_ID},
+}
+# Fault -> (the check that must catch it, words of its problem, every check the probe sees failing).
+CAUGHT_BY: dict[str, tuple[str, str, set[str]]] = {
+    "message-without-id": ("message_schema", "'id' is a required property", {"message_schema"}),
+    "message-id-integer": ("message_schema", "is not of type 'string'", {"message_schema"}),
+    "in-app-type-unmapped": ("message_schema", "is not one of", {"message_schema", "message_echoes_request"}),
+    "subject-on-in-app": ("message_echoes_request", "does not echo subject", {"message_echoes_request"}),
+    "email-without-subject": ("message_echoes_request", "does not echo subject", {"message_echoes_request"}),
+    "body-not-echoed": ("message_echoes_request", "does not echo body", {"message_echoes_request"}),
+    "created-at-ignored": ("message_echoes_request", "does not echo created_at", {"message_echoes_request"}),
+    "accept-blank-body": ("invalid_request_rejected", "was accepted", {"invalid_request_rejected"}),
+    "accept-email-without-subject": ("invalid_request_rejected", "was accepted", {"invalid_request_rejected"}),
+    "no-subject-is-400": ("invalid_request_rejected", "answered HTTP 400, not 422", {"invalid_request_rejected"}),
+    "ignore-auth": ("auth_required", "without a token was accepted", {"auth_required"}),
+    "accept-other-region-token": ("auth_required", "another region's token was accepted", {"auth_required"}),
+    "ignore-version": ("version_refused", "(9.99) was accepted", {"version_refused"}),
+    "refuse-preview": ("version_accepted", "(Preview) was not served", {"version_accepted"}),
+    "no-rate-limit-headers": ("rate_limit_headers", "missing or not integers", {"rate_limit_headers"}),
+    "incoherent-rate-limit": ("rate_limit_headers", "outside 0..X-RateLimit-Limit", {"rate_limit_headers"}),
+    "rate-limit-wrong-code": ("rate_limit_body", "a 429 without the documented code", {"rate_limit_body"}),
+    "request-id-mismatch": ("request_id_matches", "differs from X-Request-Id", {"request_id_matches"}),
+    "error-without-type": ("error_envelope", "'type' is a required property", {"error_envelope"}),
+    "error-request-id-uuid-only": ("error_envelope", "is not of type", {"error_envelope", "request_id_matches"}),
+    "server-error": (
+        "no_server_error",
+        "the server failed",
+        {"no_server_error", "status_code_documented", "message_echoes_request", "invalid_request_rejected"},
+    ),
+    "html-errors": (
+        "json_content_type",
+        "the answer is not JSON",
+        {
+            "json_content_type",
+            "error_envelope",
+            "auth_required",
+            "invalid_request_rejected",
+            "version_refused",
+            "rate_limit_body",
+        },
+    ),
+    "me-wrong-region": ("me_region", "reports another region", {"me_region"}),
+    "undocumented-status": ("status_code_documented", "undocumented status", {"status_code_documented"}),
+}
+
+
+@dataclass
+class Probe:
+    """What the probe saw: every failure, by check."""
+
+    failures: list[CheckFailure]
+
+    @property
+    def failed(self) -> set[str]:
+        return {failure.check for failure in self.failures}
+
+    def of(self, check: str) -> list[CheckFailure]:
+        return [failure for failure in self.failures if failure.check == check]
+
+
+@pytest.fixture(scope="module")
+def contract() -> Contract:
+    return load_spec("bundled").contract()
+
+
+def _client(fake: FakeIntercom, region: str = REGION) -> IntercomClient:
+    mock = IntercomMock(fake)
+    return IntercomClient(
+        region=region,
+        base_url=mock.base_urls[region],
+        token=fake.settings.tokens[region],
+        version="2.11",
+        transport=httpx.MockTransport(mock.router.handler),
+        pacing=Pacing(max_wait=0.0),  # the fake's 429 is to be seen, not waited out
+    )
+
+
+def _requests(fake: FakeIntercom, client: IntercomClient) -> Iterator[tuple[HttpExchange, Intent, Rejection | None]]:
+    yield client.request("POST", "/messages", payload=EMAIL), Intent.VALID, None
+    yield client.request("POST", "/messages", payload=IN_APP), Intent.VALID, None
+    for invalid in documented_rejections(EMAIL):
+        yield client.request("POST", "/messages", content=invalid.content()), Intent.INVALID, invalid.expected
+    unknown_type = Rejection("enum", "$.message_type")
+    yield client.request("POST", "/messages", payload={**IN_APP, "message_type": "fax"}), Intent.INVALID, unknown_type
+    yield client.request("GET", "/me", token=None), Intent.NO_TOKEN, None
+    yield client.request("POST", "/messages", token=None, payload=EMAIL), Intent.NO_TOKEN, None
+    yield client.request("GET", "/me", token="not-a-token-" + "0" * 24), Intent.WRONG_TOKEN, None
+    yield client.request("GET", "/me", token=fake.settings.tokens["us"]), Intent.OTHER_REGION_TOKEN, None
+    yield client.request("GET", "/me", version="9.99"), Intent.UNKNOWN_VERSION, None
+    for version in ("2.11", None, "Preview"):
+        yield client.request("GET", "/me", version=version), Intent.READ, None
+    fake.configure(rate_limit=1)
+    fake.reset_rate_windows()
+    for _ in range(2):
+        yield client.request("GET", "/me"), Intent.READ, None
+
+
+def probe(contract: Contract, *faults: str) -> Probe:
+    fake = FakeIntercom(contract, FakeSettings(faults=frozenset(faults)))
+    client = _client(fake)
+    failures: list[CheckFailure] = []
+    for exchange, intent, expected in _requests(fake, client):
+        try:
+            Judge(contract, REGION, CHECKS)(exchange, intent, expected=expected)
+        except ExchangeFailures as group:
+            failures += group.failures
+    return Probe(failures)
+
+
+def test_every_fault_has_its_check() -> None:
+    assert set(CAUGHT_BY) == set(FAULTS)
+
+
+def test_the_healthy_fake_fails_no_check(contract: Contract) -> None:
+    assert probe(contract).failures == []
+
+
+@pytest.mark.parametrize("fault", sorted(CAUGHT_BY))
+def test_each_fault_fails_its_check_with_its_wording(contract: Contract, fault: str) -> None:
+    check, words, failing = CAUGHT_BY[fault]
+    seen = probe(contract, fault)
+    assert seen.failed == failing, fault
+    problems = [f"{failure.problem} / {failure.received}" for failure in seen.of(check)]
+    assert any(words in problem for problem in problems), problems
+    for failure in seen.failures:
+        assert failure.headline.startswith(f"[{failure.check}] region {REGION}, version ")
+        assert "Bearer [redacted]" in failure.curl or "Authorization" not in failure.curl
+
+
+def test_three_broken_promises_of_one_exchange_are_all_shown(contract: Contract) -> None:
+    faults = frozenset({"no-rate-limit-headers", "body-not-echoed", "message-id-integer"})
+    client = _client(FakeIntercom(contract, FakeSettings(faults=faults)))
+    exchange = client.request("POST", "/messages", payload=EMAIL)
+    with pytest.raises(ExchangeFailures) as raised:
+        judge(_context(contract), exchange, (*RESPONSE_CHECKS, "message_echoes_request"))
+    group = raised.value
+    assert set(group.checks) == {"rate_limit_headers", "message_echoes_request", "message_schema"}
+    text = str(group)
+    assert text.count("Received:") == 3
+    assert text.count("Documented:") == 3
+    assert text.count("Reproduce:") == 1
+    assert {verdict.check for verdict in group.verdicts if verdict.outcome == "passed"} >= {"no_server_error"}
+
+
+def _context(contract: Contract, intent: Intent = Intent.VALID):  # type: ignore[no-untyped-def]
+    from contracts.checks import CheckContext
+
+    return CheckContext(contract, REGION, "2.11", intent)
+
+
+def test_an_html_401_is_named_for_what_it_is(contract: Contract) -> None:
+    client = _client(FakeIntercom(contract, FakeSettings(faults=frozenset({"html-errors"}))))
+    exchange = client.request("GET", "/me", token=None)
+    with pytest.raises(ExchangeFailures) as raised:
+        judge(_context(contract, Intent.NO_TOKEN), exchange, ("auth_required",))
+    (failure,) = raised.value.failures
+    assert failure.problem == "a request without a token was refused with 401 but without a JSON error envelope"
+    assert str(failure.received).startswith("HTTP 401 (text/html): <html>")
+    assert failure.documented == "401 unauthorized in an error.list envelope"
+
+
+def test_a_check_that_does_not_apply_has_no_verdict(contract: Contract) -> None:
+    client = _client(FakeIntercom(contract))
+    verdicts = judge(_context(contract, Intent.READ), client.request("GET", "/me"), CHECKS)
+    outcome = {verdict.check: verdict.outcome for verdict in verdicts}
+    assert outcome["me_region"] == "passed"
+    assert (
+        outcome["message_schema"] == outcome["message_echoes_request"] == outcome["auth_required"] == ("not-applicable")
+    )
+
+
+def test_an_answer_nested_too_deeply_is_named_not_raised(contract: Contract) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    exchange = HttpExchange(
+        "us",
+        "2.11",
+        "GET",
+        "https://api.intercom.io/me",
+        {},
+        None,
+        200,
+        {"content-type": "application/json"},
+        deep,
+        path="/me",
+    )
+    with pytest.raises(ExchangeFailures) as raised:
+        judge(_context(contract, Intent.READ), exchange, ("json_content_type", "me_region", "request_id_matches"))
+    problems = {failure.check: failure.problem for failure in raised.value.failures}
+    assert problems == {
+        "json_content_type": "the body is nested more than 200 levels deep",
+        "me_region": "the body is nested more than 200 levels deep, so it cannot be judged",
+    }
+
+
+def test_the_judge_sums_up_each_check_over_the_exchanges(contract: Contract) -> None:
+    client = _client(FakeIntercom(contract, FakeSettings(faults=frozenset({"body-not-echoed"}))))
+    bound = Judge(contract, REGION, ("message_echoes_request", "message_schema", "auth_required"))
+    with pytest.raises(ExchangeFailures):
+        bound(client.request("POST", "/messages", payload=IN_APP), Intent.VALID)
+    assert bound.outcomes == {"message_echoes_request": "failed", "message_schema": "passed"}
+    with pytest.raises(ValueError, match="unknown checks"):
+        Judge(contract, REGION, ("no_such_check",))
