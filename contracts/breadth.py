@@ -9,7 +9,9 @@ before schemathesis could fetch it.
 
 from __future__ import annotations
 
+import copy
 import datetime
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,10 +19,10 @@ import httpx
 
 from .checks import CheckContext, Intent, answer_of, check, fail
 from .client import HttpExchange, IntercomClient
-from .errata import undocumented_inputs
+from .errata import known_undocumented, undocumented_inputs
 from .errors import IntercomContractsError, SpecError, UsageError
-from .pointers import join
-from .spec import CREATE_MESSAGE, Operation, Spec
+from .pointers import MISSING, join, unescape
+from .spec import CREATE_MESSAGE, HTTP_METHODS, Operation, Spec
 
 __all__ = [
     "BREADTH_CHECKS",
@@ -179,17 +181,68 @@ def _negative_at(case: Any, location: str) -> bool:
     return not is_positive(case) and meta is not None and bool(meta.is_negative_at(location))
 
 
-def schema_for(spec: Spec, token: str) -> Any:
-    """The spec as a schemathesis schema whose cases carry the run's token (so negative cases can drop it)."""
+def breadth_document(spec: Spec, operation_ids: frozenset[str]) -> dict[str, Any]:
+    """What schemathesis gets: the chosen operations and the components they reach (a small document loads fast),
+    with inputs of undocumented fate excluded from what it may draw as valid."""
+    operations = [op for op in spec.operations() if op.operation_id in operation_ids]
+    paths: dict[str, Any] = {}
+    for operation in operations:
+        item = spec.document["paths"][operation.path]
+        shared = {key: value for key, value in item.items() if key not in HTTP_METHODS}
+        paths.setdefault(operation.path, shared)[operation.method] = item[operation.method]
+    document = {key: value for key, value in spec.document.items() if key not in ("paths", "components")}
+    document["paths"] = paths
+    document["components"] = _reached_components(spec, paths)
+    document = copy.deepcopy(document)
+    for entry in known_undocumented():
+        if entry.operation in operation_ids:
+            entry.exclude_from(document)
+    return document
+
+
+def _reached_components(spec: Spec, root: Any) -> dict[str, Any]:
+    """The components reached from `root` through local $refs (and the security schemes)."""
+    components: dict[str, Any] = {}
+    security = spec.document.get("components", {}).get("securitySchemes")
+    if security is not None:
+        components["securitySchemes"] = security
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/") and ref not in seen:
+                seen.add(ref)
+                _, _, section, name = ref.split("/", 3)
+                target = spec.at(ref)
+                if target is not MISSING and "/" not in name:
+                    components.setdefault(section, {})[unescape(name)] = target
+                    stack.append(target)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return components
+
+
+_LOADED: dict[tuple[int, frozenset[str], str], tuple[Spec, Any]] = {}
+
+
+def schema_for(spec: Spec, token: str, operation_ids: frozenset[str] = frozenset()) -> Any:
+    """The chosen operations as a schemathesis schema whose cases carry the run's token (so negative cases can drop
+    it); loaded once per description, selection and token (each version and region's test reuses it)."""
     import schemathesis
 
     refuse_external_refs(spec)
-    schema = schemathesis.openapi.from_dict(spec.document)
-    schema.config.update(headers={"Authorization": f"Bearer {token}"})
-    # Strings are JSON text either way; a codec makes hypothesis build its codec tables first, ~200 MB on a
-    # machine where it never ran (the suite's memory target is 150 MB).
-    schema.config.generation.codec = None
-    return schema
+    chosen = operation_ids or frozenset(op.operation_id for op in spec.operations())
+    key = (id(spec), chosen, hashlib.sha256(token.encode()).hexdigest())
+    if key not in _LOADED:
+        schema = schemathesis.openapi.from_dict(breadth_document(spec, chosen))
+        schema.config.update(headers={"Authorization": f"Bearer {token}"})
+        # Strings are JSON text either way; a codec makes hypothesis build its codec tables first, ~200 MB on a
+        # machine where it never ran (the suite's memory target is 150 MB).
+        schema.config.generation.codec = None
+        _LOADED[key] = (spec, schema)  # the spec is kept alive so that its id is not reused
+    return _LOADED[key][1]
 
 
 def is_positive(case: Any) -> bool:

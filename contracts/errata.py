@@ -57,10 +57,11 @@ class Erratum:
             del parent[key]
             return True
         if "remove_items" in self.correction and isinstance(target, list):
-            doomed = set(self.correction["remove_items"])
-            if not doomed.intersection(target):
+            doomed = self.correction["remove_items"]
+            kept = [item for item in target if not (_hashable(item) and item in doomed)]
+            if len(kept) == len(target):
                 return False
-            target[:] = [item for item in target if item not in doomed]
+            target[:] = kept
             return True
         return False
 
@@ -108,6 +109,17 @@ class Undocumented:
     evidence: str
     match: dict[str, Any]
     when: dict[str, Any]
+    exclude: dict[str, Any]
+
+    def exclude_from(self, document: Any) -> None:
+        """Constrain `document` (a copy handed to a generator) so that it does not draw this input as valid."""
+        for pointer, value in self.exclude.items():
+            parent, key = _parent(document, pointer)
+            if not isinstance(parent, dict):
+                continue
+            if key == "additionalProperties" and "properties" not in parent:
+                continue  # a oneOf holder (2.14+ recipients): closing it would refuse every object
+            parent[key] = copy.deepcopy(value)
 
     def found_in(self, payload: Any, declared: frozenset[str] | None = None) -> bool:
         """Whether the request body `payload` holds this input (`declared`: the schema's keys at `match.at`)."""
@@ -177,6 +189,7 @@ def known_undocumented() -> tuple[Undocumented, ...]:
             evidence=entry["evidence"],
             match=entry["match"],
             when=entry.get("when", {}),
+            exclude=entry.get("exclude", {}),
         )
         for entry in _entries().get("undocumented", [])
     )

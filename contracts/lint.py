@@ -33,6 +33,7 @@ class Finding:
 class LintReport:
     source: str
     findings: tuple[Finding, ...]
+    note: str = ""  # what lint could not look at (the facts pack carries no examples and no prose)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -46,6 +47,7 @@ class LintReport:
             "source": self.source,
             "counts": self.counts,
             "findings": [asdict(f) for f in self.findings],
+            "note": self.note,
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
@@ -53,6 +55,8 @@ class LintReport:
         lines = [f"{f.kind}: {f.pointer}: {f.message}" for f in self.findings]
         summary = ", ".join(f"{kind} {count}" for kind, count in self.counts.items()) or "no findings"
         lines.append(f"{self.source}: {len(self.findings)} finding(s) ({summary})")
+        if self.note:
+            lines.append(f"note: {self.note}")
         return "\n".join(lines)
 
 
@@ -233,4 +237,10 @@ RULES: tuple[Callable[[Spec], Iterable[Finding]], ...] = (
 
 def lint(spec: Spec) -> LintReport:
     """Every finding of every rule, in rule order."""
-    return LintReport(spec.source, tuple(finding for rule in RULES for finding in rule(spec)))
+    note = (
+        "read from the facts pack, which carries no examples and no prose: lint the published file (a path or URL) "
+        "for example-invalid and required-conditional"
+        if spec.from_pack
+        else ""
+    )
+    return LintReport(spec.source, tuple(finding for rule in RULES for finding in rule(spec)), note)

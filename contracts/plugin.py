@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     from .report import Results
     from .run import IntercomRun
     from .spec import Operation, Spec
+    from .versions import Contracts
 
 SETTINGS_KEY = pytest.StashKey["RunSettings"]()
 RESULTS_KEY = pytest.StashKey["Results"]()
-SPEC_KEY = pytest.StashKey["Spec"]()
+CONTRACTS_KEY = pytest.StashKey["Contracts"]()
+VERSIONS_KEY = pytest.StashKey[tuple[str, ...]]()
 RUN_ID_KEY = pytest.StashKey[str]()
 JUDGE_KEY = pytest.StashKey["Judge"]()
 LOG_REDACTION_KEY = pytest.StashKey[Any]()
@@ -124,17 +126,22 @@ def _settings(config: pytest.Config) -> RunSettings:
     return config.stash[SETTINGS_KEY]
 
 
-def _spec(config: pytest.Config) -> Spec:
-    """The run's spec, loaded once, when a test first needs it (a bad spec is a usage error naming it)."""
-    if SPEC_KEY not in config.stash:
-        from .spec import load_spec
+def _contracts(config: pytest.Config) -> Contracts:
+    """Which description judges which version: built once; descriptions load when a version is first asked for."""
+    if CONTRACTS_KEY not in config.stash:
+        from .versions import Contracts
 
         settings = _settings(config)
-        try:
-            config.stash[SPEC_KEY] = load_spec(settings.spec, errata=settings.errata)
-        except IntercomContractsError as error:
-            raise pytest.UsageError(f"--intercom-spec: {error}") from None
-    return config.stash[SPEC_KEY]
+        config.stash[CONTRACTS_KEY] = Contracts(settings.spec, errata=settings.errata)
+    return config.stash[CONTRACTS_KEY]
+
+
+def _spec(config: pytest.Config, version: str | None = None) -> Spec:
+    """The description of `version` (default: the first under test); a bad spec is a usage error naming it."""
+    try:
+        return _contracts(config).spec_for(version or _versions(config)[0])
+    except IntercomContractsError as error:
+        raise pytest.UsageError(f"--intercom-spec: {error}") from None
 
 
 # -- parametrization and markers ----------------------------------------------------------------------------------
@@ -159,21 +166,23 @@ def _operations(config: pytest.Config) -> list[Operation]:
 
 
 def _versions(config: pytest.Config) -> tuple[str, ...]:
-    """The versions under test: --intercom-version (default: the spec's own), then --intercom-upgrade-to."""
-    settings, spec = _settings(config), _spec(config)
-    versions = settings.versions or (spec.version,)
-    if settings.upgrade_to is not None and settings.upgrade_to not in versions:
-        versions = (*versions, settings.upgrade_to)
+    """The versions under test: --intercom-version (`all`: every published one; default 2.11), then the upgrade's."""
+    if VERSIONS_KEY in config.stash:
+        return config.stash[VERSIONS_KEY]
+    settings, contracts = _settings(config), _contracts(config)
     try:
-        documented = spec.contract().versions
+        versions = contracts.resolve(settings.versions)
+        if settings.upgrade_to is not None and settings.upgrade_to not in versions:
+            if not contracts.knows(settings.upgrade_to):
+                raise UsageError(
+                    f"--intercom-upgrade-to {settings.upgrade_to}: not among the versions {contracts.source} "
+                    f"documents: {contracts.describe()}"
+                )
+            versions = (*versions, settings.upgrade_to)
     except IntercomContractsError as error:
-        raise pytest.UsageError(f"--intercom-spec: {error}") from None
-    for version in versions:
-        if version not in documented and not (version == "Unstable" and "Preview" in documented):
-            option = "--intercom-upgrade-to" if version == settings.upgrade_to else "--intercom-version"
-            raise pytest.UsageError(
-                f"{option} {version}: not among the versions spec {spec.source} documents: {', '.join(documented)}"
-            )
+        message = str(error)
+        raise pytest.UsageError(message if message.startswith("--") else f"--intercom-spec: {message}") from None
+    config.stash[VERSIONS_KEY] = versions
     return versions
 
 
@@ -201,7 +210,10 @@ def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
     """The run: settings, spec, target and clients (one per session)."""
     from .run import IntercomRun
 
-    run = IntercomRun(_settings(request.config), spec=_spec(request.config), budget_path=_budget_path(request.config))
+    config = request.config
+    run = IntercomRun(
+        _settings(config), contracts=_contracts(config), versions=_versions(config), budget_path=_budget_path(config)
+    )
     yield run
     run.close()
 
@@ -213,7 +225,7 @@ def _budget_path(config: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def intercom_spec(request: pytest.FixtureRequest) -> Spec:
-    """The loaded spec (--intercom-spec)."""
+    """The description of the first version under test (each version's is `intercom_contract.spec`)."""
     return _spec(request.config)
 
 
@@ -388,15 +400,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     settings = _settings(session.config)
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
     results.finish(interrupted=interrupted, exit_status=int(exitstatus))
-    if SPEC_KEY in session.config.stash:
+    if VERSIONS_KEY in session.config.stash:
         results.describe_run(versions=_versions(session.config))
     if settings.upgrade_to and results.results:
         from .upgrade import upgrade_report
 
-        current = (settings.versions or (_spec(session.config).version,))[0]
-        results.upgrade = upgrade_report(
-            results, _spec(session.config), current, settings.upgrade_to, errata=settings.errata
-        )
+        current = _versions(session.config)[0]
+        results.upgrade = upgrade_report(results, _contracts(session.config), current, settings.upgrade_to)
     if settings.report:
         try:
             results.write_json(settings.report)

@@ -18,8 +18,9 @@ from .guard import LiveGuard
 from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
 from .pacing import Pacing
 from .settings import RunSettings
-from .spec import Spec, load_spec
+from .spec import Spec
 from .transport import live_transport
+from .versions import Contracts
 
 __all__ = ["MOCK_ALLOWANCE", "IntercomRun", "share_of"]
 
@@ -37,12 +38,12 @@ class IntercomRun:
         settings: RunSettings,
         *,
         budget_path: Path,
-        spec: Spec | None = None,
+        contracts: Contracts | None = None,
         versions: tuple[str, ...] | None = None,
     ):
         self.settings = settings
-        if spec is not None:
-            self.spec = spec
+        if contracts is not None:
+            self.contracts = contracts
         if versions is not None:
             self.versions = versions
         self._budget_path = budget_path
@@ -50,13 +51,18 @@ class IntercomRun:
         self._pacing: dict[str, Pacing] = {}
 
     @cached_property
-    def spec(self) -> Spec:
-        return load_spec(self.settings.spec, errata=self.settings.errata)
+    def contracts(self) -> Contracts:
+        """Which description judges which version (the facts pack unless --intercom-spec names one)."""
+        return Contracts(self.settings.spec, errata=self.settings.errata)
 
     @cached_property
     def versions(self) -> tuple[str, ...]:
         """The versions under test (the plugin adds --intercom-upgrade-to's)."""
-        return self.settings.versions or (self.spec.version,)
+        return self.contracts.resolve(self.settings.versions)
+
+    def spec_for(self, version: str | None) -> Spec:
+        """The description that judges `version`."""
+        return self.contracts.spec_for(version)
 
     @cached_property
     def budget(self) -> MessageBudget:
@@ -65,17 +71,17 @@ class IntercomRun:
         return MessageBudget(self._budget_path, self.settings.max_live_messages, shares=shares)
 
     def contract(self, version: str) -> Contract:
-        return self.spec.contract(version)
+        return self.contracts.contract(version)
 
     @cached_property
     def fake(self) -> FakeIntercom:
-        """The embedded target (mock runs): the spec's contract, the documented tokens and ids.
+        """The embedded target (mock runs): the run's contracts, the documented tokens and ids.
 
         Its allowance is set beyond what a run sends: a live run paces itself, a mock run need not wait; the 429
         test lowers it for its own requests.
         """
         faults = self.settings.fake_faults
-        return FakeIntercom(self.spec.contract(), FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults))
+        return FakeIntercom(self.contracts, FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults))
 
     @cached_property
     def _mock(self) -> IntercomMock:

@@ -49,13 +49,14 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "intercom-spec",
-        "spec to load: bundled, a path, an https:// URL or official:VERSION (default: bundled)",
+        "bundled (the facts pack: each version by its own description), or one description judging every version: "
+        "official:VERSION, a path or an https:// URL (default: bundled)",
         "bundled",
         metavar="SOURCE",
     ),
     Option(
         "intercom-version",
-        "Intercom-Version to test, repeatable (default: the spec's own version)",
+        "Intercom-Version to test, repeatable; `all`: every published version (default: 2.11)",
         repeatable=True,
         metavar="V",
     ),

@@ -1,12 +1,23 @@
-"""Where a spec's bytes come from: `bundled`, a file path, an https:// URL, or `official:VERSION`."""
+"""Where a spec comes from: `bundled`, `official:VERSION`, a file path, or an https:// URL.
+
+`official:VERSION` is read from the package's facts pack (`contracts/pack`: every published version, 2.7-2.16 and
+Preview, built by tools/build_facts_pack.py from Intercom's MIT-licensed descriptions), so it needs no network; only
+a version the pack does not carry is downloaded, once, then cached. `bundled` is the pack's 2.11, the version this
+product documents first. A path or URL is read whole, as the full description it is.
+"""
 
 from __future__ import annotations
 
+import functools
+import gzip
 import ipaddress
+import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import cache
@@ -14,25 +25,27 @@ from .errors import SpecError
 
 __all__ = [
     "BUNDLED",
-    "OFFICIAL_VERSIONS",
+    "DEFAULT_VERSION",
     "RawSpec",
     "check_source",
     "fetch",
     "is_loopback_host",
+    "is_official_version",
     "official_url",
+    "pack_index",
+    "pack_versions",
+    "version_key",
 ]
 
 BUNDLED = "bundled"
-BUNDLED_FILE = "intercom-2.11.yaml"
+DEFAULT_VERSION = "2.11"  # the version `bundled` stands for, and the fake's default
 OFFICIAL_PREFIX = "official:"
+PACK_PACKAGE = "contracts.pack"
+PACK_FORMAT = 1
 OFFICIAL_URL_ENV = "INTERCOM_CONTRACTS_OFFICIAL_URL"
 OFFICIAL_BASE_URL = "https://raw.githubusercontent.com/intercom/Intercom-OpenAPI/main/descriptions"
-# The public repository keeps Preview (formerly Unstable) under the folder `0`.
-OFFICIAL_VERSIONS: dict[str, str] = {
-    **{f"2.{minor}": f"2.{minor}" for minor in range(7, 17)},
-    "Preview": "0",
-    "Unstable": "0",
-}
+# The public repository keeps Preview (formerly Unstable) under the folder `0`; a numbered version under its number.
+_NUMBERED = re.compile(r"^[1-9]?[0-9]\.[0-9]{1,2}$")
 MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024  # the largest published description is 1.5 MB
 MAX_FILE_BYTES = MAX_DOWNLOAD_BYTES
 MAX_REDIRECTS = 3
@@ -42,18 +55,25 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 @dataclass(frozen=True)
 class RawSpec:
-    """The bytes of a spec and what to call it in messages; `official_version` is set for published descriptions."""
+    """The bytes of a spec and what to call it in messages; `official_version` is set for published descriptions.
+
+    `document` is set when the source is the facts pack: already parsed (its JSON needs no cache).
+    """
 
     name: str
     data: bytes
     official_version: str | None = None
+    document: Any = None
+
+    @property
+    def from_pack(self) -> bool:
+        return self.document is not None
 
 
 def fetch(source: str) -> RawSpec:
     """The bytes behind a spec source, or a SpecError that names the source and what to do."""
     if source == BUNDLED:
-        data = resources.files("contracts.bundled").joinpath(BUNDLED_FILE).read_bytes()
-        return RawSpec(name=BUNDLED, data=data)
+        return _from_pack(DEFAULT_VERSION, BUNDLED)  # type: ignore[return-value]  # the pack always has it
     if source.startswith(OFFICIAL_PREFIX):
         return _fetch_official(source[len(OFFICIAL_PREFIX) :])
     if source.startswith(("https://", "http://")):
@@ -67,9 +87,13 @@ def check_source(source: str) -> None:
         return
     if source.startswith(OFFICIAL_PREFIX):
         version = source[len(OFFICIAL_PREFIX) :]
-        if version not in OFFICIAL_VERSIONS:
-            known = ", ".join(v for v in OFFICIAL_VERSIONS if v != "Unstable")
-            raise SpecError(source, f"unknown official version {version!r}", hint=f"Known versions: {known}.")
+        if not is_official_version(version):
+            known = ", ".join(pack_versions())
+            raise SpecError(
+                source,
+                f"unknown official version {version!r}",
+                hint=f"The package carries {known}; a later one is named like 2.17.",
+            )
         return
     if source.startswith(("https://", "http://")):
         parts = urlsplit(source)
@@ -99,20 +123,62 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def is_official_version(version: str) -> bool:
+    """A version the package carries, or one named like a later version (downloaded when asked for)."""
+    return version in ("Preview", "Unstable") or bool(_NUMBERED.match(version))
+
+
 def official_url(version: str) -> str:
     """Where the published description of `version` is downloaded from (overridable for mirrors)."""
     base = os.environ.get(OFFICIAL_URL_ENV, OFFICIAL_BASE_URL).rstrip("/")
-    return f"{base}/{OFFICIAL_VERSIONS[version]}/api.intercom.io.yaml"
+    folder = "0" if canonical_version(version) == "Preview" else version
+    return f"{base}/{folder}/api.intercom.io.yaml"
 
 
-def _canonical_official(version: str) -> str:
+def canonical_version(version: str) -> str:
+    """Preview was named Unstable before April 2026; the old name is still accepted."""
     return "Preview" if version == "Unstable" else version
+
+
+@functools.cache
+def pack_index() -> dict[str, Any]:
+    """The facts pack's index: its origin, and for each version the Intercom-Version values it documents."""
+    index: dict[str, Any] = json.loads(resources.files(PACK_PACKAGE).joinpath("index.json").read_bytes())
+    return index
+
+
+def pack_versions() -> tuple[str, ...]:
+    """The versions the facts pack carries, oldest first (Preview last)."""
+    return tuple(sorted(pack_index()["versions"], key=version_key))
+
+
+def version_key(version: str) -> tuple[float, str]:
+    """Sort key of Intercom-Version values: numerically, then names (Preview, Unstable) after every number."""
+    major, _, minor = version.partition(".")
+    try:
+        return (float(major) * 1000 + float(minor or 0), "")
+    except ValueError:
+        return (float("inf"), version)
+
+
+def _from_pack(version: str, name: str) -> RawSpec | None:
+    canonical = canonical_version(version)
+    if canonical not in pack_versions():
+        return None
+    data = gzip.decompress(resources.files(PACK_PACKAGE).joinpath(f"{canonical}.json.gz").read_bytes())
+    pack = json.loads(data)
+    if pack.get("format") != PACK_FORMAT or pack.get("version") != canonical:
+        raise SpecError(name, f"the facts pack entry of {canonical} is not of format {PACK_FORMAT}; reinstall")
+    return RawSpec(name=name, data=data, official_version=canonical, document=pack["document"])
 
 
 def _fetch_official(version: str) -> RawSpec:
     name = f"{OFFICIAL_PREFIX}{version}"
     check_source(name)
-    canonical = _canonical_official(version)
+    packed = _from_pack(version, name)
+    if packed is not None:
+        return packed
+    canonical = canonical_version(version)
     cached_name = f"official/{canonical}.yaml"
     data = cache.read(cached_name)
     if data is None:

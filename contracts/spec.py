@@ -42,6 +42,7 @@ class Spec:
     document: dict[str, Any]
     official_version: str | None = None
     errata: tuple[Erratum, ...] = ()
+    from_pack: bool = False  # read from the package's facts pack (no prose, no examples)
     _compiled: CompiledContract | None = field(default=None, repr=False, compare=False)
     _routes: list[tuple[str, re.Pattern[str], Operation]] | None = field(default=None, repr=False, compare=False)
 
@@ -158,13 +159,13 @@ def load_spec(source: str = sources.BUNDLED, *, errata: bool = True) -> Spec:
     naming the source (and the JSON pointer), for anything that cannot serve as a spec.
     """
     raw = sources.fetch(source)
-    document = documents.parse_cached(raw.data, raw.name)
+    document = raw.document if raw.from_pack else documents.parse_cached(raw.data, raw.name)
     _check_openapi3(document, raw.name)
     applied: tuple[Erratum, ...] = ()
     official = raw.official_version or _official_version_of(raw.name, document)
     if errata and official is not None:
         applied = tuple(apply_errata(document, official))
-    return Spec(source=raw.name, document=document, official_version=official, errata=applied)
+    return Spec(source=raw.name, document=document, official_version=official, errata=applied, from_pack=raw.from_pack)
 
 
 def _check_openapi3(document: Any, name: str) -> None:
@@ -186,5 +187,5 @@ def _official_version_of(name: str, document: dict[str, Any]) -> str | None:
     info = document.get("info")
     if not isinstance(info, dict) or info.get("title") != "Intercom API":
         return None
-    version = str(info.get("version"))
-    return version if version in sources.OFFICIAL_VERSIONS else None
+    version = sources.canonical_version(str(info.get("version")))
+    return version if sources.is_official_version(version) else None

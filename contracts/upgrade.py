@@ -8,18 +8,19 @@ from typing import Any
 from .diff import diff
 from .errors import IntercomContractsError
 from .report import Results
-from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN, Spec, load_spec
+from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN
+from .versions import Contracts
 
 __all__ = ["render_text", "upgrade_report"]
 
 
-def upgrade_report(results: Results, spec: Spec, old: str, new: str, *, errata: bool = True) -> dict[str, Any]:
+def upgrade_report(results: Results, contracts: Contracts, old: str, new: str) -> dict[str, Any]:
     """The checks whose outcome differs between `old` and `new`, and the documented changes between them."""
     return {
         "from": old,
         "to": new,
         "differing_checks": _differing(results, old, new),
-        **_changes(spec, old, new, errata),
+        **_changes(contracts, old, new),
     }
 
 
@@ -42,20 +43,20 @@ def _differing(results: Results, old: str, new: str) -> list[dict[str, str]]:
     return differing
 
 
-def _changes(spec: Spec, old: str, new: str, errata: bool) -> dict[str, Any]:
-    """What the published descriptions say changes (the bundled contract documents one version only)."""
-    if spec.official_version is None:
-        return {
-            "changes": [],
-            "note": f"{spec.source} documents one version; compare published descriptions with "
-            f"`intercom-contracts diff official:{old} official:{new}`",
-        }
+def _changes(contracts: Contracts, old: str, new: str) -> dict[str, Any]:
+    """What the descriptions of the two versions say changes (one description for both: nothing to compare)."""
     try:
-        before = spec if spec.official_version == old else load_spec(f"official:{old}", errata=errata)
-        after = spec if spec.official_version == new else load_spec(f"official:{new}", errata=errata)
-        result = diff(before, after, operations=[CREATE_MESSAGE, IDENTIFY_ADMIN], errata=errata)
+        before, after = contracts.spec_for(old), contracts.spec_for(new)
+        if before is after:
+            return {
+                "changes": [],
+                "not_compared": [],
+                "note": f"{contracts.source} judges both versions; compare the published descriptions with "
+                f"`intercom-contracts diff official:{old} official:{new}`",
+            }
+        result = diff(before, after, operations=[CREATE_MESSAGE, IDENTIFY_ADMIN], errata=contracts.errata)
     except IntercomContractsError as error:
-        return {"changes": [], "note": f"no published description of {new} to compare: {error}"}
+        return {"changes": [], "not_compared": [], "note": f"the descriptions could not be compared: {error}"}
     return {"changes": [asdict(c) for c in result.changes], "not_compared": result.not_compared, "note": ""}
 
 

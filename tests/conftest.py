@@ -1,4 +1,8 @@
-"""Fixtures shared by the project's tests: the published descriptions by path, and a loopback file server."""
+"""Fixtures shared by the project's tests: the published versions, and a loopback file server.
+
+The tests read Intercom's descriptions from the package's facts pack (`official:V`), never from ../shared: a clone
+of the repository alone runs them all. Only tests/test_pack.py reads ../shared, to rebuild the pack.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-OFFICIAL_DIR = SHARED / "intercom-openapi"
-OFFICIAL_VERSIONS = [f"2.{minor}" for minor in range(7, 17)] + ["Preview"]
+from contracts.sources import pack_versions
 
-
-def official_path(version: str) -> Path:
-    """The published description of `version` beside the repo; the test is skipped when it is absent."""
-    path = OFFICIAL_DIR / version / "api.intercom.io.yaml"
-    if not path.is_file():
-        pytest.skip(f"official description {version} not found at {path} (the shared material is absent)")
-    return path
+PUBLISHED = list(pack_versions())  # 2.7 ... 2.16, Preview
 
 
 class FileServer:

@@ -11,8 +11,6 @@ from contracts import UsageError, load_spec
 from contracts.breadth import plan, select_operations
 from contracts.spec import Operation
 
-from .conftest import official_path
-
 pytest.importorskip("schemathesis", reason="breadth needs schemathesis (the fuzz extra)")
 
 SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider", "-k", "schemathesis_cases")
@@ -33,7 +31,7 @@ def test_bundled_contract_passes_for_both_operations(pytester: pytest.Pytester) 
 def test_official_2_11_passes_with_errata_and_fails_without_naming_the_contradictions(
     pytester: pytest.Pytester,
 ) -> None:
-    spec = ("--intercom-spec", str(official_path("2.11")))
+    spec = ("--intercom-spec", "official:2.11")
     pytester.runpytest(*SUITE, *BOTH, *spec).assert_outcomes(passed=2, deselected=11)
     result = pytester.runpytest(*SUITE, *BOTH, *spec, "--intercom-errata", "off")
     result.assert_outcomes(failed=2, deselected=11)
@@ -85,7 +83,7 @@ def test_live_safety_plan() -> None:
 
 
 def test_operations_are_chosen_by_id_tag_or_all() -> None:
-    spec = load_spec(str(official_path("2.11")))
+    spec = load_spec("official:2.11")
     assert [op.operation_id for op in select_operations(spec, ("createMessage",))] == ["createMessage"]
     assert "identifyAdmin" in {op.operation_id for op in select_operations(spec, ("Admins",))}
     assert len(select_operations(spec, ("all",))) == len(spec.operations())
@@ -97,7 +95,7 @@ def test_deletes_are_skipped_with_the_reason(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(
         *SUITE,
         "--intercom-spec",
-        str(official_path("2.11")),
+        "official:2.11",
         "--intercom-region",
         "us",
         "--intercom-operations",
@@ -111,4 +109,6 @@ def test_deletes_are_skipped_with_the_reason(pytester: pytest.Pytester) -> None:
 def test_an_unknown_operation_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*SUITE, "--intercom-operations", "nope")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --intercom-operations: nope is neither an operationId nor a tag of bundled"])
+    result.stderr.fnmatch_lines(
+        ["ERROR: --intercom-operations: nope is neither an operationId nor a tag of official:2.11"]
+    )

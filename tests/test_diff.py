@@ -11,13 +11,11 @@ from contracts import load_spec
 from contracts.cli import main
 from contracts.diff import Change, SpecDiff, diff
 
-from .conftest import official_path
-
 
 def _diff(old: str, new: str, *, errata: bool = True) -> SpecDiff:
     return diff(
-        load_spec(str(official_path(old)), errata=errata),
-        load_spec(str(official_path(new)), errata=errata),
+        load_spec(f"official:{old}", errata=errata),
+        load_spec(f"official:{new}", errata=errata),
         operations=["createMessage"],
     )
 
@@ -64,14 +62,14 @@ def test_2_15_to_2_16_adds_a_whatsapp_branch() -> None:
 
 
 def test_a_spec_diffed_with_itself_is_empty_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    path = str(official_path("2.11"))
+    path = "official:2.11"
     assert diff(path, path).changes == []
     assert main(["diff", path, path]) == 0
     assert capsys.readouterr().out.strip().endswith("0 change(s), 0 breaking")
 
 
 def test_breaking_changes_exit_1_and_markdown_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:
-    old, new = str(official_path("2.11")), str(official_path("2.12"))
+    old, new = "official:2.11", "official:2.12"
     assert main(["diff", old, new, "--operation", "createMessage", "--errata", "off", "--format", "markdown"]) == 1
     out = capsys.readouterr().out
     assert "| | operation | where | pointer | change | old | new |" in out
@@ -82,7 +80,7 @@ def test_breaking_changes_exit_1_and_markdown_is_a_table(capsys: pytest.CaptureF
 
 
 def test_json_format_and_operation_filter(capsys: pytest.CaptureFixture[str]) -> None:
-    old, new = str(official_path("2.15")), str(official_path("2.16"))
+    old, new = "official:2.15", "official:2.16"
     assert main(["diff", old, new, "--operation", "createMessage", "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert {c["operation"] for c in payload["changes"]} == {"createMessage"}
@@ -90,7 +88,7 @@ def test_json_format_and_operation_filter(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_dangling_refs_elsewhere_do_not_matter() -> None:
-    result = diff(str(official_path("2.10")), str(official_path("2.11")))  # whole specs, dangling refs in both
+    result = diff("official:2.10", "official:2.11")  # whole specs, dangling refs in both
     assert any(c.operation == "createMessage" for c in result.changes)
     assert all("createMessage" not in note for note in result.not_compared)
 
@@ -119,22 +117,18 @@ def test_upgrade_to_lists_checks_whose_outcome_differs(
     assert {"region": "eu", "check": "version_accepted", "from": "passed", "to": "failed"} in upgrade[
         "differing_checks"
     ]
-    assert "documents one version" in upgrade["note"]
+    assert upgrade["changes"]  # each version judged by its own description: what changed between them is listed
 
 
-def test_upgrade_to_adds_the_diff_of_the_published_descriptions(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, file_server: Any, cache_dir: Any
+def test_upgrade_to_runs_both_versions_offline_each_by_its_own_description(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, cache_dir: Any
 ) -> None:
-    for version in ("2.13", "2.14"):
-        file_server.routes[f"/{version}/api.intercom.io.yaml"] = (200, official_path(version).read_bytes())
-    monkeypatch.setenv("INTERCOM_CONTRACTS_OFFICIAL_URL", file_server.url)
+    monkeypatch.setenv("INTERCOM_CONTRACTS_OFFICIAL_URL", "http://127.0.0.1:9")  # nothing listens: offline
     report = pytester.path / "report.json"
     result = pytester.runpytest(
         *SUITE,
         "--intercom-region",
         "us",
-        "--intercom-spec",
-        "official:2.14",
         "--intercom-version",
         "2.13",
         "--intercom-upgrade-to",
@@ -150,7 +144,29 @@ def test_upgrade_to_adds_the_diff_of_the_published_descriptions(
     assert upgrade["differing_checks"] == []
 
 
+def test_one_description_for_both_versions_says_there_is_nothing_to_compare(pytester: pytest.Pytester) -> None:
+    report = pytester.path / "report.json"
+    pytester.runpytest(
+        *SUITE,
+        "--intercom-region",
+        "us",
+        "--intercom-spec",
+        "official:2.14",
+        "--intercom-version",
+        "2.13",
+        "--intercom-upgrade-to",
+        "2.14",
+        "--intercom-report",
+        str(report),
+        "-k",
+        "version",
+    )
+    upgrade = json.loads(report.read_text())["upgrade"]
+    assert upgrade["changes"] == []
+    assert "judges both versions" in upgrade["note"]
+
+
 def test_upgrade_to_an_undocumented_version_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*SUITE, "--intercom-upgrade-to", "9.99")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --intercom-upgrade-to 9.99: not among the versions spec bundled documents*"])
+    result.stderr.fnmatch_lines(["ERROR: --intercom-upgrade-to 9.99: not among the versions bundled documents*"])

@@ -31,6 +31,7 @@ from ..facts import (
 )
 from ..faults import FAULTS
 from ..regions import REGIONS
+from ..versions import Contracts
 
 __all__ = [
     "DEFAULT_ADMIN_ID",
@@ -68,6 +69,9 @@ class FakeSettings:
     seed: int = 0
     accept_any_token: bool = False  # consumer tests use dummy tokens: any well-formed bearer token is accepted
     workspace_region: str | None = None  # with accept_any_token: the only region whose host accepts the token
+    # The workspace's configured Intercom-Version: what a request without the header is judged by ("by default,
+    # it's equal to the version set in the app package"). None: the contracts' default (2.11 for the pack).
+    default_version: str | None = None
 
     def __post_init__(self) -> None:
         unknown_regions = set(self.tokens) - set(REGIONS)
@@ -123,21 +127,27 @@ class _Reject(Exception):
 
 
 class FakeIntercom:
-    """Intercom's Create a message and Identify an admin, for the three regions, in memory."""
+    """Intercom's Create a message and Identify an admin, for the three regions and every version, in memory.
+
+    `contracts` says which description judges which Intercom-Version (default: the facts pack, each version by its
+    own); a single Contract judges every version its description documents.
+    """
 
     def __init__(
         self,
-        contract: Contract | None = None,
+        contracts: Contracts | Contract | None = None,
         settings: FakeSettings | None = None,
         *,
         clock: Callable[[], float] | None = None,
     ):
-        if contract is None:
-            from ..spec import load_spec
-
-            contract = load_spec("bundled").contract()
-        self.contract = contract
+        if isinstance(contracts, Contract):
+            contracts = Contracts.of(contracts.spec)
+        self.contracts = contracts or Contracts()
         self.settings = settings or FakeSettings()
+        if self.settings.default_version is not None and not self.contracts.knows(self.settings.default_version):
+            raise UsageError(
+                f"default version {self.settings.default_version!r} is not documented: {self.contracts.describe()}"
+            )
         self.clock = clock or time.time
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
@@ -152,11 +162,22 @@ class FakeIntercom:
 
     @property
     def versions(self) -> tuple[str, ...]:
-        return self.contract.versions
+        """Every Intercom-Version value served."""
+        return self.contracts.documented
 
     @property
     def default_version(self) -> str:
-        return self.contract.compiled.default_version or self.contract.spec.version
+        """What a request without the Intercom-Version header is judged by."""
+        return self.settings.default_version or self.contracts.default
+
+    @property
+    def contract(self) -> Contract:
+        """The contract of the default version."""
+        return self.contracts.contract(self.default_version)
+
+    def contract_for(self, request: FakeRequest) -> Contract:
+        """The contract of the version the request names (its header; the workspace's default without one)."""
+        return self.contracts.contract(request.header("Intercom-Version") or self.default_version)
 
     def reset_rate_windows(self) -> None:
         """Forget the requests counted in the current windows."""
@@ -216,7 +237,7 @@ class FakeIntercom:
         try:
             if route == ("GET", "/me"):
                 return FakeResponse(200, headers, self._admin(request.region))
-            return FakeResponse(200, headers, self._create_message(request))
+            return FakeResponse(200, headers, self._create_message(request, self.contract_for(request)))
         except _Reject as reject:
             if self.has("html-errors"):
                 headers["Content-Type"] = "text/html; charset=utf-8"
@@ -313,7 +334,7 @@ class FakeIntercom:
             return True
         if self.has("refuse-preview") and version in ("Preview", "Unstable"):
             return False
-        return version in self.versions or (version == "Unstable" and "Preview" in self.versions)
+        return self.contracts.knows(version)
 
     # -- the operations ------------------------------------------------------------------------------------------
     def _admin(self, region: str) -> dict[str, Any]:
@@ -342,7 +363,7 @@ class FakeIntercom:
             },
         }
 
-    def _create_message(self, request: FakeRequest) -> dict[str, Any]:
+    def _create_message(self, request: FakeRequest, contract: Contract) -> dict[str, Any]:
         if self.has("server-error"):
             raise _Reject(500, "server_error", "Something went wrong")
         payload = self._parse(request.body)
@@ -350,7 +371,7 @@ class FakeIntercom:
             payload = {**payload, "message_type": "in_app"}
         if not self._let_through(payload):
             try:
-                self.contract.validate_create_message_request(payload)
+                contract.validate_create_message_request(payload)
             except ContractViolation as violation:
                 self._violation = violation
                 self._check_documented_rules(payload)

@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import respx
 
-from ..contract import Contract
 from ..errors import IntercomContractsError, UsageError, render_value
 from ..facts import DOCUMENTED_ERRORS, RATE_LIMITED
 from ..redaction import as_curl, redact
 from ..regions import REGIONS
+from ..versions import Contracts
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 
 __all__ = ["MOCK_SETTINGS", "ContractBreach", "IntercomMock"]
@@ -76,7 +76,10 @@ class IntercomMock:
         unknown = sorted(set(settings) - set(MOCK_SETTINGS))
         if unknown:
             raise UsageError(f"unknown intercom_mock setting(s) {unknown}; allowed: {', '.join(MOCK_SETTINGS)}")
-        contract = _contract(str(settings.get("spec", "bundled")), settings.get("version"))
+        contracts = _contracts(str(settings.get("spec", "bundled")))
+        version = settings.get("version")
+        if version is not None and not contracts.knows(str(version)):
+            raise UsageError(f"version {version!r} is not documented; documented: {contracts.describe()}")
         tokens = settings.get("tokens")
         faults = settings.get("faults", ())
         fake_settings = FakeSettings(
@@ -87,9 +90,10 @@ class IntercomMock:
             contact_ids=None,
             rate_limit=int(settings.get("rate_limit", 10**9)),
             faults=frozenset([faults] if isinstance(faults, str) else faults),
+            default_version=None if version is None else str(version),
         )
         return cls(
-            FakeIntercom(contract, fake_settings),
+            FakeIntercom(contracts, fake_settings),
             strict=bool(settings.get("strict", True)),
             other_hosts=str(settings.get("other_hosts", "pass")),
         )
@@ -228,11 +232,9 @@ class IntercomMock:
 
 
 @functools.lru_cache(maxsize=16)
-def _contract(source: str, version: str | None) -> Contract:
-    """Compiled once per test session: every test using intercom_mock asks for the same few contracts."""
-    from ..spec import load_spec
-
-    return load_spec(source).contract(version)
+def _contracts(source: str) -> Contracts:
+    """One per source for the test session: every test using intercom_mock shares its compiled contracts."""
+    return Contracts(source)
 
 
 def _wait(seconds: float, request: httpx.Request) -> None:

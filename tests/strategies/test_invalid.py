@@ -10,14 +10,14 @@ from hypothesis import Phase, find, given, settings
 from contracts import Contract, ContractViolation, load_spec
 from strategies import InvalidRequest, invalid_create_message_requests
 
-from ..conftest import OFFICIAL_VERSIONS, official_path
+from ..conftest import PUBLISHED
 
 
 def _contract(source: str) -> Contract:
-    return load_spec(source if source == "bundled" else str(official_path(source))).contract()
+    return load_spec(source if source == "bundled" else f"official:{source}").contract()
 
 
-@pytest.mark.parametrize("source", ["bundled", *OFFICIAL_VERSIONS])
+@pytest.mark.parametrize("source", ["bundled", *PUBLISHED])
 def test_every_draw_is_refused_where_it_claims(source: str) -> None:
     contract = _contract(source)
 

@@ -13,13 +13,13 @@ from hypothesis.errors import InvalidArgument, NoSuchExample
 from contracts import Contract, load_spec
 from strategies import create_message_requests
 
-from ..conftest import OFFICIAL_VERSIONS, official_path
+from ..conftest import PUBLISHED
 
-SOURCES = ["bundled", *OFFICIAL_VERSIONS]
+SOURCES = ["bundled", *PUBLISHED]
 
 
 def _contract(source: str) -> Contract:
-    return load_spec(source if source == "bundled" else str(official_path(source))).contract()
+    return load_spec(source if source == "bundled" else f"official:{source}").contract()
 
 
 @pytest.mark.parametrize("source", SOURCES)
