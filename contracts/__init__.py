@@ -7,7 +7,7 @@ The library needs no pytest: `load_spec(source)` -> Spec; `spec.contract(version
 from __future__ import annotations
 
 from .contract import Contract
-from .errors import ContractViolation, IntercomContractsError, SpecError, UsageError
+from .errors import ContractViolation, IntercomContractsError, SpecError, UndocumentedInputWarning, UsageError
 from .regions import REGIONS
 from .spec import Spec, load_spec
 
@@ -18,6 +18,7 @@ __all__ = [
     "IntercomContractsError",
     "Spec",
     "SpecError",
+    "UndocumentedInputWarning",
     "UsageError",
     "load_spec",
 ]

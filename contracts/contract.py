@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema.exceptions import SchemaError
 
 from .errors import SpecError
-from .pointers import MISSING, join
+from .pointers import MISSING, as_list, join
 from .rules import CREATE_MESSAGE_RULES, with_rules
 from .translate import bundle_schema, deref_bundled
 from .validation import Validator
@@ -225,7 +225,7 @@ def _statuses(spec: Spec, operation: Operation) -> list[int]:
 
 def _versions(spec: Spec, operation: Operation) -> tuple[tuple[str, ...], str | None]:
     """The Intercom-Version enum of the operation's header parameter (the spec's own version when absent)."""
-    for index, parameter in enumerate(operation.node.get("parameters") or []):
+    for index, parameter in enumerate(as_list(operation.node.get("parameters"))):
         node, pointer = spec.deref(parameter, join(operation.pointer, "parameters", index))
         if not isinstance(node, dict) or node.get("in") != "header":
             continue

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["ContractViolation", "IntercomContractsError", "SpecError", "UsageError"]
+__all__ = ["ContractViolation", "IntercomContractsError", "SpecError", "UndocumentedInputWarning", "UsageError"]
 
 
 class IntercomContractsError(Exception):
     """Base of every error the toolkit raises on purpose."""
+
+
+class UndocumentedInputWarning(UserWarning):
+    """A request held inputs whose fate no source documents: answered as the description allows, not a breach."""
 
 
 class UsageError(IntercomContractsError):

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .errors import ContractViolation, SpecError
-from .pointers import MISSING, join, resolve_ref
+from .pointers import MISSING, as_list, join, resolve_ref
 from .spec import Operation, Spec
 from .translate import bundle_schema
 from .validation import Validator
@@ -210,7 +210,7 @@ def integer_date_time(spec: Spec) -> Iterator[Finding]:
 def parameter_locations(spec: Spec) -> Iterator[Finding]:
     for operation in spec.operations():
         template = set(re.findall(r"\{([^}]+)\}", operation.path))
-        for index, parameter in enumerate(operation.node.get("parameters") or []):
+        for index, parameter in enumerate(as_list(operation.node.get("parameters"))):
             pointer = join(operation.pointer, "parameters", index)
             try:
                 node, _ = spec.deref(parameter, pointer)

@@ -67,8 +67,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "intercom_mock(**settings): intercom_mock settings (strict, region, version, spec, tokens, faults, "
-        "rate_limit, other_hosts); the closest marker wins",
+        "intercom_mock(**settings): intercom_mock settings (strict: True, False or 'undocumented'; region, "
+        "version, spec, tokens, faults, rate_limit, other_hosts); the closest marker wins",
     )
 
     def lookup(name: str) -> Any:
@@ -276,6 +276,11 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
     report = mock.breach_report() if mock.strict else None
     if report is not None:
         pytest.fail(report, pytrace=False)
+    undocumented = mock.undocumented_report() if mock.strict != "undocumented" else None
+    if undocumented is not None:
+        from .errors import UndocumentedInputWarning
+
+        request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
 
 
 # -- outcomes and reports ----------------------------------------------------------------------------------------

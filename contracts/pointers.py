@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MISSING", "escape", "join", "resolve", "resolve_ref", "unescape"]
+__all__ = ["MISSING", "as_list", "escape", "join", "resolve", "resolve_ref", "unescape"]
 
 
 class _Missing:
@@ -55,3 +55,8 @@ def resolve_ref(document: Any, ref: str) -> Any:
     if not ref.startswith("#"):
         return MISSING
     return resolve(document, ref)
+
+
+def as_list(value: Any) -> list[Any]:
+    """The list a document holds where it should hold one; anything else (a hostile document) as nothing."""
+    return value if isinstance(value, list) else []

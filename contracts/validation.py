@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError, relevance
 
 from .errors import ContractViolation
 
-__all__ = ["Validator"]
+__all__ = ["Validator", "fast_check"]
 
 _rs: Any
 try:
@@ -64,6 +64,25 @@ _Reference: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
 _MAX_PYTHON_REGEX_TEXT = 1000
 
 
+def _check_schema(schema: dict[str, Any]) -> None:
+    """Raise jsonschema's SchemaError for an invalid schema; the Rust meta-validator answers the common case fast."""
+    if _rs is not None:
+        try:
+            if _rs.meta.is_valid(schema):
+                return
+        except Exception:  # whatever it cannot decide, jsonschema decides below
+            pass
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def fast_check(schema: dict[str, Any]) -> Any:
+    """A callable `value -> bool` for `schema`, compiled the fastest way available (no explanations)."""
+    compiled = _compile_fast(schema)
+    if compiled is not None:
+        return compiled.is_valid
+    return _Reference(schema).is_valid
+
+
 class Validator:
     """One compiled schema; `subject` names what it judges in messages (e.g. "Message")."""
 
@@ -71,7 +90,7 @@ class Validator:
         """Raises jsonschema's SchemaError for a schema that is not valid JSON Schema (callers locate it)."""
         self.schema = schema
         self.subject = subject
-        jsonschema.Draft202012Validator.check_schema(schema)
+        _check_schema(schema)
         self._reference = _Reference(schema)
         self._fast = _compile_fast(schema) if fast else None
 

@@ -1,7 +1,11 @@
 """The behavioural model of Intercom behind every adapter (respx router, loopback HTTP server).
 
-Framework-neutral: a `FakeRequest` (region, method, path under the region's base, headers, body bytes) in, a
-`FakeResponse` (status, headers, JSON body) out. What intercom-facts.md documents is modelled; what it marks
+Framework-neutral: a `FakeRequest` (region, method, path under the region's base, query, headers, body) in, a
+`FakeResponse` (status, headers, JSON body) and its verdict out. A request passes, in Intercom's order: the region,
+the credential, the rate limit, the Intercom-Version (the description of the version its header names judges it,
+the workspace's default without one), the operation it reaches, the contract of that operation (parameters, body);
+then the operation is served (contracts.mock.resources) from the workspace. Each turn keeps its own state: what the
+request broke, what it holds of undocumented fate. What intercom-facts.md documents is modelled; what it marks
 UNCONFIRMED is a setting (`FakeSettings`). Named faults (`FAULTS`) each break one promise, so the checks can be
 proven to catch them.
 """
@@ -17,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from ..api import Judged, OperationContract, operation_contract
 from ..contract import Contract
 from ..errors import ContractViolation, UsageError
 from ..facts import (
@@ -31,7 +36,10 @@ from ..facts import (
 )
 from ..faults import FAULTS
 from ..regions import REGIONS
+from ..spec import CREATE_MESSAGE, IDENTIFY_ADMIN
 from ..versions import Contracts
+from .resources import Call, Resources
+from .workspace import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, Workspace
 
 __all__ = [
     "DEFAULT_ADMIN_ID",
@@ -44,8 +52,6 @@ __all__ = [
     "FakeSettings",
 ]
 
-DEFAULT_ADMIN_ID: Final = 991267390
-DEFAULT_CONTACT_ID: Final = "6762f0d21bb69f9f2193bb59"
 DEFAULT_TOKENS: Final[dict[str, str]] = {region: f"fake-intercom-token-{region}" for region in REGIONS}
 WINDOW_SECONDS: Final = 10
 # RFC 6750 b64token: what a bearer token may look like.
@@ -95,6 +101,7 @@ class FakeRequest:
     path: str  # under the region's base, e.g. "/messages"
     headers: dict[str, str]  # lower-case names
     body: bytes = b""
+    query: str = ""  # the query string, without "?"
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -104,21 +111,30 @@ class FakeRequest:
 class FakeResponse:
     status: int
     headers: dict[str, str]
-    body: Any  # the JSON value answered
+    body: Any  # the JSON value answered (None: no body)
 
     def content(self) -> bytes:
         if self.headers.get("Content-Type", "").startswith("text/html"):
             return f"<html><body>{self.status}</body></html>".encode()
+        if self.body is None:
+            return b""
         return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request received and the answer given; `violation` says how the request broke the contract, if it did."""
+    """One request received and the answer given.
+
+    `violation` says how the request broke the contract, if it did; `undocumented` lists what it holds whose fate no
+    source documents (answered as the description allows, never a breach); `operation` is the operationId reached.
+    """
 
     request: FakeRequest
     response: FakeResponse
     violation: ContractViolation | None = None
+    undocumented: tuple[str, ...] = ()
+    operation: str | None = None
+    version: str | None = None
 
 
 class _Reject(Exception):
@@ -126,11 +142,31 @@ class _Reject(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
+@dataclass
+class _Turn:
+    """The state of one request while it is answered (never kept on the shared model)."""
+
+    request: FakeRequest
+    request_id: str
+    headers: dict[str, str]
+    violation: ContractViolation | None = None
+    undocumented: list[str] = field(default_factory=list)
+    operation: str | None = None
+    version: str | None = None
+
+    def broken(self, path: str, rule: str, expected: Any, received: Any, message: str) -> None:
+        """Note how the request breaks the contract (the client's fault, not the server's); the first one stays."""
+        if self.violation is None:
+            self.violation = ContractViolation(
+                subject="Request", path=path, rule=rule, expected=expected, received=received, message=message
+            )
+
+
 class FakeIntercom:
-    """Intercom's Create a message and Identify an admin, for the three regions and every version, in memory.
+    """Intercom for the three regions, every documented version and every operation, in memory.
 
     `contracts` says which description judges which Intercom-Version (default: the facts pack, each version by its
-    own); a single Contract judges every version its description documents.
+    own); a single Contract judges every version its description documents. `workspace` holds the resources.
     """
 
     def __init__(
@@ -139,6 +175,7 @@ class FakeIntercom:
         settings: FakeSettings | None = None,
         *,
         clock: Callable[[], float] | None = None,
+        workspace: Workspace | None = None,
     ):
         if isinstance(contracts, Contract):
             contracts = Contracts.of(contracts.spec)
@@ -149,11 +186,14 @@ class FakeIntercom:
                 f"default version {self.settings.default_version!r} is not documented: {self.contracts.describe()}"
             )
         self.clock = clock or time.time
+        self.workspace = workspace or Workspace(clock=self.clock)
+        self.resources = Resources(self.workspace)
         self.exchanges: list[Exchange] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._random = random.Random(self.settings.seed)
         self._next_id = 1000
         self._windows: dict[tuple[str, str], tuple[int, int]] = {}
+        self._limited = 0  # requests still to be answered 429 (see limit_next)
 
     # -- configuration -------------------------------------------------------------------------------------------
     def configure(self, **changes: Any) -> None:
@@ -184,6 +224,18 @@ class FakeIntercom:
         with self._lock:
             self._windows.clear()
 
+    def warm(self) -> None:
+        """Load and compile the default version's description now, so the first request is answered as fast as the
+        next (a server started for a test with a short timeout)."""
+        contract = self.contract
+        for operation in (contract.spec.operation(CREATE_MESSAGE), contract.spec.operation(IDENTIFY_ADMIN)):
+            operation_contract(contract.spec, operation)
+
+    def limit_next(self, times: int = 1) -> None:
+        """Answer the next `times` authorized requests 429, as if the window's allowance were spent."""
+        with self._lock:
+            self._limited += times
+
     def has(self, fault: str) -> bool:
         return fault in self.settings.faults
 
@@ -191,32 +243,24 @@ class FakeIntercom:
     def handle(self, request: FakeRequest) -> FakeResponse:
         with self._lock:
             request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
-            self._violation: ContractViolation | None = None
-            response = self._answer(request, request_id)
-            self.exchanges.append(Exchange(request, response, self._violation))
+            turn = _Turn(
+                request, request_id, {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id}
+            )
+            response = self._answer(turn)
+            exchange = Exchange(
+                request, response, turn.violation, tuple(turn.undocumented), turn.operation, turn.version
+            )
+            self.exchanges.append(exchange)
             return response
 
-    def _broken(self, path: str, rule: str, expected: Any, received: Any, message: str) -> None:
-        """Note how the request at hand breaks the contract (the client's fault, not the server's)."""
-        self._violation = ContractViolation(
-            subject="Request", path=path, rule=rule, expected=expected, received=received, message=message
-        )
-
-    def _answer(self, request: FakeRequest, request_id: str) -> FakeResponse:
-        headers = {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id}
-        route = (request.method.upper(), request.path.rstrip("/") or "/")
-        if request.region not in REGIONS or route not in (("GET", "/me"), ("POST", "/messages")):
-            self._broken(
-                "path",
-                "operation",
-                "POST /messages or GET /me",
-                f"{route[0]} {request.path}",
-                "no such operation in the contract",
-            )
-            return self._error(headers, request_id, NOT_FOUND)
-        self._check_authorization_header(request)
-        if not self._authorized(request):
-            return self._error(headers, request_id, UNAUTHORIZED, status=self._unauthorized_status(request))
+    def _answer(self, turn: _Turn) -> FakeResponse:
+        request, headers = turn.request, turn.headers
+        if request.region not in REGIONS:
+            turn.broken("path", "server", list(REGIONS), request.region, "not a regional server of Intercom")
+            return self._error(turn, NOT_FOUND)
+        self._check_authorization_header(turn)
+        if not self._authorized(turn):
+            return self._error(turn, UNAUTHORIZED, status=self._unauthorized_status(request))
         rate_headers, exceeded = self._rate_headers(request)
         headers.update(rate_headers)
         if exceeded:
@@ -224,29 +268,58 @@ class FakeIntercom:
             if self.has("rate-limit-wrong-code"):
                 code = "too_many_requests"
             text = message.format(limit=self.settings.rate_limit, seconds=self.settings.window_seconds)
-            return self._error(headers, request_id, (status, code, text))
-        if not self._version_served(request.header("Intercom-Version")):
-            self._broken(
-                "header Intercom-Version",
-                "enum",
-                list(self.versions),
-                request.header("Intercom-Version"),
-                "not a version the contract documents",
+            return self._error(turn, (status, code, text))
+        version = request.header("Intercom-Version")
+        if not self._version_served(version):
+            turn.broken("header Intercom-Version", "enum", list(self.versions), version, "not a documented version")
+            return self._error(turn, VERSION_INVALID)
+        turn.version = version or self.default_version
+        # An unknown version served (a fault) is judged by the default one: there is no other description for it.
+        contract = self.contracts.contract(turn.version if self.contracts.knows(turn.version) else self.default_version)
+        operation = contract.spec.operation_at(request.method, request.path)
+        if operation is None:
+            served = sorted(
+                op.method.upper() for op in contract.spec.operations() if _route_matches(op.path, request.path)
             )
-            return self._error(headers, request_id, VERSION_INVALID)
+            expected = f"one of {', '.join(served)} on this path" if served else "an operation of the description"
+            turn.broken("path", "operation", expected, f"{request.method.upper()} {request.path}", "no such operation")
+            return self._error(turn, NOT_FOUND)
+        turn.operation = operation.operation_id
+        api = operation_contract(contract.spec, operation)
+        judged = api.judge_request(
+            _path_values(operation.path, request.path),
+            request.query,
+            request.body,
+            request.header("Content-Type") or "",
+        )
+        turn.undocumented += judged.undocumented
         try:
-            if route == ("GET", "/me"):
+            if operation.operation_id == CREATE_MESSAGE or (operation.method, operation.path) == ("post", "/messages"):
+                return FakeResponse(200, headers, self._create_message(turn, contract, judged))
+            if operation.operation_id == IDENTIFY_ADMIN or (operation.method, operation.path) == ("get", "/me"):
                 return FakeResponse(200, headers, self._admin(request.region))
-            return FakeResponse(200, headers, self._create_message(request, self.contract_for(request)))
+            return self._serve(turn, api, judged)
         except _Reject as reject:
             if self.has("html-errors"):
                 headers["Content-Type"] = "text/html; charset=utf-8"
-            return self._error(headers, request_id, (reject.status, reject.code, reject.message), field=reject.field)
+            return self._error(turn, (reject.status, reject.code, reject.message), field=reject.field)
+
+    def _serve(self, turn: _Turn, api: OperationContract, judged: Judged) -> FakeResponse:
+        """Any operation but the two this model knows itself: judged by its contract, served from the workspace."""
+        if judged.violation is not None:
+            turn.violation = judged.violation
+            status, code = _documented_refusal(api, judged.violation)
+            raise _Reject(status, code, judged.violation.message, field=judged.violation.path)
+        call = Call(api, judged.path_values, judged.query, judged.body, turn.request.region)
+        answer = self.resources.answer(call)
+        if answer.error is not None:
+            status, code, message = answer.error
+            raise _Reject(status, code, message)
+        return FakeResponse(answer.status, {**turn.headers, **(answer.headers or {})}, answer.body)
 
     def _error(
         self,
-        headers: dict[str, str],
-        request_id: str,
+        turn: _Turn,
         answer: tuple[int, str, str],
         *,
         status: int | None = None,
@@ -256,15 +329,16 @@ class FakeIntercom:
         error: dict[str, Any] = {"code": code, "message": message}
         if field is not None:
             error["field"] = field
-        body: dict[str, Any] = {"type": "error.list", "request_id": request_id, "errors": [error]}
+        body: dict[str, Any] = {"type": "error.list", "request_id": turn.request_id, "errors": [error]}
         if self.has("request-id-mismatch"):
-            body["request_id"] = request_id[::-1]
+            body["request_id"] = turn.request_id[::-1]
         if self.has("error-request-id-uuid-only"):
             body["request_id"] = 12345
         if self.has("error-without-type"):
             del body["type"]
+        headers = dict(turn.headers)
         if self.has("html-errors"):
-            headers = {**headers, "Content-Type": "text/html; charset=utf-8"}
+            headers["Content-Type"] = "text/html; charset=utf-8"
         return FakeResponse(status or code_status, headers, body)
 
     # -- authentication, version, rate limits --------------------------------------------------------------------
@@ -272,13 +346,14 @@ class FakeIntercom:
         scheme, _, token = (request.header("Authorization") or "").partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
-    def _check_authorization_header(self, request: FakeRequest) -> None:
-        header = request.header("Authorization")
+    def _check_authorization_header(self, turn: _Turn) -> None:
+        header = turn.request.header("Authorization")
+        token = self._token(turn.request)
         if header is None:
-            self._broken("header Authorization", "bearerAuth", "Bearer <access token>", None, "no Authorization header")
-        elif self._token(request) is None or not _WELL_FORMED_TOKEN.match(self._token(request) or ""):
+            turn.broken("header Authorization", "bearerAuth", "Bearer <access token>", None, "no Authorization header")
+        elif token is None or not _WELL_FORMED_TOKEN.match(token):
             scheme = header.split(" ", 1)[0]
-            self._broken(
+            turn.broken(
                 "header Authorization",
                 "bearerAuth",
                 "Bearer <access token>",
@@ -286,21 +361,39 @@ class FakeIntercom:
                 "not a well-formed bearer token",
             )
 
-    def _authorized(self, request: FakeRequest) -> bool:
+    def _authorized(self, turn: _Turn) -> bool:
+        request = turn.request
         if self.has("ignore-auth"):
             return True
         token = self._token(request)
         if self.settings.accept_any_token:
             home = self.settings.workspace_region
+            if token is not None and home is not None and home != request.region:
+                turn.broken(
+                    "server",
+                    "region",
+                    f"the workspace's region, {home}",
+                    request.region,
+                    f"the workspace lives in {home}: another region's server refuses its token",
+                )
             return token is not None and bool(_WELL_FORMED_TOKEN.match(token)) and home in (None, request.region)
-        if token is not None and token == self.settings.tokens.get(request.region):
+        pinned = self.settings.tokens.get(request.region)
+        if token is not None and token == pinned:
             return True
+        if token is not None and _WELL_FORMED_TOKEN.match(token):
+            turn.broken(
+                "header Authorization",
+                "token",
+                f"the workspace's token for {request.region}",
+                "Bearer [redacted]",
+                "not the access token of this workspace in this region",
+            )
         return self.has("accept-other-region-token") and token in self.settings.tokens.values()
 
     def _unauthorized_status(self, request: FakeRequest) -> int:
         token = self._token(request)
         if self.settings.accept_any_token:
-            return self.settings.other_region_status if token and self._violation is None else 401
+            return self.settings.other_region_status if token and _WELL_FORMED_TOKEN.match(token) else 401
         return self.settings.other_region_status if token in self.settings.tokens.values() else 401
 
     def _rate_headers(self, request: FakeRequest) -> tuple[dict[str, str], bool]:
@@ -310,9 +403,12 @@ class FakeIntercom:
         key = (request.region, self._token(request) or "")
         start, used = self._windows.get(key, (window, 0))
         used = used + 1 if start == window else 1
-        self._windows[key] = (window, used)
         limit = self.settings.rate_limit
+        self._windows[key] = (window, used)
         exceeded = used > limit
+        if self._limited > 0:  # limit_next: this request finds the allowance spent (the window's count is kept)
+            self._limited -= 1
+            exceeded, used = True, max(used, limit)
         if self.has("no-rate-limit-headers"):
             return {}, exceeded
         remaining = max(limit - used, 0)
@@ -363,17 +459,17 @@ class FakeIntercom:
             },
         }
 
-    def _create_message(self, request: FakeRequest, contract: Contract) -> dict[str, Any]:
+    def _create_message(self, turn: _Turn, contract: Contract, judged: Judged) -> dict[str, Any]:
         if self.has("server-error"):
             raise _Reject(500, "server_error", "Something went wrong")
-        payload = self._parse(request.body)
+        payload = self._parse(turn, turn.request.body)
         if payload.get("message_type") == "inapp" and self.settings.accept_inapp_spelling:
             payload = {**payload, "message_type": "in_app"}
         if not self._let_through(payload):
             try:
                 contract.validate_create_message_request(payload)
             except ContractViolation as violation:
-                self._violation = violation
+                turn.violation = violation
                 self._check_documented_rules(payload)
                 status = 418 if self.has("undocumented-status") else 400
                 raise _Reject(status, "parameter_invalid", violation.message, field=violation.path) from None
@@ -427,14 +523,42 @@ class FakeIntercom:
             del message["id"]
         return message
 
-    def _parse(self, body: bytes) -> dict[str, Any]:
+    def _parse(self, turn: _Turn, body: bytes) -> dict[str, Any]:
         try:
             payload = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            self._broken("$", "json", "a JSON object", body[:200].decode("utf-8", "replace"), "the body is not JSON")
+            turn.broken("$", "json", "a JSON object", body[:200].decode("utf-8", "replace"), "the body is not JSON")
             raise _Reject(*BAD_REQUEST) from None
         if not isinstance(payload, dict):
             status, code, _ = BAD_REQUEST
-            self._broken("$", "type", {"type": "object"}, payload, f"a JSON {type(payload).__name__}, not an object")
+            turn.broken("$", "type", {"type": "object"}, payload, f"a JSON {type(payload).__name__}, not an object")
             raise _Reject(status, code, f"The request body must be a JSON object, not {type(payload).__name__}")
         return payload
+
+
+def _route_matches(template: str, path: str) -> bool:
+    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
+    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts if part)
+    return re.fullmatch(pattern, path.rstrip("/") or "/") is not None
+
+
+def _path_values(template: str, path: str) -> dict[str, str]:
+    """The values of a template's path parameters in `path` (`/contacts/{id}` + `/contacts/42` -> {id: 42})."""
+    names: list[str] = []
+    pattern = ""
+    for part in re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/"):
+        if part.startswith("{"):
+            names.append(part[1:-1])
+            pattern += "([^/]+)"
+        elif part:
+            pattern += re.escape(part)
+    found = re.fullmatch(pattern, path.rstrip("/") or "/")
+    return dict(zip(names, found.groups(), strict=True)) if found else {}
+
+
+def _documented_refusal(api: OperationContract, violation: ContractViolation) -> tuple[int, str]:
+    """What Intercom answers a request that breaks an operation's contract: its documented 400 or 422."""
+    code = "parameter_not_found" if violation.rule == "required" else "parameter_invalid"
+    if 400 not in api.statuses and 422 in api.statuses:
+        return 422, code
+    return 400, code

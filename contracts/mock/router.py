@@ -19,16 +19,18 @@ import httpx
 import respx
 
 from ..errors import IntercomContractsError, UsageError, render_value
-from ..facts import DOCUMENTED_ERRORS, RATE_LIMITED
+from ..facts import DOCUMENTED_ERRORS
 from ..redaction import as_curl, redact
 from ..regions import REGIONS
 from ..versions import Contracts
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
+from .workspace import Workspace
 
-__all__ = ["MOCK_SETTINGS", "ContractBreach", "IntercomMock"]
+__all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
 
 # Keys of @pytest.mark.intercom_mock(...) and IntercomMock.from_settings(...).
 MOCK_SETTINGS = ("strict", "region", "version", "spec", "tokens", "faults", "rate_limit", "other_hosts")
+STRICT = (True, False, "undocumented")  # undocumented: inputs of undocumented fate fail the test too
 
 
 class ContractBreach(IntercomContractsError, AssertionError):
@@ -44,6 +46,7 @@ class _Forced:
     when: Callable[[FakeRequest], bool]
     times: int | None  # None: every matching request
     delay: float = 0.0
+    limited: bool = False  # answered 429 by the model's rate limiting (its own headers), not replaced
 
 
 class IntercomMock:
@@ -54,11 +57,13 @@ class IntercomMock:
         fake: FakeIntercom | None = None,
         *,
         base_urls: dict[str, str] | None = None,
-        strict: bool = True,
+        strict: bool | str = True,
         other_hosts: str = "pass",
     ):
         if other_hosts not in ("pass", "refuse"):
             raise UsageError(f"other_hosts must be 'pass' or 'refuse', not {other_hosts!r}")
+        if strict not in STRICT:
+            raise UsageError(f"strict must be True, False or 'undocumented', not {strict!r}")
         self.fake = fake or FakeIntercom()
         self.strict = strict
         self.base_urls = {region: url.rstrip("/") for region, url in (base_urls or REGIONS).items()}
@@ -94,7 +99,7 @@ class IntercomMock:
         )
         return cls(
             FakeIntercom(contracts, fake_settings),
-            strict=bool(settings.get("strict", True)),
+            strict=settings.get("strict", True),
             other_hosts=str(settings.get("other_hosts", "pass")),
         )
 
@@ -114,14 +119,37 @@ class IntercomMock:
         ]
 
     @property
+    def workspace(self) -> Workspace:
+        """The resources the fake serves: `workspace.add("contact", {...})` before the code under test runs."""
+        return self.fake.workspace
+
+    @property
     def breaches(self) -> list[Exchange]:
         """The requests the contract refuses."""
         return [e for e in self.fake.exchanges if e.violation is not None]
 
+    @property
+    def undocumented(self) -> list[Exchange]:
+        """The requests holding inputs whose fate no source documents (answered, but Intercom may differ)."""
+        return [e for e in self.fake.exchanges if e.undocumented and e.violation is None]
+
     def breach_report(self) -> str | None:
-        """Every request the contract refuses, described (None when there is none)."""
+        """Every request the contract refuses (and, with strict="undocumented", every undocumented input)."""
         breaches = self.breaches
+        if self.strict == "undocumented":
+            breaches += self.undocumented
         return _describe(breaches, self.base_urls) if breaches else None
+
+    def undocumented_report(self) -> str | None:
+        """Every input of undocumented fate, described (None when there is none)."""
+        found = self.undocumented
+        if not found:
+            return None
+        lines = [f"Intercom's answer to {len(found)} request(s) is undocumented (the fake answered as allowed):"]
+        for number, exchange in enumerate(found, 1):
+            url = self.base_urls.get(exchange.request.region, exchange.request.region) + exchange.request.path
+            lines.append(f"{number}. {exchange.request.method} {url}: {'; '.join(exchange.undocumented)}")
+        return "\n".join(lines)
 
     def verify(self) -> None:
         """Raise ContractBreach describing every request the contract refuses."""
@@ -163,18 +191,12 @@ class IntercomMock:
         """Answer a documented error to the next request."""
         self.respond_with(status, code, message, times=1)
 
-    def rate_limit_next(self, times: int = 1, *, retry_after: int = 1) -> None:
-        """Answer 429 `rate_limit_exceeded`, with the rate-limit headers, to the next `times` requests."""
-        reset = str(int(time.time()) + retry_after)
-        headers = {
-            "X-RateLimit-Limit": "167",
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset": reset,
-            "Retry-After": str(retry_after),
-        }
-        self.respond_with(
-            429, RATE_LIMITED[1], "Exceeded rate limit of 167 in 10_seconds", times=times, headers=headers
-        )
+    def rate_limit_next(self, times: int = 1, *, retry_after: int | None = 1) -> None:
+        """Answer 429 `rate_limit_exceeded` to the next `times` requests, as the rate-limit model does: the window's
+        own X-RateLimit-Limit and -Reset, X-RateLimit-Remaining 0; `Retry-After: retry_after` unless None (whether
+        Intercom sends it is unconfirmed)."""
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        self._forced.append(_Forced(429, None, None, headers, lambda _: True, times, limited=True))
 
     def slow_next(self, seconds: float, times: int = 1) -> None:
         """Answer the next requests after `seconds` (a client timeout shorter than that fires as httpx's would)."""
@@ -197,12 +219,17 @@ class IntercomMock:
         def respond(request: httpx.Request) -> httpx.Response:
             path = request.url.path[len(base_path) :] or "/"
             headers = {name.lower(): value for name, value in request.headers.items()}
-            fake_request = FakeRequest(region, request.method, path, headers, request.read())
+            query = request.url.query.decode("ascii", "replace")
+            fake_request = FakeRequest(region, request.method, path, headers, request.read(), query)
             forced = self._take_forced(fake_request)
+            if forced is not None and forced.limited:
+                self.fake.limit_next(1)
+            answer = self.fake.handle(fake_request)  # judged first: a request the client gives up on is judged too
             if forced is not None and forced.delay:
                 _wait(forced.delay, request)
-            answer = self.fake.handle(fake_request)
-            if forced is not None and forced.status:
+            if forced is not None and forced.limited and answer.status == 429:
+                answer = replace(answer, headers={**answer.headers, **forced.headers})
+            elif forced is not None and forced.status:
                 answer = self._force(answer, forced)
             return httpx.Response(answer.status, headers=answer.headers, content=answer.content())
 
@@ -246,22 +273,33 @@ def _wait(seconds: float, request: httpx.Request) -> None:
 
 
 def _describe(breaches: list[Exchange], base_urls: dict[str, str]) -> str:
-    lines = [f"{len(breaches)} request(s) broke the Intercom contract (Intercom would refuse them):"]
+    refused = sum(1 for exchange in breaches if exchange.violation is not None)
+    parts = [f"{refused} request(s) broke the Intercom contract (Intercom would refuse them)"] if refused else []
+    if refused < len(breaches):
+        parts.append(f"{len(breaches) - refused} request(s) hold inputs of undocumented fate (strict='undocumented')")
+    lines = [", and ".join(parts) + ":"]
     for number, exchange in enumerate(breaches, 1):
         request, violation = exchange.request, exchange.violation
-        assert violation is not None
         token = (request.header("Authorization") or "").partition(" ")[2]
-        url = base_urls.get(request.region, request.region) + request.path
+        url = (
+            base_urls.get(request.region, request.region)
+            + request.path
+            + (f"?{request.query}" if request.query else "")
+        )
         body = redact(request.body.decode("utf-8", "replace"), [token]) if request.body else ""
         codes = ", ".join(str(e.get("code")) for e in _errors(exchange.response.body))
-        lines += [
-            f"{number}. {request.method} {url}",
-            f"   Rule: {violation.rule} at {violation.path}: {violation.message}",
-            f"   Received: {render_value(violation.received)}",
-            f"   Documented: {render_value(violation.expected)}",
-            f"   Intercom would answer: {exchange.response.status} {codes}".rstrip(),
-            f"   Request: {redact(as_curl(request.method, url, request.headers, request.body), [token])}",
-        ]
+        where = f" ({exchange.operation}, version {exchange.version})" if exchange.operation else ""
+        lines.append(f"{number}. {request.method} {url}{where}")
+        if violation is not None:
+            lines += [
+                f"   Rule: {violation.rule} at {violation.path}: {violation.message}",
+                f"   Received: {render_value(violation.received)}",
+                f"   Documented: {render_value(violation.expected)}",
+                f"   Intercom would answer: {exchange.response.status} {codes}".rstrip(),
+            ]
+        else:
+            lines.append(f"   Intercom's answer to this is undocumented: {'; '.join(exchange.undocumented)}")
+        lines.append(f"   Request: {redact(as_curl(request.method, url, request.headers, request.body), [token])}")
         if body:
             lines.append(f"   Body: {body if len(body) <= 500 else body[:500] + '...'}")
     return "\n".join(lines)

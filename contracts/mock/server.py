@@ -35,6 +35,7 @@ class MockServer:
         return {region: f"http://{host}:{self.port}/{region}" for region in REGIONS}
 
     def start(self) -> MockServer:
+        self.fake.warm()
         self._thread.start()
         return self
 
@@ -65,9 +66,9 @@ def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]
             body = self.rfile.read(int(length)) if int(length) > 0 else b""
             _, _, rest = self.path.partition("/")
             region, _, tail = rest.partition("/")
-            path = "/" + tail.split("?", 1)[0]
+            path, _, query = tail.partition("?")
             headers = {name.lower(): value for name, value in self.headers.items()}
-            answer = fake.handle(FakeRequest(region, self.command, path, headers, body))
+            answer = fake.handle(FakeRequest(region, self.command, "/" + path, headers, body, query))
             self._reply(answer.status, answer.headers, answer.content())
 
         def __getattr__(self, name: str) -> object:

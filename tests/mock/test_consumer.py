@@ -37,7 +37,7 @@ def test_sends_without_subject(intercom_mock):
         [
             "*ERROR at teardown of test_sends_without_subject*",
             "1 request(s) broke the Intercom contract (Intercom would refuse them):",
-            "1. POST https://api.intercom.io/messages",
+            "1. POST https://api.intercom.io/messages (createMessage, version 2.11)",
             "   Rule: required at $: 'subject' is a required property",
             '   Received: {*"message_type": "email"*}',
             '   Documented: {"required": [[]*"subject"*]}',
@@ -107,7 +107,18 @@ def test_version(intercom_mock):
     assert intercom_mock.fake.contract.version == "Preview"
 """
     )
-    pytester.runpytest().assert_outcomes(passed=4)
+    result = pytester.runpytest()
+    # Another region's server, or another token than the pinned one: refused (401), and a breach at teardown even
+    # though the code under test swallowed the 401.
+    result.assert_outcomes(passed=4, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_module_region*",
+            "   Rule: region at server: the workspace lives in au: another region's server refuses its token",
+            "*ERROR at teardown of test_pinned_token*",
+            "   Rule: token at header Authorization: not the access token of this workspace in this region",
+        ]
+    )
 
 
 def test_unknown_marker_keys_fail_listing_the_allowed_ones(pytester: pytest.Pytester) -> None:
@@ -174,3 +185,77 @@ def test_refused(intercom_mock):
         )
         pytester.runpytest().assert_outcomes(passed=2)
         assert len(other.fake.exchanges) == 1
+
+
+def test_a_request_the_client_gave_up_on_is_judged_all_the_same() -> None:
+    import httpx as client_library
+
+    from contracts.mock import IntercomMock
+
+    with IntercomMock.from_settings() as mock:
+        mock.slow_next(0.3)
+        with client_library.Client(timeout=0.05) as client, pytest.raises(client_library.ReadTimeout):
+            client.post(
+                "https://api.intercom.io/messages", json={"body": "no type"}, headers={"Authorization": "Bearer t"}
+            )
+    (exchange,) = mock.requests
+    assert exchange.violation is not None  # judged, though its answer never reached the code under test
+    assert "message_type" in exchange.violation.message
+
+
+def test_rate_limiting_is_one_model_forced_429s_included() -> None:
+    import httpx as client_library
+
+    from contracts.mock import IntercomMock
+
+    with IntercomMock.from_settings(rate_limit=5) as mock:
+        mock.rate_limit_next(times=2)
+        answers = [
+            client_library.get("https://api.intercom.io/me", headers={"Authorization": "Bearer t"}) for _ in range(4)
+        ]
+    assert [a.status_code for a in answers] == [429, 429, 200, 200]
+    assert {a.headers["X-RateLimit-Limit"] for a in answers} == {"5"}  # the same limit on every answer of the window
+    assert {a.headers["X-RateLimit-Reset"] for a in answers} == {answers[0].headers["X-RateLimit-Reset"]}
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["0", "0", "2", "1"]
+    assert answers[0].json()["errors"][0]["code"] == "rate_limit_exceeded"
+
+
+def test_the_workspace_can_be_extended_before_the_code_under_test_runs() -> None:
+    import httpx as client_library
+
+    from contracts.mock import IntercomMock
+
+    with IntercomMock.from_settings(version="2.14") as mock:
+        contact = mock.workspace.add("contact", {"email": "known@example.com", "role": "user"})
+        found = client_library.get(
+            f"https://api.intercom.io/contacts/{contact['id']}", headers={"Authorization": "Bearer t"}
+        )
+    assert found.json()["email"] == "known@example.com"
+    assert mock.workspace.get("contact", contact["id"]) is contact
+
+
+def test_undocumented_inputs_warn_at_teardown_and_fail_only_when_asked(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        EMAIL_CODE
+        + """
+def test_warned(intercom_mock):
+    with httpx.Client() as client:
+        assert send(client, {**EMAIL, "subject": "   "}).status_code == 200  # a blank subject: fate undocumented
+
+@pytest.mark.intercom_mock(strict="undocumented")
+def test_strict(intercom_mock):
+    with httpx.Client() as client:
+        send(client, {**EMAIL, "template": "fancy"})
+"""
+    )
+    result = pytester.runpytest("-W", "default")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_strict*",
+            "1 request(s) hold inputs of undocumented fate (strict='undocumented'):",
+            "*Intercom's answer to this is undocumented: a template other than plain or personal*",
+            "*UndocumentedInputWarning: Intercom's answer to 1 request(s) is undocumented*",
+            "*an email whose subject is empty or whitespace only*",
+        ]
+    )

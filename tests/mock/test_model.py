@@ -153,10 +153,19 @@ def test_me_reports_the_region_asked() -> None:
         CONTRACT.validate_admin(answer.body)
 
 
-def test_unmodelled_paths_get_404_with_an_envelope() -> None:
-    answer = FakeIntercom().handle(FakeRequest("us", "GET", "/contacts", {}))
+def test_a_path_no_operation_serves_gets_404_with_an_envelope_after_the_credential() -> None:
+    fake = FakeIntercom()
+    authorized = {"authorization": f"Bearer {DEFAULT_TOKENS['us']}"}
+    answer = fake.handle(FakeRequest("us", "GET", "/no-such-path", authorized))
     assert (answer.status, _codes(answer)) == (404, ["not_found"])
     CONTRACT.validate_error(answer.body)
+    assert fake.exchanges[-1].violation is not None
+    assert fake.exchanges[-1].violation.message == "no such operation"
+    wrong_method = fake.handle(FakeRequest("us", "PATCH", "/messages", authorized))
+    assert wrong_method.status == 404
+    assert fake.exchanges[-1].violation is not None
+    assert fake.exchanges[-1].violation.expected == "one of POST on this path"
+    assert fake.handle(FakeRequest("us", "GET", "/no-such-path", {})).status == 401  # the credential comes first
 
 
 def test_requests_are_recorded_and_ids_are_seeded() -> None:

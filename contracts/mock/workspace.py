@@ -1,0 +1,145 @@
+"""The fake's workspace: the resources a test's code creates, reads, updates, lists, searches and deletes.
+
+Items are kept by kind (the name of their schema in the descriptions: `contact`, `company`, `tag`, ...) and id, in
+the order they were made; each remembers the items it belongs to (a note to its contact) and the ones attached to
+it (tags and companies on a contact). Bodies are stored as sent and shaped into each version's schema only when
+answered, so one workspace serves every Intercom-Version. Seeded with what every workspace has: its admins, a team,
+and a contact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = ["DEFAULT_ADMIN_ID", "DEFAULT_CONTACT_ID", "Item", "Workspace"]
+
+DEFAULT_ADMIN_ID: Final = 991267390
+DEFAULT_CONTACT_ID: Final = "6762f0d21bb69f9f2193bb59"
+DEFAULT_TEAM_ID: Final = "814865"
+# Intercom's contacts, companies and visitors have 24 hexadecimal characters as ids; every other resource a number.
+HEX_KINDS: Final = frozenset({"contact", "company", "visitor", "lead"})
+CREATED_AT: Final = 1719492696  # when the seeded workspace was made (Unix seconds)
+
+
+@dataclass
+class Item:
+    kind: str
+    id: str
+    body: dict[str, Any]
+    parents: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of the items it belongs to
+    links: dict[str, list[str]] = field(default_factory=dict)  # kind -> ids attached to it, in order
+
+
+class Workspace:
+    """Resources by kind and id; thread-safe (the loopback fake answers from several threads)."""
+
+    def __init__(self, *, seed: bool = True, clock: Any = time.time):
+        self._items: dict[str, dict[str, Item]] = {}
+        self._ids = itertools.count(7_000_001)
+        self._lock = threading.RLock()
+        self.clock = clock
+        if seed:
+            self._seed()
+
+    def _seed(self) -> None:
+        self.add(
+            "admin",
+            {
+                "name": "Ciaran Lee",
+                "email": "admin@example.com",
+                "job_title": "Support",
+                "away_mode_enabled": False,
+                "away_mode_reassign": False,
+                "has_inbox_seat": True,
+                "team_ids": [int(DEFAULT_TEAM_ID)],
+                "email_verified": True,
+            },
+            id=str(DEFAULT_ADMIN_ID),
+        )
+        self.add("team", {"name": "Support", "admin_ids": [DEFAULT_ADMIN_ID]}, id=DEFAULT_TEAM_ID)
+        self.add(
+            "contact",
+            {"role": "user", "email": "contact@example.com", "name": "Seeded Contact", "external_id": "seed-1"},
+            id=DEFAULT_CONTACT_ID,
+        )
+
+    # -- what there is ------------------------------------------------------------------------------------------------
+    def add(self, kind: str, body: dict[str, Any] | None = None, *, id: str | None = None) -> dict[str, Any]:
+        """Make an item of `kind` (its `id`, `type` and `created_at` are set unless given); its body is returned."""
+        with self._lock:
+            identifier = str(id if id is not None else (body or {}).get("id") or self.new_id(kind))
+            now = int(self.clock())
+            stored = {"type": kind, "created_at": now, "updated_at": now, **(body or {}), "id": identifier}
+            self._items.setdefault(kind, {})[identifier] = Item(kind, identifier, stored)
+            return stored
+
+    def new_id(self, kind: str = "") -> str:
+        number = next(self._ids)
+        return f"{0x6762F0D21BB69F9F00000000 + number:024x}" if kind in HEX_KINDS else str(number)
+
+    def item(self, kind: str, id: Any) -> Item | None:
+        with self._lock:
+            return self._items.get(kind, {}).get(str(id))
+
+    def get(self, kind: str, id: Any) -> dict[str, Any] | None:
+        """The body of an item, or None."""
+        found = self.item(kind, id)
+        return found.body if found is not None else None
+
+    def all(self, kind: str) -> list[dict[str, Any]]:
+        """The bodies of every item of `kind`, oldest first."""
+        return [item.body for item in self.items(kind)]
+
+    def items(self, kind: str, *, parent: tuple[str, str] | None = None) -> list[Item]:
+        with self._lock:
+            found = list(self._items.get(kind, {}).values())
+        return [item for item in found if parent is None or parent in item.parents]
+
+    def kinds(self) -> Iterator[str]:
+        with self._lock:
+            return iter(list(self._items))
+
+    def update(self, kind: str, id: Any, changes: dict[str, Any]) -> Item | None:
+        with self._lock:
+            found = self.item(kind, id)
+            if found is not None:
+                found.body.update({key: value for key, value in changes.items() if key not in ("id", "type")})
+                found.body["updated_at"] = int(self.clock())
+            return found
+
+    def remove(self, kind: str, id: Any) -> Item | None:
+        with self._lock:
+            found = self._items.get(kind, {}).pop(str(id), None)
+            for items in self._items.values():
+                for item in items.values():
+                    if found is not None and found.id in item.links.get(kind, []):
+                        item.links[kind].remove(found.id)
+            return found
+
+    # -- relationships -----------------------------------------------------------------------------------------------
+    def attach(self, owner: Item, kind: str, id: str) -> None:
+        with self._lock:
+            attached = owner.links.setdefault(kind, [])
+            if id not in attached:
+                attached.append(id)
+
+    def detach(self, owner: Item, kind: str, id: str) -> bool:
+        with self._lock:
+            attached = owner.links.get(kind, [])
+            if id in attached:
+                attached.remove(id)
+                return True
+            return False
+
+    def attached(self, owner: Item, kind: str) -> list[Item]:
+        found = [self.item(kind, id) for id in owner.links.get(kind, [])]
+        return [item for item in found if item is not None]
+
+    def holders(self, kind: str, attached_kind: str, id: str) -> list[Item]:
+        """The items of `kind` that have the item `attached_kind`/`id` attached (a company's contacts)."""
+        return [item for item in self.items(kind) if id in item.links.get(attached_kind, [])]
