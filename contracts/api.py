@@ -25,9 +25,10 @@ from jsonschema.exceptions import SchemaError
 from .contract import declared_fields, json_schema_pointer
 from .errata import undocumented_inputs
 from .errors import ContractViolation, SpecError
+from .facts import CREATE_MESSAGE
 from .pointers import MISSING, as_list, join
 from .rules import CREATE_MESSAGE_RULES, with_rules
-from .spec import CREATE_MESSAGE, Operation, Spec
+from .spec import Operation, Spec
 from .translate import bundle_schema, deref_bundled
 from .validation import Validator
 

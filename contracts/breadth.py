@@ -21,8 +21,9 @@ from .checks import CheckContext, Intent, answer_of, check, fail
 from .client import HttpExchange, IntercomClient
 from .errata import known_undocumented, undocumented_inputs
 from .errors import IntercomContractsError, SpecError, UsageError
+from .facts import CREATE_MESSAGE
 from .pointers import MISSING, join, unescape
-from .spec import CREATE_MESSAGE, HTTP_METHODS, Operation, Spec
+from .spec import HTTP_METHODS, Operation, Spec
 
 __all__ = [
     "BREADTH_CHECKS",

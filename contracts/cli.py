@@ -1,14 +1,18 @@
 """The `intercom-contracts` console script: run, lint, diff, mock.
 
 Every toolkit error ends the command with one line on stderr and exit code 2; findings (lint --strict, breaking
-changes in diff) exit 1.
+changes in diff) exit 1. `run` hands its arguments to pytest; a bad option there is pytest's usage error (exit 4).
+Output into a closed pipe (`| head`) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .errors import IntercomContractsError
 
@@ -17,13 +21,46 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+RUN_USAGE = "intercom-contracts run [pytest options]"
+EXIT_USAGE = 4  # pytest's
+
+
+class _RunCommand:
+    """A pytest plugin of the `run` command: its own name in pytest's usage line and help."""
+
+    def pytest_addoption(self, parser: Any) -> None:
+        parser.prog = "intercom-contracts run"
+
+
 def _run(pytest_args: Sequence[str]) -> int:
+    if _asks_for_workers(pytest_args) and importlib.util.find_spec("xdist") is None:
+        print(
+            "intercom-contracts run: error: -n needs pytest-xdist: pip install pytest-xdist (or run without -n)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if any(argument in ("-h", "--help") for argument in pytest_args):
+        print(
+            f"usage: {RUN_USAGE}\n\nRuns the built-in contract suite (pytest --pyargs contracts.suite) against the "
+            "embedded fake, or --intercom-target live. Every pytest option applies; the suite's own are in the group "
+            "'intercom-contracts' below.\n"
+        )
     import pytest
 
     # This command imported `contracts` before pytest could mark its plugin module for assertion rewriting; the
     # suite reports through its own checks, so pytest's warning about it is noise here.
     quiet = "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"
-    return int(pytest.main(["--pyargs", "contracts.suite", "-p", "no:cacheprovider", "-W", quiet, *pytest_args]))
+    arguments = ["--pyargs", "contracts.suite", "-p", "no:cacheprovider", "-W", quiet, *pytest_args]
+    return int(pytest.main(arguments, plugins=[_RunCommand()]))
+
+
+def _asks_for_workers(arguments: Sequence[str]) -> bool:
+    return any(
+        argument in ("-n", "--numprocesses")
+        or argument.startswith(("--numprocesses=", "-n="))
+        or (argument.startswith("-n") and argument[2:].isdigit())
+        for argument in arguments
+    )
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -41,7 +78,16 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff import diff
 
     result = diff(args.old, args.new, operations=args.operation, errata=args.errata == "on")
-    rendered = {"text": result.to_text, "json": result.to_json, "markdown": result.to_markdown}[args.format]()
+    if args.format == "json":
+        rendered = result.to_json()
+    elif args.format == "markdown":
+        rendered = result.to_markdown(every_change=args.all)
+    elif args.format == "html":
+        from .html import diff_page
+
+        rendered = diff_page(result)
+    else:
+        rendered = result.to_text(every_change=args.all)
     print(rendered)
     return EXIT_FINDINGS if result.breaking else EXIT_OK
 
@@ -65,19 +111,31 @@ def _mock(args: argparse.Namespace) -> int:
         faults=frozenset(args.fault or ()),
     )
     stop = threading.Event()
-    with MockServer(FakeIntercom(settings=settings), host=args.host, port=args.port) as server:
+    fake = FakeIntercom(settings=settings)
+    if args.log:
+        fake.listeners.append(_log_exchange)
+    with MockServer(fake, host=args.host, port=args.port) as server:
         urls = " ".join(f"{region}={url}" for region, url in server.base_urls.items())
         print(f"Fake Intercom serving {urls}", flush=True)
-        for region, token in tokens.items():
-            # Only the documented default tokens are shown; one from the environment stays unprinted.
-            shown = token if token == DEFAULT_TOKENS[region] else f"from ${token_env_for(region)}"
-            print(f"  {region}: Authorization: Bearer {shown}", flush=True)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         while not stop.wait(0.5):
             pass
-    print("Fake Intercom stopped", flush=True)
     return EXIT_OK
+
+
+def _log_exchange(exchange: Any) -> None:
+    """One line a request on stderr: no header is printed (tokens stay out of logs), the verdict is."""
+    request, response = exchange.request, exchange.response
+    verdict = f" BREACH {exchange.violation.path}: {exchange.violation.message}" if exchange.violation else ""
+    undocumented = f" UNDOCUMENTED {'; '.join(exchange.undocumented)}" if exchange.undocumented else ""
+    query = f"?{request.query}" if request.query else ""
+    print(
+        f"{request.region} {request.method} {request.path}{query} -> {response.status}"
+        f" ({exchange.operation or 'no operation'}, version {exchange.version or '-'}){verdict}{undocumented}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,12 +157,21 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", help="bundled, a file path, an https:// URL or official:VERSION")
     diff.add_argument("new", metavar="NEW", help="the same kinds of source")
     diff.add_argument("--operation", action="append", metavar="ID", help="an operationId to compare (repeatable)")
-    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    diff.add_argument(
+        "--all", action="store_true", help="list every change (text and markdown show a summary by kind by default)"
+    )
     diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
     diff.set_defaults(handler=_diff)
+    from .faults import FAULTS
     from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
 
-    mock = commands.add_parser("mock", help="serve the fake Intercom over HTTP: http://HOST:PORT/us, /eu, /au")
+    mock = commands.add_parser(
+        "mock",
+        help="serve the fake Intercom over HTTP: http://HOST:PORT/us, /eu, /au",
+        description="Serves the fake Intercom on loopback, each region under its own base path. Tokens: "
+        "$INTERCOM_ACCESS_TOKEN_US|EU|AU when set, else fake-intercom-token-us|eu|au. Stops on Ctrl-C.",
+    )
     mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     mock.add_argument("--port", type=int, default=0, help="port (default: a free one, printed on start)")
     mock.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID, help="the admin that may send messages")
@@ -115,8 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--fault",
         action="append",
+        choices=sorted(FAULTS),
         metavar="NAME",
         help="break one documented promise (repeatable; see contracts.mock.FAULTS)",
+    )
+    mock.add_argument(
+        "--log", action="store_true", help="print each exchange on stderr (method, path, status, verdict)"
     )
     mock.set_defaults(handler=_mock)
     return parser
@@ -124,15 +195,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["run"]:  # everything after `run` belongs to pytest, unparsed
-        return _run(arguments[1:])
-    args = _parser().parse_args(arguments)
-    handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
-    except IntercomContractsError as error:
-        print(f"intercom-contracts {args.command}: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        if arguments[:1] == ["run"]:  # everything after `run` belongs to pytest, unparsed
+            return _run(arguments[1:])
+        args = _parser().parse_args(arguments)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        try:
+            return handler(args)
+        except IntercomContractsError as error:
+            print(f"intercom-contracts {args.command}: error: {error}", file=sys.stderr)
+            return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`| head`): what it did not read is not an error. Python would complain again when it
+        # flushes stdout at exit, so stdout points nowhere from here.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

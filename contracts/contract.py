@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema.exceptions import SchemaError
 
 from .errors import SpecError
+from .facts import CREATE_MESSAGE, IDENTIFY_ADMIN
 from .pointers import MISSING, as_list, join
 from .rules import CREATE_MESSAGE_RULES, with_rules
 from .translate import bundle_schema, deref_bundled
@@ -52,8 +53,6 @@ class CompiledContract:
 
     @classmethod
     def _build(cls, spec: Spec) -> CompiledContract:
-        from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN
-
         operation = spec.operation(CREATE_MESSAGE)
         request_pointer = _request_schema_pointer(spec, operation)
         message_pointer = _response_schema_pointer(spec, operation, lambda status: status == 200, "200")

@@ -58,16 +58,39 @@ class SpecDiff:
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
-    def to_text(self) -> str:
-        lines = [
-            f"{'BREAKING' if c.breaking else 'ok      '} {c.operation} {c.where} {c.pointer or '/'}: {c.describe()}"
-            for c in self.changes
-        ]
+    def to_text(self, *, every_change: bool = True) -> str:
+        """Every change, one a line; or (not `every_change`) a summary: how many of each kind, a few where."""
+        if every_change:
+            lines = [
+                f"{'BREAKING' if c.breaking else 'ok      '} {c.operation} {c.where} {c.pointer or '/'}: {c.describe()}"
+                for c in self.changes
+            ]
+        else:
+            lines = []
+            for breaking, title in ((True, "breaking"), (False, "breaking no client")):
+                groups = self.groups(breaking=breaking)
+                if groups:
+                    lines.append(f"{title} ({sum(len(g) for g in groups.values())}):")
+                for kind, changes in groups.items():
+                    where = ", ".join(f"{c.operation} {c.where} {c.pointer or '/'}" for c in changes[:2])
+                    more = f" and {len(changes) - 2} more" if len(changes) > 2 else ""
+                    lines.append(f"  {kind:<26} {len(changes):>5}  e.g. {where}{more}")
+            if self.changes:
+                lines.append("(--all lists every change; --operation ID keeps the operations you use)")
         lines += [f"not compared: {note}" for note in self.not_compared]
         lines.append(f"{self.old} -> {self.new}: {len(self.changes)} change(s), {len(self.breaking)} breaking")
         return "\n".join(lines)
 
-    def to_markdown(self) -> str:
+    def groups(self, *, breaking: bool) -> dict[str, list[Change]]:
+        """The breaking changes (or the others) by kind, the field a kind names left out; most frequent first."""
+        grouped: dict[str, list[Change]] = {}
+        for change in self.changes:
+            if change.breaking == breaking:
+                grouped.setdefault(_general(change.kind), []).append(change)
+        return dict(sorted(grouped.items(), key=lambda item: -len(item[1])))
+
+    def to_markdown(self, *, every_change: bool = True) -> str:
+        """A table for a pull-request comment: every change, or (not `every_change`) the breaking ones."""
         lines = [
             f"### API changes {self.old} → {self.new}",
             "",
@@ -76,12 +99,20 @@ class SpecDiff:
             "| | operation | where | pointer | change | old | new |",
             "|---|---|---|---|---|---|---|",
         ]
-        for c in self.changes:
+        for c in self.changes if every_change else self.breaking:
             mark = "❌ breaking" if c.breaking else "✅"
             cells = [mark, f"`{c.operation}`", c.where, f"`{c.pointer or '/'}`", c.kind, _cell(c.old), _cell(c.new)]
             lines.append("| " + " | ".join(cells) + " |")
         lines += [f"\n_Not compared: {note}_" for note in self.not_compared]
         return "\n".join(lines)
+
+
+def _general(kind: str) -> str:
+    """`subject made optional` -> `field made optional` (a kind naming its field, in general)."""
+    for suffix in (" made optional", " made required"):
+        if kind.endswith(suffix) and " " not in kind[: -len(suffix)]:
+            return "field" + suffix
+    return kind
 
 
 def diff(old: Spec | str, new: Spec | str, *, operations: list[str] | None = None, errata: bool = True) -> SpecDiff:

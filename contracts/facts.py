@@ -8,8 +8,10 @@ from typing import Final
 __all__ = [
     "BAD_REQUEST",
     "BODY_REQUIRED",
+    "CREATE_MESSAGE",
     "CREATE_MESSAGE_STATUSES",
     "DOCUMENTED_ERRORS",
+    "IDENTIFY_ADMIN",
     "MESSAGE_TYPES_IN_RESPONSE",
     "NOT_FOUND",
     "NO_SUBJECT",
@@ -19,6 +21,10 @@ __all__ = [
     "VERSION_INVALID",
     "Rejection",
 ]
+
+# The operations the suite tests by name (operationIds of the published descriptions).
+CREATE_MESSAGE: Final = "createMessage"
+IDENTIFY_ADMIN: Final = "identifyAdmin"
 
 # (status, code, message) of the answers Intercom documents for Create a message.
 BODY_REQUIRED: Final = (400, "parameter_invalid", "Body is required")

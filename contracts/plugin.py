@@ -60,7 +60,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini(option.dest, f"{option.help} [ini form of {option.flag_text}]", type="string", default="")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # Before hypothesis's own plugin loads --hypothesis-profile: the toolkit's profiles (dev, ci, live) exist by then.
+    from strategies.profiles import register_profiles
+
+    register_profiles()
     config.addinivalue_line("markers", "intercom_live: runs only with --intercom-target live (skipped otherwise)")
     config.addinivalue_line(
         "markers", "intercom_checks(*names): the checks the test judges its exchanges by (the `judge` fixture)"
@@ -412,18 +417,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
         current = _versions(session.config)[0]
         results.upgrade = upgrade_report(results, _contracts(session.config), current, settings.upgrade_to)
-    if settings.report:
+    for path, write in ((settings.report, results.write_json), (settings.report_html, results.write_html)):
+        if not path:
+            continue
         try:
-            results.write_json(settings.report)
+            write(path)
         except OSError as error:
             results.problems.append(
-                f"intercom-contracts: the report could not be written to {settings.report}: {error.strerror or error}"
+                f"intercom-contracts: the report could not be written to {path}: {error.strerror or error}"
             )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and results.results:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write("## Intercom contract checks\n\n" + results.markdown_table() + "\n")
+            if results.skip_reasons():
+                handle.write("\n```text\n" + results.skip_text() + "\n```\n")
             if results.upgrade is not None:
                 from .upgrade import render_text
 
@@ -437,6 +446,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if results.results:
         terminalreporter.section("intercom contract checks")
         terminalreporter.write_line(results.text_table())
+        if results.skip_reasons():
+            terminalreporter.write_line(results.skip_text())
     for problem in results.problems:
         terminalreporter.write_line(problem, red=True)
     if results.upgrade is not None:

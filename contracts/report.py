@@ -75,6 +75,21 @@ class Results:
         ]
         return "\n".join(lines)
 
+    def skip_reasons(self) -> dict[str, list[str]]:
+        """Why checks were skipped: each reason with the checks it kept from running (shown without -rs)."""
+        reasons: dict[str, set[str]] = {}
+        for result in self.results:
+            if result.outcome == "skipped" and result.message:
+                reasons.setdefault(result.message, set()).add(result.check)
+        return {reason: sorted(checks) for reason, checks in sorted(reasons.items())}
+
+    def skip_text(self) -> str:
+        lines = ["skipped, and why:"]
+        for reason, checks in self.skip_reasons().items():
+            shown = ", ".join(checks[:4]) + (f" and {len(checks) - 4} more" if len(checks) > 4 else "")
+            lines.append(f"  {reason}  ({shown})")
+        return "\n".join(lines)
+
     def markdown_table(self) -> str:
         lines = ["| region | version | check | passed | failed | skipped |", "|---|---|---|---:|---:|---:|"]
         for region, version, check, passed, failed, skipped in self._rows():
@@ -94,6 +109,11 @@ class Results:
             payload["upgrade"] = self.upgrade
         return payload
 
+    def write_html(self, path: str | Path) -> None:
+        from .html import run_page
+
+        write_atomically(Path(path), run_page(self))
+
     def write_json(self, path: str | Path) -> None:
         write_atomically(Path(path), json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
 
@@ -104,6 +124,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # a report is shared like any file the user writes (mkstemp made it 0600)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -24,12 +24,13 @@ __all__ = ["OPTIONS", "Option", "RunSettings"]
 @dataclass(frozen=True)
 class Option:
     name: str  # without the leading dashes, e.g. "intercom-target"
-    help: str
+    meaning: str
     default: Any = None
     repeatable: bool = False
     flag: bool = False
     choices: tuple[str, ...] | None = None
     metavar: str | None = None
+    shown: str = "none"  # the default as --help and the README's options table say it
 
     @property
     def dest(self) -> str:
@@ -39,69 +40,100 @@ class Option:
     def flag_text(self) -> str:
         return f"--{self.name}"
 
+    @property
+    def help(self) -> str:
+        return f"{self.meaning} (default: {self.shown})"
+
 
 OPTIONS: tuple[Option, ...] = (
     Option(
         "intercom-target",
-        "where requests go: the embedded fake or a live server (default: mock)",
+        "where requests go: the embedded fake or a live server",
         "mock",
         choices=("mock", "live"),
+        shown="mock",
     ),
     Option(
         "intercom-spec",
         "bundled (the facts pack: each version by its own description), or one description judging every version: "
-        "official:VERSION, a path or an https:// URL (default: bundled)",
+        "official:VERSION, a path or an https:// URL",
         "bundled",
         metavar="SOURCE",
+        shown="bundled",
     ),
     Option(
         "intercom-version",
-        "Intercom-Version to test, repeatable; `all`: every published version (default: 2.11)",
+        "Intercom-Version to test, repeatable; `all`: every published version",
         repeatable=True,
         metavar="V",
+        shown="2.11",
     ),
     Option(
         "intercom-region",
-        "region to test, repeatable (default: mock all three; live those with a token)",
+        "region to test, repeatable",
         repeatable=True,
         choices=tuple(REGIONS),
+        shown="mock: all three; live: those with a token",
     ),
     Option(
         "intercom-base-url",
         "override a region's server, REGION=URL, repeatable (plain http:// only for loopback)",
         repeatable=True,
         metavar="REGION=URL",
+        shown="the documented server",
     ),
     Option(
-        "intercom-admin-id", "the only sender live message-creating cases may use (env INTERCOM_ADMIN_ID)", metavar="ID"
+        "intercom-admin-id",
+        "the only sender live message-creating cases may use (env INTERCOM_ADMIN_ID)",
+        metavar="ID",
     ),
     Option(
         "intercom-contact-id",
         "the only recipient live message-creating cases may use (env INTERCOM_CONTACT_ID)",
         metavar="ID",
     ),
-    Option("intercom-max-examples", "hypothesis examples per property test (default: mock 100, live 10)", metavar="N"),
-    Option("intercom-max-live-messages", "hard cap on messages a live run may create (default: 20)", 20, metavar="N"),
-    Option("intercom-timeout", "per-request timeout in seconds (default: 10)", 10.0, metavar="SECONDS"),
+    Option("intercom-max-examples", "hypothesis examples per property test", metavar="N", shown="mock 100, live 10"),
+    Option(
+        "intercom-max-live-messages",
+        "cap on the POST /messages of a live run, xdist workers included",
+        20,
+        metavar="N",
+        shown="20",
+    ),
+    Option(
+        "intercom-timeout", "seconds a request may take, its whole answer included", 10.0, metavar="SECONDS", shown="10"
+    ),
     Option("intercom-report", "write a JSON report of every check result to PATH", metavar="PATH"),
-    Option("intercom-upgrade-to", "also run against version V and report the differences", metavar="V"),
+    Option(
+        "intercom-report-html",
+        "write a self-contained HTML report (matrix, failures, run) to PATH",
+        metavar="PATH",
+    ),
+    Option(
+        "intercom-upgrade-to",
+        "also run version V, each version by its own description, and report what differs",
+        metavar="V",
+    ),
     Option(
         "intercom-operations",
-        "operationIds or tags (comma separated) or `all`, fuzzed through schemathesis (default: createMessage)",
+        "operationIds or tags (comma separated) or `all`, fuzzed through schemathesis",
         "createMessage",
         metavar="LIST",
+        shown="createMessage",
     ),
     Option(
         "intercom-errata",
-        "apply the known corrections to an official description (default: on)",
+        "apply the known corrections to an official description",
         "on",
         choices=("on", "off"),
+        shown="on",
     ),
     Option(
         "intercom-allow-writes",
-        "live: allow non-GET operations other than createMessage (DELETE never)",
+        "live: send PUT and PATCH, and POST operations' positive cases (DELETE never)",
         False,
         flag=True,
+        shown="off",
     ),
 )
 _BY_NAME = {option.name: option for option in OPTIONS}
@@ -123,6 +155,7 @@ class RunSettings:
     timeout: float = 10.0
     max_rate_wait: float = 60.0  # live: the most a run waits for rate-limit windows, in all
     report: str | None = None
+    report_html: str | None = None
     upgrade_to: str | None = None
     operations: tuple[str, ...] = ("createMessage",)
     errata: bool = True
@@ -167,6 +200,7 @@ class RunSettings:
             ),
             timeout=_seconds("intercom-timeout", value("intercom-timeout")),
             report=_report_path("intercom-report", value("intercom-report")),
+            report_html=_report_path("intercom-report-html", value("intercom-report-html")),
             upgrade_to=value("intercom-upgrade-to"),
             operations=tuple(p.strip() for p in str(value("intercom-operations")).split(",") if p.strip()),
             errata=_choice("intercom-errata", value("intercom-errata")) == "on",

@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING, Any
 from . import documents, sources
 from .errata import Erratum, apply_errata
 from .errors import SpecError, UsageError
+from .facts import CREATE_MESSAGE, IDENTIFY_ADMIN
 from .pointers import MISSING, join, resolve, resolve_ref
 
 if TYPE_CHECKING:
     from .contract import CompiledContract, Contract
 
-__all__ = ["CREATE_MESSAGE", "IDENTIFY_ADMIN", "Operation", "Spec", "load_spec"]
+__all__ = ["Operation", "Spec", "load_spec"]
 
-CREATE_MESSAGE = "createMessage"
-IDENTIFY_ADMIN = "identifyAdmin"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Where each operation we test lives when a description lacks its operationId.
 _KNOWN_LOCATIONS = {CREATE_MESSAGE: ("post", "/messages"), IDENTIFY_ADMIN: ("get", "/me")}

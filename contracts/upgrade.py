@@ -7,8 +7,8 @@ from typing import Any
 
 from .diff import diff
 from .errors import IntercomContractsError
+from .facts import CREATE_MESSAGE, IDENTIFY_ADMIN
 from .report import Results
-from .spec import CREATE_MESSAGE, IDENTIFY_ADMIN
 from .versions import Contracts
 
 __all__ = ["render_text", "upgrade_report"]

@@ -65,8 +65,13 @@ def _message_for(request: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(fixed)
 
 
-def error_lists(*, status: int | None = None) -> st.SearchStrategy[dict[str, Any]]:
-    """Error envelopes (`error.list`) with documented codes; for `status`, the codes documented for it."""
+def error_lists(contract: Contract | None = None, *, status: int | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Error envelopes (`error.list`) with documented codes; for `status`, the codes documented for it.
+
+    The contract comes first, as for every strategy; it may be left out (the envelope is the same in every version).
+    """
+    if contract is not None and not isinstance(contract, Contract):
+        raise InvalidArgument(f"contract must be a Contract (from spec.contract()), not {type(contract).__name__}")
     if status is not None and status not in DOCUMENTED_ERRORS:
         raise InvalidArgument(f"status must be one of {sorted(DOCUMENTED_ERRORS)} or None, not {status!r}")
     codes = sorted({code for s, group in DOCUMENTED_ERRORS.items() if status in (None, s) for code in group})

@@ -10,12 +10,44 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from contracts.sources import pack_versions
 
 PUBLISHED = list(pack_versions())  # 2.7 ... 2.16, Preview
+
+
+def read_line(stream: Any, timeout: float = 30.0) -> str:
+    """The next line of a child process's output, or a failure after `timeout`: a test never hangs on a child.
+
+    A thread reads the stream (a select on the pipe would miss lines already in the stream's buffer).
+    """
+    import queue
+    import threading
+
+    lines: queue.Queue[str] = getattr(stream, "_lines", None) or queue.Queue()
+    if not hasattr(stream, "_lines"):
+        stream._lines = lines
+        stream._reader = threading.Thread(target=lambda: [lines.put(s) for s in iter(stream.readline, "")], daemon=True)
+        stream._reader.start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        pytest.fail(f"the child printed no line within {timeout}s", pytrace=False)
+
+
+def rest_of(stream: Any, timeout: float = 30.0) -> str:
+    """Everything the child printed after the lines read, once it has ended (see read_line)."""
+    reader = getattr(stream, "_reader", None)
+    if reader is None:
+        return str(stream.read())
+    reader.join(timeout)
+    lines = []
+    while not stream._lines.empty():
+        lines.append(stream._lines.get())
+    return "".join(lines)
 
 
 class FileServer:

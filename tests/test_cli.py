@@ -11,6 +11,8 @@ import pytest
 
 from contracts.cli import main
 
+from .conftest import read_line, rest_of
+
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -82,3 +84,70 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["lint", "bundled", "--format", "xml"])
     assert raised.value.code == 2
     assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_diff_prints_a_summary_by_default_and_every_change_with_all(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "official:2.11", "official:2.12"]) == 1
+    summary = capsys.readouterr().out.splitlines()
+    assert len(summary) < 40
+    assert summary[0].startswith("breaking (")
+    assert summary[-1] == "official:2.11 -> official:2.12: 2838 change(s), 2507 breaking"
+    assert main(["diff", "official:2.11", "official:2.12", "--all"]) == 1
+    assert len(capsys.readouterr().out.splitlines()) > 2838
+
+
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    shell = f"{sys.executable} -m contracts.cli diff official:2.11 official:2.12 --all | head -n 1"
+    done = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert "BrokenPipeError" not in done.stderr
+
+
+def test_run_help_names_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    done = _cli("run", "--help")
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: intercom-contracts run [pytest options]")
+    assert "usage: intercom-contracts run [options]" in done.stdout
+    assert "pytest.main()" not in done.stdout
+    assert "--intercom-report-html=PATH" in done.stdout
+
+
+def test_workers_without_xdist_is_one_line_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xdist" else real(name, *a))
+    assert main(["run", "-n", "2"]) == 4
+    error = capsys.readouterr().err.strip()
+    assert error == "intercom-contracts run: error: -n needs pytest-xdist: pip install pytest-xdist (or run without -n)"
+
+
+def test_mock_prints_one_line_and_logs_exchanges_when_asked() -> None:
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contracts.cli", "mock", "--log"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        first = read_line(process.stdout)
+        assert first.startswith("Fake Intercom serving us=http://127.0.0.1:")
+        us = first.split()[3].split("=", 1)[1]
+        httpx.get(us + "/contacts?per_page=1", headers={"Authorization": "Bearer fake-intercom-token-us"})
+        httpx.get(us + "/nope", headers={"Authorization": "Bearer secret-never-logged"})
+        logged = [read_line(process.stderr).strip() for _ in range(2)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        rest = (rest_of(process.stdout), rest_of(process.stderr))
+    assert logged[0] == "us GET /contacts?per_page=1 -> 200 (ListContacts, version 2.11)"
+    assert logged[1].startswith("us GET /nope -> 401 (no operation, version -) BREACH header Authorization")
+    assert rest[0] == ""  # nothing more on stdout: one line, as the README shows
+    assert "secret-never-logged" not in "".join(logged) + rest[1]

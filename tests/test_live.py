@@ -17,6 +17,8 @@ import pytest
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
 from contracts.regions import REGIONS
 
+from .conftest import read_line
+
 SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider", "--intercom-target", "live")
 
 
@@ -52,7 +54,7 @@ def test_healthy_run_against_the_mock_command_passes(
     )
     try:
         assert process.stdout is not None
-        urls = dict(part.split("=", 1) for part in process.stdout.readline().split()[3:])
+        urls = dict(part.split("=", 1) for part in read_line(process.stdout).split()[3:])
         result = pytester.runpytest(*SUITE, *_base_urls(urls), "--intercom-max-live-messages", "100")
         result.assert_outcomes(passed=33, skipped=3)  # a 429 is not provoked on a live server
     finally:

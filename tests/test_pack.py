@@ -113,3 +113,17 @@ def test_the_index_says_where_the_facts_come_from() -> None:
     notice = resources.files("contracts.pack").joinpath("NOTICE").read_text()
     assert "Copyright (c) 2022 Intercom, Inc." in notice
     assert "https://github.com/intercom/Intercom-OpenAPI" in notice
+
+
+def test_the_wheel_carries_every_file_of_the_pack() -> None:
+    import fnmatch
+    import re
+
+    # pyproject's [tool.setuptools.package-data] line for contracts (tomllib is 3.11+; the project runs on 3.10)
+    line = re.search(r"^contracts = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
+    assert line is not None
+    globs = re.findall(r'"([^"]+)"', line.group(1))
+    shipped = [entry.name for entry in resources.files("contracts.pack").iterdir() if entry.is_file()]
+    for name in shipped:
+        if name != "__init__.py":
+            assert any(fnmatch.fnmatch(f"pack/{name}", glob) for glob in globs), name

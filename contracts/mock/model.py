@@ -27,6 +27,8 @@ from ..errors import ContractViolation, UsageError
 from ..facts import (
     BAD_REQUEST,
     BODY_REQUIRED,
+    CREATE_MESSAGE,
+    IDENTIFY_ADMIN,
     MESSAGE_TYPES_IN_RESPONSE,
     NO_SUBJECT,
     NOT_FOUND,
@@ -36,7 +38,6 @@ from ..facts import (
 )
 from ..faults import FAULTS
 from ..regions import REGIONS
-from ..spec import CREATE_MESSAGE, IDENTIFY_ADMIN
 from ..versions import Contracts
 from .resources import Call, Resources
 from .workspace import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, Workspace
@@ -189,6 +190,7 @@ class FakeIntercom:
         self.workspace = workspace or Workspace(clock=self.clock)
         self.resources = Resources(self.workspace)
         self.exchanges: list[Exchange] = []
+        self.listeners: list[Callable[[Exchange], None]] = []  # told of every exchange (a log, a recording)
         self._lock = threading.RLock()
         self._random = random.Random(self.settings.seed)
         self._next_id = 1000
@@ -251,7 +253,9 @@ class FakeIntercom:
                 request, response, turn.violation, tuple(turn.undocumented), turn.operation, turn.version
             )
             self.exchanges.append(exchange)
-            return response
+        for listener in self.listeners:
+            listener(exchange)
+        return response
 
     def _answer(self, turn: _Turn) -> FakeResponse:
         request, headers = turn.request, turn.headers

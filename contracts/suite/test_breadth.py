@@ -11,8 +11,9 @@ from contracts.breadth import BREADTH_CHECKS, is_positive, pin_parties, plan, sc
 from contracts.checks import Intent, Judge
 from contracts.client import IntercomClient
 from contracts.errors import IntercomContractsError
+from contracts.facts import CREATE_MESSAGE
 from contracts.run import IntercomRun
-from contracts.spec import CREATE_MESSAGE, Operation
+from contracts.spec import Operation
 from contracts.suite._support import TransportGuard
 
 

@@ -15,6 +15,8 @@ import pytest
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, IntercomMock, MockServer
 from contracts.regions import REGIONS
 
+from ..conftest import read_line, rest_of
+
 EMAIL = {
     "message_type": "email",
     "subject": "Hi",
@@ -94,7 +96,7 @@ def test_cli_mock_prints_base_urls_first_and_stops_on_sigterm() -> None:
     )
     try:
         assert process.stdout is not None
-        first = process.stdout.readline()
+        first = read_line(process.stdout)
         assert first.startswith("Fake Intercom serving us=http://127.0.0.1:")
         urls = dict(part.split("=", 1) for part in first.split()[3:])
         assert set(urls) == {"us", "eu", "au"}
@@ -131,14 +133,14 @@ def test_cli_mock_uses_tokens_from_the_environment_without_printing_them() -> No
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(4)]
-        urls = dict(part.split("=", 1) for part in lines[0].split()[3:])
+        first = read_line(process.stdout)
+        urls = dict(part.split("=", 1) for part in first.split()[3:])
         assert httpx.get(urls["eu"] + "/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
-        output = "".join(lines) + process.stdout.read()
+        output = first + rest_of(process.stdout)
         assert secret not in output
-        assert "eu: Authorization: Bearer from $INTERCOM_ACCESS_TOKEN_EU" in output
+        assert output.count("\n") == 1  # one line, as the README shows
     finally:
         process.kill()
         process.wait()

@@ -46,3 +46,17 @@ def test_bad_arguments_fail_at_once() -> None:
         error_lists(status=418)
     with pytest.raises(InvalidArgument, match="for_request must be a valid email or in_app request"):
         messages(CONTRACT, for_request={"message_type": "sms"})
+
+
+def test_error_lists_take_the_contract_first_like_every_strategy() -> None:
+    from hypothesis import find
+
+    from contracts import load_spec
+    from strategies import error_lists
+
+    contract = load_spec("official:2.14").contract()
+    found = find(error_lists(contract, status=429), lambda body: True)
+    contract.validate_error(found)
+    assert found["errors"][0]["code"] == "rate_limit_exceeded"
+    with pytest.raises(InvalidArgument):
+        error_lists("not a contract").example()  # type: ignore[arg-type]
