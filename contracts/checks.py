@@ -37,6 +37,7 @@ __all__ = [
     "ExchangeFailures",
     "Intent",
     "Judge",
+    "Judgement",
     "Verdict",
     "check",
     "judge",
@@ -54,6 +55,7 @@ class Intent(str, enum.Enum):
     UNKNOWN_VERSION = "unknown-version"
     READ = "read"  # an authenticated read (GET /me) under a documented version
     BREADTH = "breadth"  # a schemathesis case, positive or negative
+    RECORDED = "recorded"  # another tool's recording says nothing of intent: the answer is judged alone
 
     def __str__(self) -> str:
         return self.value
@@ -199,6 +201,15 @@ class Verdict:
     check: str
     outcome: str  # passed | failed | not-applicable
     failure: CheckFailure | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One exchange judged: what it was sent for, and what each check made of it (a recording keeps both)."""
+
+    exchange: HttpExchange
+    context: CheckContext
+    verdicts: tuple[Verdict, ...]
 
 
 def judge(context: CheckContext, exchange: HttpExchange, names: Iterable[str]) -> list[Verdict]:
@@ -520,12 +531,14 @@ class Judge:
     judged at least one exchange, absent when it never applied.
     """
 
-    def __init__(self, contract: Contract, region: str, checks: Iterable[str]):
+    def __init__(self, contract: Contract, region: str, checks: Iterable[str], *, version: str | None = None):
         self.contract, self.region, self.checks = contract, region, tuple(checks)
+        self.version = version  # the version under test (the request may name another, or none)
         unknown = unknown_checks(self.checks)
         if unknown:
             raise ValueError(f"unknown checks {unknown}; known: {', '.join(CHECKS)}")
         self.outcomes: dict[str, str] = {}
+        self.judgements: list[Judgement] = []  # every exchange judged, in order
         self.exchanges = 0
 
     def __call__(
@@ -544,12 +557,14 @@ class Judge:
         try:
             verdicts = judge(context, exchange, names)
         except ExchangeFailures as failures:
-            self._record(failures.verdicts)
+            self._record(exchange, context, failures.verdicts)
             raise
-        self._record(verdicts)
+        self._record(exchange, context, verdicts)
         return verdicts
 
-    def _record(self, verdicts: Iterable[Verdict]) -> None:
+    def _record(self, exchange: HttpExchange, context: CheckContext, verdicts: Iterable[Verdict]) -> None:
+        verdicts = tuple(verdicts)
+        self.judgements.append(Judgement(exchange, context, verdicts))
         for verdict in verdicts:
             if verdict.outcome == "failed":
                 self.outcomes[verdict.check] = "failed"

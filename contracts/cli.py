@@ -1,7 +1,8 @@
-"""The `intercom-contracts` console script: run, lint, diff, mock.
+"""The `intercom-contracts` console script: run, judge, replay, lint, diff, mock.
 
 Every toolkit error ends the command with one line on stderr and exit code 2; findings (lint --strict, breaking
-changes in diff) exit 1. `run` hands its arguments to pytest; a bad option there is pytest's usage error (exit 4).
+changes in diff, differences in replay) exit 1. `run` and `judge` hand their arguments to pytest; a bad option there
+is pytest's usage error (exit 4).
 Output into a closed pipe (`| head`) ends the command quietly.
 """
 
@@ -22,36 +23,61 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 RUN_USAGE = "intercom-contracts run [pytest options]"
+JUDGE_USAGE = "intercom-contracts judge HAR [--intercom-version V] [--intercom-spec S] [pytest options]"
 EXIT_USAGE = 4  # pytest's
 
 
-class _RunCommand:
-    """A pytest plugin of the `run` command: its own name in pytest's usage line and help."""
+class _PytestCommand:
+    """A pytest plugin of a command that runs pytest: its own name in pytest's usage line and help."""
+
+    def __init__(self, name: str):
+        self.name = name
 
     def pytest_addoption(self, parser: Any) -> None:
-        parser.prog = "intercom-contracts run"
+        parser.prog = f"intercom-contracts {self.name}"
 
 
 def _run(pytest_args: Sequence[str]) -> int:
-    if _asks_for_workers(pytest_args) and importlib.util.find_spec("xdist") is None:
-        print(
-            "intercom-contracts run: error: -n needs pytest-xdist: pip install pytest-xdist (or run without -n)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     if any(argument in ("-h", "--help") for argument in pytest_args):
         print(
             f"usage: {RUN_USAGE}\n\nRuns the built-in contract suite (pytest --pyargs contracts.suite) against the "
             "embedded fake, or --intercom-target live. Every pytest option applies; the suite's own are in the group "
             "'intercom-contracts' below.\n"
         )
+    return _pytest("run", "contracts.suite", pytest_args)
+
+
+def _judge(arguments: Sequence[str]) -> int:
+    if not arguments or arguments[0] in ("-h", "--help"):
+        print(
+            f"usage: {JUDGE_USAGE}\n\nJudges the exchanges of a HAR recording (--intercom-record) again with today's "
+            "checks, under the contract of each exchange's version or of --intercom-version V (`all`: every "
+            "published one). Nothing is sent. Reports as a run does: terminal table, --intercom-report, "
+            "--intercom-report-html, --junitxml.",
+            file=sys.stdout if arguments else sys.stderr,
+        )
+        return EXIT_OK if arguments else EXIT_USAGE
+    recording, rest = arguments[0], arguments[1:]
+    if recording.startswith("-"):
+        print(f"intercom-contracts judge: error: the HAR file comes first: {JUDGE_USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    return _pytest("judge", "contracts.judging", ["--intercom-recording", recording, *rest])
+
+
+def _pytest(command: str, package: str, pytest_args: Sequence[str]) -> int:
+    if _asks_for_workers(pytest_args) and importlib.util.find_spec("xdist") is None:
+        print(
+            f"intercom-contracts {command}: error: -n needs pytest-xdist: pip install pytest-xdist (or run without -n)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     import pytest
 
     # This command imported `contracts` before pytest could mark its plugin module for assertion rewriting; the
     # suite reports through its own checks, so pytest's warning about it is noise here.
     quiet = "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"
-    arguments = ["--pyargs", "contracts.suite", "-p", "no:cacheprovider", "-W", quiet, *pytest_args]
-    return int(pytest.main(arguments, plugins=[_RunCommand()]))
+    arguments = ["--pyargs", package, "-p", "no:cacheprovider", "-W", quiet, *pytest_args]
+    return int(pytest.main(arguments, plugins=[_PytestCommand(command)]))
 
 
 def _asks_for_workers(arguments: Sequence[str]) -> bool:
@@ -90,6 +116,39 @@ def _diff(args: argparse.Namespace) -> int:
         rendered = result.to_text(every_change=args.all)
     print(rendered)
     return EXIT_FINDINGS if result.breaking else EXIT_OK
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from .har import read_recording
+    from .replay import live_target, mock_target, replay
+
+    recording = read_recording(args.recording)
+    if args.against == ["mock"]:
+        target = mock_target()
+    else:
+        target = live_target(
+            args.against,
+            admin_id=_admin_id(args.admin_id or os.environ.get("INTERCOM_ADMIN_ID")),
+            contact_id=(args.contact_id or os.environ.get("INTERCOM_CONTACT_ID") or "").strip() or None,
+            max_messages=args.max_live_messages,
+            timeout=args.timeout,
+        )
+    report = replay(recording, target)
+    print(report.to_json() if args.format == "json" else report.to_text())
+    return EXIT_FINDINGS if report.differing or report.failed else EXIT_OK
+
+
+def _admin_id(value: str | None) -> int | None:
+    if not value:
+        return None
+    from .errors import UsageError
+
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(
+            f"--intercom-admin-id / INTERCOM_ADMIN_ID: expected an integer admin id, got {value!r}"
+        ) from None
 
 
 def _mock(args: argparse.Namespace) -> int:
@@ -148,6 +207,56 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         help="run the built-in contract suite (same as pytest --pyargs contracts.suite; pytest args follow)",
     )
+    commands.add_parser(
+        "judge",
+        help="judge a HAR recording again, offline, under any version's contract (pytest args follow)",
+    )
+    replay = commands.add_parser(
+        "replay",
+        help="send a HAR recording again to the fake or a server and show where the answers differ",
+        description="Sends the recorded requests again, in order, and compares each answer with the recorded one "
+        "(status, error codes, content type, schema branch, echoed fields, rate-limit and request-id headers). "
+        "Against a server: only GET and POST /messages, within the message budget, between the pinned admin and "
+        "contact; tokens from INTERCOM_ACCESS_TOKEN[_US|_EU|_AU]. Exit 1 when an answer differs.",
+    )
+    replay.add_argument("recording", metavar="HAR", help="a HAR file (e.g. from --intercom-record)")
+    replay.add_argument(
+        "--against",
+        action="append",
+        required=True,
+        metavar="mock|URL|REGION=URL",
+        help="`mock` (the embedded fake), a server URL for every region, or REGION=URL (repeatable)",
+    )
+    replay.add_argument("--format", choices=("text", "json"), default="text")
+    replay.add_argument(
+        "--intercom-admin-id",
+        dest="admin_id",
+        metavar="ID",
+        help="live: the only sender a message may name (env INTERCOM_ADMIN_ID)",
+    )
+    replay.add_argument(
+        "--intercom-contact-id",
+        dest="contact_id",
+        metavar="ID",
+        help="live: the only recipient a message may name (env INTERCOM_CONTACT_ID)",
+    )
+    replay.add_argument(
+        "--intercom-max-live-messages",
+        dest="max_live_messages",
+        type=int,
+        default=20,
+        metavar="N",
+        help="live: cap on POST /messages (default: 20)",
+    )
+    replay.add_argument(
+        "--intercom-timeout",
+        dest="timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds per request (default: 10)",
+    )
+    replay.set_defaults(handler=_replay)
     lint = commands.add_parser("lint", help="self-consistency report of a spec")
     lint.add_argument("spec", metavar="SPEC", help="bundled, a file path, an https:// URL or official:VERSION")
     lint.add_argument("--format", choices=("text", "json"), default="text")
@@ -198,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["run"]:  # everything after `run` belongs to pytest, unparsed
             return _run(arguments[1:])
+        if arguments[:1] == ["judge"]:  # the HAR, then pytest's arguments
+            return _judge(arguments[1:])
         args = _parser().parse_args(arguments)
         handler: Callable[[argparse.Namespace], int] = args.handler
         try:

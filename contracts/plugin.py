@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from .checks import Judge
     from .client import IntercomClient
     from .contract import Contract
+    from .har import HarWriter, Recording  # noqa: F401  (Recording: named in a stash key)
     from .mock import IntercomMock
+    from .recording import Recorder, Rejudged  # noqa: F401  (Recorder: named in a stash key)
     from .report import Results
     from .run import IntercomRun
     from .spec import Operation, Spec
@@ -38,8 +40,13 @@ VERSIONS_KEY = pytest.StashKey[tuple[str, ...]]()
 RUN_ID_KEY = pytest.StashKey[str]()
 JUDGE_KEY = pytest.StashKey["Judge"]()
 LOG_REDACTION_KEY = pytest.StashKey[Any]()
+RECORDER_KEY = pytest.StashKey["Recorder"]()
+HAR_WRITER_KEY = pytest.StashKey["HarWriter"]()
+RECORDING_KEY = pytest.StashKey["Recording"]()
+REJUDGED_KEY = pytest.StashKey[list["Rejudged"]]()
 VERDICTS_PROPERTY = "intercom_verdicts"
 FAILURES_PROPERTY = "intercom_failures"
+HAR_PROPERTY = "intercom_har"  # a test's recorded exchanges, on their way to the controller (never reported)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,7 +80,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "intercom_mock(**settings): intercom_mock settings (strict: True, False or 'undocumented'; region, "
-        "version, spec, tokens, faults, rate_limit, other_hosts); the closest marker wins",
+        "version, spec, tokens, faults, rate_limit, other_hosts, replay: a HAR file, relative to the test's "
+        "directory); the closest marker wins",
     )
 
     def lookup(name: str) -> Any:
@@ -105,14 +113,56 @@ def pytest_configure(config: pytest.Config) -> None:
     results.describe_run(
         target=settings.target, spec=settings.spec, versions=settings.versions, regions=settings.regions
     )
-    config.pluginmanager.register(_Collector(results), "intercom-contracts-results")
     secrets = environment_secrets()
+    writer = _start_recording(config, settings, results, secrets, worker=workerinput is not None)
+    if settings.recording:
+        _read_recording(config, settings.recording)
+    config.pluginmanager.register(_Collector(results, writer), "intercom-contracts-results")
     if secrets:  # httpcore and friends log headers raw at DEBUG: every record is redacted as it is made
         from .redaction import redacting_logs
 
         context = redacting_logs(secrets)
         context.__enter__()
         config.stash[LOG_REDACTION_KEY] = context
+
+
+def _start_recording(
+    config: pytest.Config, settings: RunSettings, results: Results, secrets: list[str], *, worker: bool
+) -> HarWriter | None:
+    """--intercom-record: every process records its clients' exchanges; the controller alone writes the file."""
+    if not settings.record:
+        return None
+    from .har import HarWriter
+    from .recording import Recorder
+
+    config.stash[RECORDER_KEY] = Recorder(secrets=secrets)
+    if worker:
+        return None
+    from .mock.workspace import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
+
+    parties = {"admin_id": settings.admin_id, "contact_id": settings.contact_id}
+    if not settings.live:
+        parties = {
+            "admin_id": settings.admin_id or DEFAULT_ADMIN_ID,
+            "contact_id": settings.contact_id or DEFAULT_CONTACT_ID,
+        }
+    writer = HarWriter(settings.record, run=results.run, parties=parties, secrets=secrets)
+    config.stash[HAR_WRITER_KEY] = writer
+    try:
+        writer.start()  # from the start, a cut run leaves a whole file that says so
+    except OSError as error:
+        raise pytest.UsageError(f"--intercom-record: {settings.record} cannot be written: {error.strerror}") from None
+    return writer
+
+
+def _read_recording(config: pytest.Config, path: str) -> None:
+    from .har import read_recording
+
+    try:
+        recording = config.stash[RECORDING_KEY] = read_recording(path)
+    except IntercomContractsError as error:
+        raise pytest.UsageError(f"--intercom-recording: {error}") from None
+    config.stash[RESULTS_KEY].describe_run(target=f"recording {path}", recorded=recording.run or None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -152,6 +202,9 @@ def _spec(config: pytest.Config, version: str | None = None) -> Spec:
 # -- parametrization and markers ----------------------------------------------------------------------------------
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     settings = _settings(metafunc.config)
+    if "intercom_recorded" in metafunc.fixturenames:
+        _parametrize_recorded(metafunc)
+        return
     if "intercom_region" in metafunc.fixturenames:
         metafunc.parametrize("intercom_region", settings.regions, scope="session")
     if "intercom_version" in metafunc.fixturenames:
@@ -159,6 +212,46 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "intercom_operation" in metafunc.fixturenames:
         operations = _operations(metafunc.config)
         metafunc.parametrize("intercom_operation", operations, ids=[op.operation_id for op in operations])
+
+
+def _parametrize_recorded(metafunc: pytest.Metafunc) -> None:
+    """One test per recorded exchange and version judging it (`intercom-contracts judge`)."""
+    names = ("intercom_recorded", "intercom_region", "intercom_version")
+    config = metafunc.config
+    if RECORDING_KEY not in config.stash:
+        reason = "judges a recording: intercom-contracts judge HAR (or --intercom-recording HAR)"
+        metafunc.parametrize(names, [pytest.param(None, None, None, marks=pytest.mark.skip(reason=reason))])
+        return
+    items = _rejudged(config)
+    params = [
+        pytest.param(
+            item, item.region, item.version, id=item.id, marks=[pytest.mark.skip(reason=item.skip)] if item.skip else []
+        )
+        for item in items
+    ]
+    metafunc.parametrize(names, params)
+
+
+def _rejudged(config: pytest.Config) -> list[Rejudged]:
+    """The recording's exchanges x the versions judging them, each as that version's contract sees it."""
+    if REJUDGED_KEY in config.stash:
+        return config.stash[REJUDGED_KEY]
+    from .recording import rejudging
+
+    contracts = _contracts(config)
+    versions = _versions(config) if _settings(config).versions else ()
+    items = []
+    for item in rejudging(config.stash[RECORDING_KEY], versions, default=contracts.default):
+        try:
+            contract = contracts.contract(item.version)
+        except IntercomContractsError as error:
+            raise pytest.UsageError(
+                f"--intercom-recording: {item.test or 'an exchange'} was recorded under version {item.version}: "
+                f"{error} (judge it under a documented one: --intercom-version V)"
+            ) from None
+        items.append(item.under(contract))
+    config.stash[REJUDGED_KEY] = items
+    return items
 
 
 def _operations(config: pytest.Config) -> list[Operation]:
@@ -197,6 +290,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if not live and item.get_closest_marker("intercom_live"):
             item.add_marker(skip)
+        recorded = getattr(getattr(item, "callspec", None), "params", {}).get("intercom_recorded")
+        if recorded is not None and not recorded.skip:
+            item.add_marker(pytest.mark.intercom_checks(*recorded.checks))
+            if recorded.label:
+                item.user_properties.append(("operation", recorded.label))
         marker = item.get_closest_marker("intercom_checks")
         checks = marker.args if marker is not None else ()
         params = getattr(item, "callspec", None)
@@ -216,8 +314,13 @@ def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
     from .run import IntercomRun
 
     config = request.config
+    recorder = config.stash.get(RECORDER_KEY, None)
     run = IntercomRun(
-        _settings(config), contracts=_contracts(config), versions=_versions(config), budget_path=_budget_path(config)
+        _settings(config),
+        contracts=_contracts(config),
+        versions=_versions(config),
+        budget_path=_budget_path(config),
+        listeners=[recorder.listen] if recorder is not None else [],
     )
     yield run
     run.close()
@@ -250,13 +353,16 @@ def intercom_client(intercom_run: IntercomRun, intercom_region: str, intercom_ve
 
 
 @pytest.fixture
-def judge(request: pytest.FixtureRequest, intercom_contract: Contract, intercom_region: str) -> Judge:
+def judge(
+    request: pytest.FixtureRequest, intercom_contract: Contract, intercom_region: str, intercom_version: str
+) -> Judge:
     """Judges exchanges by the test's declared checks (@pytest.mark.intercom_checks), recording every verdict."""
     from .checks import Judge
 
     marker = request.node.get_closest_marker("intercom_checks")
     try:
-        bound = Judge(intercom_contract, intercom_region, marker.args if marker is not None else ())
+        checks = marker.args if marker is not None else ()
+        bound = Judge(intercom_contract, intercom_region, checks, version=intercom_version)
     except ValueError as error:
         pytest.fail(f"@pytest.mark.intercom_checks: {error}", pytrace=False)
     request.node.stash[JUDGE_KEY] = bound
@@ -269,9 +375,12 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
     from .mock import IntercomMock
 
     marker = request.node.get_closest_marker("intercom_mock")
+    settings = dict(marker.kwargs) if marker else {}
+    if settings.get("replay") is not None:  # a recording beside the test, as cassettes are
+        settings["replay"] = Path(request.path).parent / Path(str(settings["replay"])).expanduser()
     problem = None
     try:
-        mock = IntercomMock.from_settings(**(marker.kwargs if marker else {}))
+        mock = IntercomMock.from_settings(**settings)
     except IntercomContractsError as error:
         problem = f"@pytest.mark.intercom_mock: {error}"
     if problem is not None:
@@ -296,6 +405,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     judge = item.stash.get(JUDGE_KEY, None)
     if report.when == "call" and judge is not None:
         report.user_properties.append((VERDICTS_PROPERTY, json.dumps(judge.outcomes)))
+    recorder = item.config.stash.get(RECORDER_KEY, None)
+    if recorder is not None:
+        label = str(dict(item.user_properties).get("operation") or "")
+        entries = recorder.drain(test=item.nodeid, judge=judge, label=label)
+        if entries:
+            report.user_properties.append((HAR_PROPERTY, json.dumps(entries, ensure_ascii=False)))
     error = call.excinfo.value if call.excinfo is not None else None
     if report.failed and error is not None:
         _describe_failure(item, report, error)
@@ -362,10 +477,17 @@ def _redact_report(report: pytest.TestReport) -> None:
 class _Collector:
     """Turns test reports into check results (on the xdist controller too: worker reports arrive here)."""
 
-    def __init__(self, results: Results):
-        self.results = results
+    def __init__(self, results: Results, writer: HarWriter | None = None):
+        self.results, self.writer = results, writer
 
+    @pytest.hookimpl(tryfirst=True)  # the recording leaves the report before any other plugin (JUnit XML) sees it
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.writer is not None:
+            recorded = [value for name, value in report.user_properties if name == HAR_PROPERTY]
+            if recorded:
+                report.user_properties = [(n, v) for n, v in report.user_properties if n != HAR_PROPERTY]
+                for entries in recorded:
+                    self.writer.add(json.loads(str(entries)))
         properties = dict(report.user_properties)
         final = report.when == "call" or (report.when == "setup" and not report.passed)
         if "check" not in properties or not final:
@@ -412,6 +534,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results.finish(interrupted=interrupted, exit_status=int(exitstatus))
     if VERSIONS_KEY in session.config.stash:
         results.describe_run(versions=_versions(session.config))
+    writer = session.config.stash.get(HAR_WRITER_KEY, None)
+    if writer is not None:
+        try:
+            stopped = interrupted or bool(session.shouldfail)  # -x / --maxfail: the tests after were never run
+            writer.finish(state="cut" if stopped else "complete")
+        except OSError as error:
+            results.problems.append(
+                f"intercom-contracts: the recording could not be written to {writer.path}: {error.strerror or error}"
+            )
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
     if settings.upgrade_to and results.results:
         from .upgrade import upgrade_report
 
@@ -448,6 +580,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(results.text_table())
         if results.skip_reasons():
             terminalreporter.write_line(results.skip_text())
+    if RECORDING_KEY in config.stash:
+        terminalreporter.section("intercom recording")
+        terminalreporter.write_line(_recording_summary(config))
+    writer = config.stash.get(HAR_WRITER_KEY, None)
+    if writer is not None:
+        terminalreporter.write_line(f"intercom-contracts: {len(writer.entries)} exchanges recorded to {writer.path}")
     for problem in results.problems:
         terminalreporter.write_line(problem, red=True)
     if results.upgrade is not None:
@@ -455,3 +593,32 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
         terminalreporter.section("intercom upgrade check")
         terminalreporter.write_line(render_text(results.upgrade))
+
+
+def _recording_summary(config: pytest.Config) -> str:
+    """What was judged of the recording, and what could not be."""
+    recording = config.stash[RECORDING_KEY]
+    items = config.stash.get(REJUDGED_KEY, [])
+    run = recording.run
+    made = (
+        f"recorded {run.get('started', '?')} against {run.get('target', '?')}, "
+        f"{'complete' if recording.complete else 'cut before it completed'}"
+        if recording.ours
+        else "another tool's recording: each answer judged alone"
+    )
+    exchanges = [exchange for item in items for exchange in item.exchanges]
+    lines = [f"{recording.path}: {made}", f"judged {len(exchanges)} recorded exchange(s) in {len(items)} test(s)"]
+    unjudged = sum(item.unjudged for item in items)
+    if unjudged:
+        lines.append(f"not judged: {unjudged} exchange(s) their test never judged (it stopped before, or never judges)")
+    from .recording import NEEDS_THE_CASE
+
+    breadth = sum(1 for exchange in exchanges if str(exchange.intent) == "breadth")
+    if breadth:
+        lines.append(
+            f"{', '.join(sorted(NEEDS_THE_CASE))}: not judged again for {breadth} breadth exchange(s) "
+            "(its checks need the case it generated)"
+        )
+    if recording.elsewhere:
+        lines.append(f"left out: {recording.elsewhere} entries to hosts that are not Intercom's servers")
+    return "\n".join(lines)

@@ -5,13 +5,14 @@ Built by the plugin's session fixture, callable without pytest.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
 import httpx
 
 from .budget import MessageBudget
-from .client import IntercomClient
+from .client import HttpExchange, IntercomClient
 from .contract import Contract
 from .errors import UsageError
 from .guard import LiveGuard
@@ -40,8 +41,10 @@ class IntercomRun:
         budget_path: Path,
         contracts: Contracts | None = None,
         versions: tuple[str, ...] | None = None,
+        listeners: Iterable[Callable[[HttpExchange], None]] = (),
     ):
         self.settings = settings
+        self.listeners = list(listeners)  # told of every exchange of every client (a recording)
         if contracts is not None:
             self.contracts = contracts
         if versions is not None:
@@ -126,6 +129,7 @@ class IntercomRun:
                 guard=self.guard if live else None,
                 budget=self.budget if live else None,
             )
+            self._clients[key].listeners.extend(self.listeners)
         return self._clients[key]
 
     @cached_property

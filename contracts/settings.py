@@ -7,7 +7,7 @@ naming the option and the accepted values. Tokens come only from the environment
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from .faults import FAULTS_ENV, parse_faults
 from .regions import DEFAULT_REGION, REGIONS, TOKEN_ENV, token_env_for
 from .sources import is_loopback_host
 
-__all__ = ["OPTIONS", "Option", "RunSettings"]
+__all__ = ["OPTIONS", "Option", "RunSettings", "parse_base_urls", "tokens_from_environment"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,16 @@ OPTIONS: tuple[Option, ...] = (
         metavar="PATH",
     ),
     Option(
+        "intercom-record",
+        "write every exchange of the run to PATH as a HAR 1.2 file, verdicts included, credentials redacted",
+        metavar="PATH",
+    ),
+    Option(
+        "intercom-recording",
+        "judge the exchanges of a HAR recording again, offline (what `intercom-contracts judge HAR` runs)",
+        metavar="HAR",
+    ),
+    Option(
         "intercom-upgrade-to",
         "also run version V, each version by its own description, and report what differs",
         metavar="V",
@@ -156,6 +166,8 @@ class RunSettings:
     max_rate_wait: float = 60.0  # live: the most a run waits for rate-limit windows, in all
     report: str | None = None
     report_html: str | None = None
+    record: str | None = None  # the HAR file the run's exchanges are written to
+    recording: str | None = None  # the HAR file whose exchanges are judged again
     upgrade_to: str | None = None
     operations: tuple[str, ...] = ("createMessage",)
     errata: bool = True
@@ -178,8 +190,8 @@ class RunSettings:
         target = _choice("intercom-target", value("intercom-target"))
         live = target == "live"
         base_urls = dict(REGIONS)
-        base_urls.update(_base_urls(_listed(value("intercom-base-url"))))
-        tokens = _tokens(env) if live else {}
+        base_urls.update(parse_base_urls(_listed(value("intercom-base-url"))))
+        tokens = tokens_from_environment(env) if live else {}
         regions = _regions(_listed(value("intercom-region")), tokens, live)
         max_examples = value("intercom-max-examples")
         return cls(
@@ -201,6 +213,8 @@ class RunSettings:
             timeout=_seconds("intercom-timeout", value("intercom-timeout")),
             report=_report_path("intercom-report", value("intercom-report")),
             report_html=_report_path("intercom-report-html", value("intercom-report-html")),
+            record=_report_path("intercom-record", value("intercom-record")),
+            recording=str(value("intercom-recording")) if value("intercom-recording") else None,
             upgrade_to=value("intercom-upgrade-to"),
             operations=tuple(p.strip() for p in str(value("intercom-operations")).split(",") if p.strip()),
             errata=_choice("intercom-errata", value("intercom-errata")) == "on",
@@ -296,14 +310,13 @@ def _contact_id(value: Any) -> str | None:
     return str(value).strip() or None if value not in (None, "") else None
 
 
-def _base_urls(values: Sequence[str]) -> dict[str, str]:
+def parse_base_urls(values: Sequence[str], *, option: str = "--intercom-base-url") -> dict[str, str]:
+    """REGION=URL items: each URL checked as the client will read it; plain http:// only for loopback."""
     found = {}
     for item in values:
         region, sep, url = item.partition("=")
         if not sep or region not in REGIONS:
-            raise UsageError(
-                f"--intercom-base-url: expected REGION=URL with REGION one of {', '.join(REGIONS)}, got {item!r}"
-            )
+            raise UsageError(f"{option}: expected REGION=URL with REGION one of {', '.join(REGIONS)}, got {item!r}")
         import httpx  # the client's own parser judges the URL (only when one is given)
 
         try:
@@ -311,21 +324,22 @@ def _base_urls(values: Sequence[str]) -> dict[str, str]:
             parts = urlsplit(url)
             parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
         except (ValueError, httpx.InvalidURL) as error:
-            raise UsageError(f"--intercom-base-url: {url!r} is not a valid URL ({error})") from None
+            raise UsageError(f"{option}: {url!r} is not a valid URL ({error})") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"--intercom-base-url: {url!r} is not an http(s) URL")
+            raise UsageError(f"{option}: {url!r} is not an http(s) URL")
         if parts.query or parts.fragment or parts.username or parts.password:
-            raise UsageError(f"--intercom-base-url: {url!r} must be scheme://host[:port][/path] (no query, no user)")
+            raise UsageError(f"{option}: {url!r} must be scheme://host[:port][/path] (no query, no user)")
         if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise UsageError(
-                f"--intercom-base-url: plain http:// is refused for {parts.hostname}, which is not loopback "
+                f"{option}: plain http:// is refused for {parts.hostname}, which is not loopback "
                 "(the token would travel unencrypted); use https://"
             )
         found[region] = url.rstrip("/")
     return found
 
 
-def _tokens(env: dict[str, str]) -> dict[str, str]:
+def tokens_from_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """Each region's access token from the environment (INTERCOM_ACCESS_TOKEN_US|EU|AU; the unsuffixed one: US)."""
     tokens = {
         region: env[token_env_for(region)].strip() for region in REGIONS if env.get(token_env_for(region), "").strip()
     }

@@ -123,3 +123,18 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
         "contracts.cache",
     }, sorted(loaded)
     assert re.fullmatch(r"[\w.,]+", ours)
+
+
+def test_every_package_of_the_source_is_in_the_wheel() -> None:
+    """pyproject lists packages by name: a new one left out would be missing from an installed toolkit."""
+    import re
+
+    line = re.search(r"^packages = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
+    assert line is not None
+    listed = set(re.findall(r'"([^"]+)"', line.group(1)))
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("contracts", "strategies")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found == listed

@@ -243,6 +243,10 @@ class FakeIntercom:
 
     # -- the model -----------------------------------------------------------------------------------------------
     def handle(self, request: FakeRequest) -> FakeResponse:
+        return self.handle_exchange(request).response
+
+    def handle_exchange(self, request: FakeRequest) -> Exchange:
+        """Answer `request`; the exchange (answer, verdict, operation, version) is also kept in `exchanges`."""
         with self._lock:
             request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
             turn = _Turn(
@@ -255,7 +259,7 @@ class FakeIntercom:
             self.exchanges.append(exchange)
         for listener in self.listeners:
             listener(exchange)
-        return response
+        return exchange
 
     def _answer(self, turn: _Turn) -> FakeResponse:
         request, headers = turn.request, turn.headers

@@ -8,6 +8,7 @@ would, with `other_hosts="refuse"`).
 from __future__ import annotations
 
 import functools
+import json
 import re
 import time
 from collections.abc import Callable
@@ -20,17 +21,23 @@ import respx
 
 from ..errors import IntercomContractsError, UsageError, render_value
 from ..facts import DOCUMENTED_ERRORS
+from ..har import HarEntry, Recording, read_recording
 from ..redaction import as_curl, redact
 from ..regions import REGIONS
 from ..versions import Contracts
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
+from .recorded import RecordedAnswers
 from .workspace import Workspace
 
 __all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
 
 # Keys of @pytest.mark.intercom_mock(...) and IntercomMock.from_settings(...).
-MOCK_SETTINGS = ("strict", "region", "version", "spec", "tokens", "faults", "rate_limit", "other_hosts")
-STRICT = (True, False, "undocumented")  # undocumented: inputs of undocumented fate fail the test too
+MOCK_SETTINGS = ("strict", "region", "version", "spec", "tokens", "faults", "rate_limit", "other_hosts", "replay")
+STRICT = (True, False, "undocumented")
+# The body is served as recorded (decoded): its recorded length and encoding no longer describe it.
+_FRAMING_HEADERS = frozenset(
+    {"content-length", "content-encoding", "transfer-encoding", "connection"}
+)  # undocumented: inputs of undocumented fate fail the test too
 
 
 class ContractBreach(IntercomContractsError, AssertionError):
@@ -59,6 +66,7 @@ class IntercomMock:
         base_urls: dict[str, str] | None = None,
         strict: bool | str = True,
         other_hosts: str = "pass",
+        replay: Recording | None = None,
     ):
         if other_hosts not in ("pass", "refuse"):
             raise UsageError(f"other_hosts must be 'pass' or 'refuse', not {other_hosts!r}")
@@ -67,6 +75,9 @@ class IntercomMock:
         self.fake = fake or FakeIntercom()
         self.strict = strict
         self.base_urls = {region: url.rstrip("/") for region, url in (base_urls or REGIONS).items()}
+        self.recorded = (
+            RecordedAnswers(replay, self.fake.contracts, default_version=self.fake.default_version) if replay else None
+        )
         self._forced: list[_Forced] = []
         self._forced_exchanges: set[int] = set()
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
@@ -97,10 +108,12 @@ class IntercomMock:
             faults=frozenset([faults] if isinstance(faults, str) else faults),
             default_version=None if version is None else str(version),
         )
+        replay = settings.get("replay")
         return cls(
             FakeIntercom(contracts, fake_settings),
             strict=settings.get("strict", True),
             other_hosts=str(settings.get("other_hosts", "pass")),
+            replay=read_recording(replay) if replay is not None else None,
         )
 
     # -- what happened ---------------------------------------------------------------------------------------------
@@ -224,16 +237,45 @@ class IntercomMock:
             forced = self._take_forced(fake_request)
             if forced is not None and forced.limited:
                 self.fake.limit_next(1)
-            answer = self.fake.handle(fake_request)  # judged first: a request the client gives up on is judged too
+            exchange = self.fake.handle_exchange(fake_request)  # judged first: a request given up on is judged too
+            answer = exchange.response
             if forced is not None and forced.delay:
                 _wait(forced.delay, request)
             if forced is not None and forced.limited and answer.status == 429:
                 answer = replace(answer, headers={**answer.headers, **forced.headers})
             elif forced is not None and forced.status:
                 answer = self._force(answer, forced)
+            elif self.recorded is not None and exchange.version is not None:
+                recorded = self.recorded.take(
+                    region=region,
+                    method=fake_request.method,
+                    path=path,
+                    query=query,
+                    version=exchange.version,
+                    body=fake_request.body,
+                    status=answer.status,
+                )
+                if recorded is not None:
+                    return self._serve_recorded(exchange, recorded)
             return httpx.Response(answer.status, headers=answer.headers, content=answer.content())
 
         return respond
+
+    def _serve_recorded(self, exchange: Exchange, recorded: HarEntry) -> httpx.Response:
+        """The recorded answer, kept as the exchange's answer (the model's verdict on the request stands)."""
+        headers = {k: v for k, v in recorded.response_headers.items() if k not in _FRAMING_HEADERS}
+        try:
+            body = json.loads(recorded.content) if recorded.content else None
+        except (ValueError, RecursionError, UnicodeDecodeError):
+            body = None
+        with self.fake._lock:
+            for index in range(len(self.fake.exchanges) - 1, -1, -1):
+                if self.fake.exchanges[index] is exchange:
+                    self.fake.exchanges[index] = replace(
+                        exchange, response=FakeResponse(recorded.status, headers, body)
+                    )
+                    break
+        return httpx.Response(recorded.status, headers=headers, content=recorded.content)
 
     def _force(self, answer: FakeResponse, forced: _Forced) -> FakeResponse:
         """Replace the model's answer (the request is still judged) with the documented error asked for."""

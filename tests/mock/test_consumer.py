@@ -136,7 +136,7 @@ def test_typo(intercom_mock):
     result.stdout.fnmatch_lines(
         [
             "*@pytest.mark.intercom_mock: unknown intercom_mock setting(s) [[]'regoin'[]]; "
-            "allowed: strict, region, version, spec, tokens, faults, rate_limit, other_hosts"
+            "allowed: strict, region, version, spec, tokens, faults, rate_limit, other_hosts, replay"
         ]
     )
 
@@ -259,3 +259,64 @@ def test_strict(intercom_mock):
             "*an email whose subject is empty or whitespace only*",
         ]
     )
+
+
+def test_a_recording_beside_the_test_seeds_the_mock(pytester: pytest.Pytester) -> None:
+    """The recorded answer for the same request (by its declared fields), the model's for any other."""
+    import json
+
+    from contracts.client import HttpExchange
+    from contracts.har import HarWriter, entry_of
+
+    email = {
+        "message_type": "email",
+        "subject": "Hi",
+        "body": "Hello",
+        "template": "plain",
+        "from": {"type": "admin", "id": 7},
+        "to": {"type": "user", "id": "abc"},
+    }
+    answer = {
+        "type": "user_message",
+        "id": "recorded-77",
+        "created_at": 1,
+        "body": "Hello",
+        "message_type": "email",
+        "subject": "Hi",
+        "conversation_id": "9",
+    }
+    recorded = HttpExchange(
+        region="us",
+        version="2.11",
+        method="POST",
+        url="https://api.intercom.io/messages",
+        request_headers={"Authorization": "Bearer sandbox-token", "Intercom-Version": "2.11"},
+        request_body=json.dumps(email).encode(),
+        status=200,
+        headers={"content-type": "application/json", "x-request-id": "from-the-sandbox"},
+        content=json.dumps(answer).encode(),
+        path="/messages",
+    )
+    (pytester.path / "cassettes").mkdir()
+    writer = HarWriter(pytester.path / "cassettes" / "sandbox.har", run={})
+    writer.add([entry_of(recorded, meta={"judged": True, "intent": "valid", "test": "t"})])
+    writer.write(state="complete")
+    pytester.makepyfile(
+        EMAIL_CODE
+        + """
+@pytest.mark.intercom_mock(replay="cassettes/sandbox.har")
+def test_replayed(intercom_mock):
+    with httpx.Client() as client:
+        first = send(client, EMAIL)
+        other = send(client, {**EMAIL, "subject": "Other"})
+    assert first.json()["id"] == "recorded-77" and first.headers["x-request-id"] == "from-the-sandbox"
+    assert other.status_code == 200 and other.json()["id"] != "recorded-77"
+
+@pytest.mark.intercom_mock(replay="cassettes/missing.har")
+def test_missing(intercom_mock):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*@pytest.mark.intercom_mock: *cassettes/missing.har: no such file*"])

@@ -161,3 +161,53 @@ def test_the_async_client_too(mock: IntercomMock) -> None:
 
     emails = asyncio.run(scenario())
     assert emails == ["contact@example.com", "async0@example.com", "async1@example.com", "async2@example.com"]
+
+
+def test_the_sdk_reads_answers_recorded_from_a_sandbox(tmp_path: Any) -> None:
+    """What the SDK sends is recorded with a sandbox's answer; seeded with it, the mock serves that answer."""
+    import json
+
+    from contracts.client import HttpExchange
+    from contracts.har import HarWriter, entry_of, read_recording
+
+    def send(sdk: Any) -> Any:
+        return sdk.messages.create(
+            request={
+                "message_type": "email",
+                "subject": "Hi",
+                "body": "Hello",
+                "template": "plain",
+                "from_": {"type": "admin", "id": 991267390},
+                "to": {"type": "user", "id": "6762f0d21bb69f9f2193bb59"},
+            }
+        )
+
+    with IntercomMock.from_settings(version="2.14") as first:
+        modelled = send(intercom.Intercom(token="dummy-sdk-token"))
+    (sent,) = first.requests
+    answer = {**first.requests[0].response.body, "id": "sandbox-message-1"}
+    recorded = HttpExchange(
+        region="us",
+        version=None,  # the SDK names no version: the sandbox's default (2.14) answered
+        method="POST",
+        url="https://api.intercom.io/messages",
+        request_headers={"Authorization": "Bearer sandbox"},
+        request_body=sent.request.body,
+        status=200,
+        headers={"content-type": "application/json"},
+        content=json.dumps(answer).encode(),
+        path="/messages",
+    )
+    writer = HarWriter(tmp_path / "sandbox.har", run={})
+    writer.add([entry_of(recorded, meta={"judged": True, "intent": "valid", "tested_version": "2.14"})])
+    writer.write(state="complete")
+    with IntercomMock.from_settings(version="2.14", replay=tmp_path / "sandbox.har") as seeded:
+        replayed = send(intercom.Intercom(token="dummy-sdk-token"))
+    assert modelled.id != "sandbox-message-1"
+    assert (type(replayed).__name__, replayed.id, replayed.subject) == (
+        type(modelled).__name__,
+        "sandbox-message-1",
+        "Hi",
+    )
+    assert seeded.breaches == []
+    assert read_recording(tmp_path / "sandbox.har").entries[0].request_headers["Authorization"] == "[redacted]"

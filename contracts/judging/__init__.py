@@ -1,0 +1,1 @@
+"""The recording judge: `intercom-contracts judge HAR` (pytest --pyargs contracts.judging --intercom-recording HAR)."""
