@@ -17,6 +17,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -102,6 +103,11 @@ class OperationContract:
                 self._answer_validators[status] = None if pointer is None else _validator(self.spec, pointer, "Answer")
             return self._answer_validators[status]
 
+    @cached_property
+    def declared_body_keys(self) -> frozenset[str] | None:
+        """The top-level keys the request body's schema declares (None: a free-form body, or no body)."""
+        return _declared_keys(self.body.schema) if self.body is not None else None
+
     def path_parameters(self) -> list[str]:
         return [name for (location, name) in self.parameters if location == "path"]
 
@@ -163,7 +169,7 @@ class OperationContract:
         violation = next(iter(self.body.violations(judged.body)), None)
         if violation is not None:
             judged.violations.append(violation)
-        declared = _declared_keys(self.body.schema)
+        declared = self.declared_body_keys
         if isinstance(judged.body, dict) and declared is not None:
             extra = sorted(set(judged.body) - declared)
             if extra and self.operation_id != CREATE_MESSAGE:

@@ -538,7 +538,8 @@ class Judge:
         if unknown:
             raise ValueError(f"unknown checks {unknown}; known: {', '.join(CHECKS)}")
         self.outcomes: dict[str, str] = {}
-        self.judgements: list[Judgement] = []  # every exchange judged, in order
+        self.judgements: list[Judgement] = []  # every exchange judged, in order (when keep_judgements)
+        self.keep_judgements = True
         self.exchanges = 0
 
     def __call__(
@@ -564,7 +565,8 @@ class Judge:
 
     def _record(self, exchange: HttpExchange, context: CheckContext, verdicts: Iterable[Verdict]) -> None:
         verdicts = tuple(verdicts)
-        self.judgements.append(Judgement(exchange, context, verdicts))
+        if self.keep_judgements:
+            self.judgements.append(Judgement(exchange, context, verdicts))
         for verdict in verdicts:
             if verdict.outcome == "failed":
                 self.outcomes[verdict.check] = "failed"

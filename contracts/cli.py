@@ -76,7 +76,10 @@ def _pytest(command: str, package: str, pytest_args: Sequence[str]) -> int:
     # This command imported `contracts` before pytest could mark its plugin module for assertion rewriting; the
     # suite reports through its own checks, so pytest's warning about it is noise here.
     quiet = "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"
-    arguments = ["--pyargs", package, "-p", "no:cacheprovider", "-W", quiet, *pytest_args]
+    # Assertion rewriting recompiles every module of every pytest plugin's distribution (schemathesis, hypothesis)
+    # where bytecode is not cached: ~1.5 s a start. The suite reports through its checks, not rewritten asserts.
+    rewrite = [] if any(a == "--assert" or a.startswith("--assert=") for a in pytest_args) else ["--assert=plain"]
+    arguments = ["--pyargs", package, "-p", "no:cacheprovider", "-W", quiet, *rewrite, *pytest_args]
     return int(pytest.main(arguments, plugins=[_PytestCommand(command)]))
 
 
@@ -120,6 +123,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _replay(args: argparse.Namespace) -> int:
     from .har import read_recording
+    from .redaction import environment_secrets, scrub_lines
     from .replay import live_target, mock_target, replay
 
     recording = read_recording(args.recording)
@@ -134,7 +138,9 @@ def _replay(args: argparse.Namespace) -> int:
             timeout=args.timeout,
         )
     report = replay(recording, target)
-    print(report.to_json() if args.format == "json" else report.to_text())
+    # What a server answered may hold a token (echoed, escaped): never printed in any form.
+    secrets = environment_secrets()
+    print(report.to_json(secrets=secrets) if args.format == "json" else scrub_lines(report.to_text(), secrets))
     return EXIT_FINDINGS if report.differing or report.failed else EXIT_OK
 
 
@@ -170,7 +176,7 @@ def _mock(args: argparse.Namespace) -> int:
         faults=frozenset(args.fault or ()),
     )
     stop = threading.Event()
-    fake = FakeIntercom(settings=settings)
+    fake = FakeIntercom(settings=settings, keep_exchanges=False)  # serves until stopped: memory stays flat
     if args.log:
         fake.listeners.append(_log_exchange)
     with MockServer(fake, host=args.host, port=args.port) as server:

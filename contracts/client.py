@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -28,6 +29,7 @@ from .transport import (
     DeadlinePassed,
     deadline,
     live_transport,
+    lower_headers,
     read_body,
     received_bytes,
 )
@@ -150,6 +152,8 @@ class IntercomClient:
             follow_redirects=False,
             trust_env=False,
         )
+        if isinstance(getattr(self._http, "_cookies", None), httpx.Cookies):
+            self._http._cookies = _NoCookies()  # httpx has no option for it (cookies= only seeds the jar)
 
     def close(self) -> None:
         self._http.close()
@@ -184,10 +188,11 @@ class IntercomClient:
         if content is not None:
             headers.setdefault("Content-Type", "application/json")
         url = self.base_url + path
+        self._check_origin(url)
         shown_version = str(chosen_version) if chosen_version is not None else None
         route = (method, path.split("?", 1)[0].rstrip("/") or "/")
         if self.guard is not None:
-            self.guard.admit(method, route[1], content)
+            self.guard.admit(method, route[1], content, headers, path.partition("?")[2])
         key = self._key(method, url, headers, content) if self.guard is not None and method != "GET" else None
         if key is not None and key in self._sent:
             exchange = _replayed(self._sent[key])
@@ -205,6 +210,13 @@ class IntercomClient:
         for listener in self.listeners:
             listener(exchange)
         return exchange
+
+    def _check_origin(self, url: str) -> None:
+        """The request stays on the region's server: a path cannot move it to another host, port or scheme."""
+        base, target = urlsplit(self.base_url), urlsplit(url)
+        same = (base.scheme, base.netloc) == (target.scheme, target.netloc)
+        if not same or not (target.path + "/").startswith(base.path.rstrip("/") + "/"):
+            raise NotSent(f"the path would leave {self.base_url} (for {target.scheme}://{target.netloc}): not sent")
 
     def _exchange(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None, paced: bool
@@ -250,7 +262,7 @@ class IntercomClient:
                 self._http.stream(method, url, headers=headers, content=content) as response,
             ):
                 body = read_body(response, limit=MAX_RESPONSE_BYTES)
-                return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
+                return response.status_code, lower_headers(response.headers), body
         except httpx.TimeoutException as error:
             whole = isinstance(error, DeadlinePassed) or time.monotonic() - started >= self.timeout * 0.99
             cause = (
@@ -268,6 +280,13 @@ class IntercomClient:
 
     def _failure(self, version: str | None, method: str, url: str, cause: str) -> TransportFailure:
         return TransportFailure(region=self.region, version=version, method=method, url=url, cause=cause)
+
+
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing: what a server sets is never sent back (nor is time spent reading Set-Cookie)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
 
 
 def _replayed(exchange: HttpExchange) -> HttpExchange:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -125,21 +125,26 @@ class Undocumented:
         """Whether the request body `payload` holds this input (`declared`: the schema's keys at `match.at`)."""
         if not isinstance(payload, dict):
             return False
-        if any(_values(payload, pointer) != [value] for pointer, value in self.when.items()):
+        when, at, parent_at, key = self._pointers
+        if any(_found(payload, tokens) != [value] for tokens, value in when):
             return False
-        at = str(self.match.get("at", ""))
         if self.match.get("undeclared"):
             return declared is not None and any(
-                isinstance(node, dict) and bool(set(node) - declared) for node in _values(payload, at)
+                isinstance(node, dict) and bool(set(node) - declared) for node in _found(payload, at)
             )
-        parent_pointer, _, key = at.rpartition("/")
-        parents = [
-            item for node in _values(payload, parent_pointer) for item in (node if isinstance(node, list) else [node])
-        ]
-        for parent in parents:
-            if isinstance(parent, dict) and _matches(self.match, key in parent, parent.get(key)):
-                return True
+        for node in _found(payload, parent_at):
+            for parent in node if isinstance(node, list) else (node,):
+                if isinstance(parent, dict) and _matches(self.match, key in parent, parent.get(key)):
+                    return True
         return False
+
+    @cached_property
+    def _pointers(self) -> tuple[tuple[tuple[tuple[str, ...], Any], ...], tuple[str, ...], tuple[str, ...], str]:
+        """`when`'s pointers, `match.at`, its parent and last key, parsed once (asked for every request judged)."""
+        at = str(self.match.get("at", ""))
+        parent, _, key = at.rpartition("/")
+        when = tuple((_tokens(pointer), value) for pointer, value in self.when.items())
+        return when, _tokens(at), _tokens(parent), unescape(key)
 
 
 def _matches(match: dict[str, Any], present: bool, value: Any) -> bool:
@@ -165,14 +170,18 @@ def _hashable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool)) or value is None
 
 
-def _values(document: Any, pointer: str) -> list[Any]:
-    """The values at `pointer`; a segment that meets an array goes on in each of its items."""
+@lru_cache(maxsize=256)
+def _tokens(pointer: str) -> tuple[str, ...]:
+    return tuple(unescape(segment) for segment in pointer.split("/") if segment)
+
+
+def _found(document: Any, tokens: tuple[str, ...]) -> list[Any]:
+    """The values at a pointer's tokens; a token that meets an array goes on in each of its items."""
     nodes = [document]
-    for raw in [segment for segment in pointer.split("/") if segment]:
-        token = unescape(raw)
+    for token in tokens:
         following = []
         for node in nodes:
-            for item in node if isinstance(node, list) else [node]:
+            for item in node if isinstance(node, list) else (node,):
                 if isinstance(item, dict) and token in item:
                     following.append(item[token])
         nodes = following
@@ -197,6 +206,9 @@ def known_undocumented() -> tuple[Undocumented, ...]:
 
 def undocumented_inputs(operation: str, payload: Any, *, declared: frozenset[str] | None = None) -> list[Undocumented]:
     """The inputs of undocumented fate that the request body `payload` of `operation` holds."""
-    return [
-        entry for entry in known_undocumented() if entry.operation == operation and entry.found_in(payload, declared)
-    ]
+    return [entry for entry in _undocumented_of(operation) if entry.found_in(payload, declared)]
+
+
+@cache
+def _undocumented_of(operation: str) -> tuple[Undocumented, ...]:
+    return tuple(entry for entry in known_undocumented() if entry.operation == operation)

@@ -4,13 +4,19 @@ The suite's tests, breadth's schemathesis cases and a user's own tests all send 
 client asks the guard first, so a safety rule holds by construction rather than by each caller's care:
 - methods: GET and POST; PUT and PATCH only with --intercom-allow-writes; DELETE and every other method never;
 - parties: a POST /messages names no sender but the run's admin and no recipient but the run's contact (nor any
-  other way to reach a person: `email`, `user_id`, ...); without those ids, no request naming a party is sent.
+  other way to reach a person: `email`, `user_id`, ...); without those ids, no request naming a party is sent;
+- what a server could read otherwise: a live body is JSON or nothing (a form body is read as parameters, and
+  `_method` in it as another method); no method-override header; a POST /messages carries no query (parameters
+  there could name parties) and no key twice; a body that is not JSON (an invalid request on purpose) names no
+  party at all, in any spelling a lenient parser could read.
 The message budget and the no-second-send rule sit in the client, which sees the answers.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +25,9 @@ from .errors import IntercomContractsError
 __all__ = ["CREATE_MESSAGE_ROUTE", "LiveGuard", "NotSent"]
 
 CREATE_MESSAGE_ROUTE = ("POST", "/messages")
+_METHOD_OVERRIDES = frozenset({"x-http-method-override", "x-http-method", "x-method-override"})
+# A party key in any syntax a lenient parser reads: "to": (JSON), to: (JSON5, YAML), to[ / to= / to. (forms).
+_PARTY_WORDS = re.compile(r"(?i)(?<![a-z0-9_])[\"']?(from|to|cc|bcc|email|user_id|external_id)[\"']?\s*(:|=|\[|\.)")
 READ_METHODS = frozenset({"GET"})
 WRITE_METHODS = frozenset({"PUT", "PATCH"})
 _RECIPIENTS = ("to", "cc", "bcc")
@@ -39,7 +48,14 @@ class LiveGuard:
     contact_id: str | None = None
     allow_writes: bool = False
 
-    def admit(self, method: str, path: str, content: bytes | None) -> None:
+    def admit(
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        headers: Mapping[str, str] | None = None,
+        query: str = "",
+    ) -> None:
         """Return when the request may be sent; raise NotSent naming the rule otherwise."""
         method = method.upper()
         if method == "DELETE":
@@ -48,14 +64,36 @@ class LiveGuard:
             raise NotSent(f"{method} is sent only with --intercom-allow-writes")
         if method not in READ_METHODS | WRITE_METHODS | {"POST"}:
             raise NotSent(f"{method} is never sent by a live run (only GET and POST, PUT/PATCH with allow-writes)")
+        named = {name.lower(): value for name, value in (headers or {}).items()}
+        overriding = sorted(_METHOD_OVERRIDES & set(named))
+        if overriding:
+            raise NotSent(f"a live request carries no method-override header ({', '.join(overriding)})")
+        if content and headers is not None and not _is_json_media(named.get("content-type", "")):
+            raise NotSent(
+                f"a live request's body is sent as application/json only, not {named.get('content-type') or 'untyped'}"
+                " (a form body is read as parameters, and its _method as another method)"
+            )
         if (method, path) == CREATE_MESSAGE_ROUTE:
+            if query:
+                raise NotSent("a live message carries no query string (parameters there could name parties)")
             self._admit_parties(content)
 
     def _admit_parties(self, content: bytes | None) -> None:
         try:
-            payload = json.loads(content) if content else None
+            payload = json.loads(content, object_pairs_hook=_no_repeated_keys) if content else None
+        except _RepeatedKey as repeated:
+            raise NotSent(
+                f"a live message names no key twice (`{repeated.key}`: parsers differ on which wins)"
+            ) from None
         except (ValueError, RecursionError):
-            return  # not JSON: names nobody, and is refused before anything is created
+            # Not JSON: an invalid request sent on purpose. A lenient parser might still read parties in it, so it
+            # may not name any.
+            text = content.decode("utf-8", "replace") if content else ""
+            if _PARTY_WORDS.search(text):
+                raise NotSent(
+                    "a live message that is not JSON names no party (nothing like from, to, cc or bcc)"
+                ) from None
+            return
         if not isinstance(payload, dict):
             return
         self._admit_party(payload.get("from"), "from", self.admin_id, "--intercom-admin-id")
@@ -81,3 +119,23 @@ class LiveGuard:
                 raise NotSent(f"a live message needs {option} to name its {field}")
             if isinstance(identifier, bool) or str(identifier) != str(pinned):
                 raise NotSent(f"a live message goes only {'from' if field == 'from' else 'to'} {option} {pinned}")
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str):
+        self.key = key
+        super().__init__(key)
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
+
+
+def _is_json_media(content_type: str) -> bool:
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))

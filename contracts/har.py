@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import UsageError
-from .redaction import REDACTED, redact
+from .redaction import REDACTED, REDACTED_WHOLE, holds_secret, redact, scrub
 from .regions import REGIONS
 from .report import write_atomically
 
@@ -58,6 +58,17 @@ _NAME_VALUES = {
         "properties": {"name": _ANY_STRING, "value": _ANY_STRING},
     },
 }
+_HEADERS = {  # what HTTP can carry: a token for a name, no line break in a value
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["name", "value"],
+        "properties": {
+            "name": {"type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},
+            "value": {"type": "string", "pattern": "^[^\\r\\n\\x00]*$"},
+        },
+    },
+}
 
 # The parts of HAR 1.2 a reader relies on: the required fields and their types (comments and custom fields allowed).
 HAR_SCHEMA: dict[str, Any] = {
@@ -78,6 +89,7 @@ HAR_SCHEMA: dict[str, Any] = {
                 "pages": {"type": "array"},
                 "comment": _ANY_STRING,
                 "entries": {"type": "array", "items": {"$ref": "#/$defs/entry"}},
+                "_intercom": {"$ref": "#/$defs/run"},
             },
         }
     },
@@ -100,6 +112,50 @@ HAR_SCHEMA: dict[str, Any] = {
                     "properties": {k: {"type": "number", "minimum": -1} for k in ("send", "wait", "receive")},
                 },
                 "comment": _ANY_STRING,
+                "_intercom": {"$ref": "#/$defs/judgement"},
+            },
+        },
+        # Ours (custom fields): what the toolkit reads back of a recording, so a hostile file is one line, not a crash.
+        "judgement": {
+            "type": "object",
+            "properties": {
+                "path": {"type": "string", "pattern": "^/[^\\s]*$"},
+                "region": {"type": "string"},
+                "test": _ANY_STRING,
+                "label": _ANY_STRING,
+                "tested_version": {"type": ["string", "null"]},
+                "judged": {"type": "boolean"},
+                "intent": {"type": ["string", "null"]},
+                "operation": {"type": ["string", "null"]},
+                "expected": {
+                    "type": ["object", "null"],
+                    "required": ["rule", "path"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "rule": _ANY_STRING,
+                        "path": _ANY_STRING,
+                        "status": {"type": ["integer", "null"]},
+                        "code": {"type": ["string", "null"]},
+                    },
+                },
+                "checks": {"type": "array", "items": _ANY_STRING},
+                "verdicts": {"type": "object", "additionalProperties": _ANY_STRING},
+                "failures": {"type": "array"},
+            },
+        },
+        "run": {
+            "type": "object",
+            "properties": {
+                "run": {"type": "object"},
+                "parties": {
+                    "type": "object",
+                    "properties": {
+                        "admin_id": {"type": ["integer", "null"]},
+                        "contact_id": {"type": ["string", "null"]},
+                    },
+                },
+                "complete": {"type": "boolean"},
+                "state": _ANY_STRING,
             },
         },
         "request": {
@@ -115,11 +171,11 @@ HAR_SCHEMA: dict[str, Any] = {
                 "bodySize",
             ],
             "properties": {
-                "method": _ANY_STRING,
+                "method": {"type": "string", "pattern": "^[A-Za-z]+$"},
                 "url": _ANY_STRING,
                 "httpVersion": _ANY_STRING,
                 "cookies": {"type": "array"},
-                "headers": _NAME_VALUES,
+                "headers": _HEADERS,
                 "queryString": _NAME_VALUES,
                 "postData": {
                     "type": "object",
@@ -148,7 +204,7 @@ HAR_SCHEMA: dict[str, Any] = {
                 "statusText": _ANY_STRING,
                 "httpVersion": _ANY_STRING,
                 "cookies": {"type": "array"},
-                "headers": _NAME_VALUES,
+                "headers": _HEADERS,
                 "content": {
                     "type": "object",
                     "required": ["size", "mimeType"],
@@ -238,21 +294,22 @@ def entry_of(exchange: Sent, *, meta: Mapping[str, Any], secrets: Iterable[str] 
     secrets = tuple(secrets)
     started = datetime.fromtimestamp(exchange.started or time.time(), tz=timezone.utc)
     millis = round(max(exchange.elapsed, 0.0) * 1000, 3)
+    url = scrub(exchange.url, secrets)
     request: dict[str, Any] = {
         "method": exchange.method,
-        "url": exchange.url,
+        "url": url,
         "httpVersion": "HTTP/1.1",
         "cookies": [],
-        "headers": _headers(exchange.request_headers),
-        "queryString": [{"name": n, "value": v} for n, v in parse_qsl(urlsplit(exchange.url).query, True)],
+        "headers": _headers(exchange.request_headers, secrets),
+        "queryString": [{"name": n, "value": v} for n, v in parse_qsl(urlsplit(url).query, True)],
         "headersSize": -1,
         "bodySize": len(exchange.request_body or b""),
     }
     if exchange.request_body is not None:
-        text, encoding = _text(_redact_bytes(exchange.request_body, secrets))
+        text, encoding = _text(_scrub_body(exchange.request_body, secrets))
         mime = next((v for k, v in exchange.request_headers.items() if k.lower() == "content-type"), "")
         request["postData"] = {"mimeType": mime, "text": text, **({"_encoding": encoding} if encoding else {})}
-    text, encoding = _text(_redact_bytes(exchange.content, secrets))
+    text, encoding = _text(_scrub_body(exchange.content, secrets))
     content: dict[str, Any] = {
         "size": len(exchange.content),
         "mimeType": exchange.headers.get("content-type", ""),
@@ -269,7 +326,7 @@ def entry_of(exchange: Sent, *, meta: Mapping[str, Any], secrets: Iterable[str] 
             "statusText": _reason(exchange.status),
             "httpVersion": "HTTP/1.1",
             "cookies": [],
-            "headers": _headers(exchange.headers),
+            "headers": _headers(exchange.headers, secrets),
             "content": content,
             "redirectURL": exchange.headers.get("location", ""),
             "headersSize": -1,
@@ -360,9 +417,9 @@ class HarWriter:
                     self.write(state="running")
 
 
-def _headers(headers: Mapping[str, str]) -> list[dict[str, str]]:
+def _headers(headers: Mapping[str, str], secrets: tuple[str, ...]) -> list[dict[str, str]]:
     return [
-        {"name": name, "value": REDACTED if name.lower() in CREDENTIAL_HEADERS else value}
+        {"name": name, "value": REDACTED if name.lower() in CREDENTIAL_HEADERS else scrub(value, secrets)}
         for name, value in headers.items()
     ]
 
@@ -374,23 +431,39 @@ def _text(data: bytes) -> tuple[str, str | None]:
         return base64.b64encode(data).decode("ascii"), "base64"
 
 
-def _redact_bytes(data: bytes, secrets: tuple[str, ...]) -> bytes:
-    """Secrets out of a body before it is encoded (base64 of a redacted body cannot be redacted afterwards)."""
+def _scrub_body(data: bytes, secrets: tuple[str, ...]) -> bytes:
+    """Secrets out of a body before it is stored (base64 of a redacted body cannot be redacted afterwards).
+
+    Each form of a secret is replaced; a secret still hiding in a decodable form (JSON escapes, lower-case
+    percent-encoding, wrapped base64, UTF-16) is redacted in the parsed JSON, which is stored re-serialised; a body
+    where it still hides is replaced whole.
+    """
     if not secrets:
         return data
     try:
-        return redact(data.decode("utf-8"), secrets).encode("utf-8")
+        data = redact(data.decode("utf-8"), secrets).encode("utf-8")
     except UnicodeDecodeError:
-        return redact(data.decode("latin-1"), secrets).encode("latin-1", "replace")
+        data = redact(data.decode("latin-1"), secrets).encode("latin-1", "replace")
+    if not holds_secret(data, secrets):
+        return data
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        return REDACTED_WHOLE.encode()
+    again = json.dumps(_redact_strings(parsed, secrets, keys=True), ensure_ascii=False).encode("utf-8")
+    return REDACTED_WHOLE.encode() if holds_secret(again, secrets) else again
 
 
-def _redact_strings(value: Any, secrets: tuple[str, ...]) -> Any:
+def _redact_strings(value: Any, secrets: tuple[str, ...], *, keys: bool = False) -> Any:
     if isinstance(value, str):
-        return redact(value, secrets)
+        return scrub(value, secrets)
     if isinstance(value, dict):
-        return {key: _redact_strings(item, secrets) for key, item in value.items()}
+        return {
+            (scrub(key, secrets) if keys else key): _redact_strings(item, secrets, keys=keys)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [_redact_strings(item, secrets) for item in value]
+        return [_redact_strings(item, secrets, keys=keys) for item in value]
     return value
 
 
@@ -426,10 +499,13 @@ def read_recording(path: str | Path) -> Recording:
     """Read a HAR file; UsageError (one line: what is wrong, where) when it is not one."""
     file = Path(path).expanduser()
     try:
-        size = file.stat().st_size
-        if size > MAX_RECORDING_BYTES:
-            raise UsageError(f"{path}: {size} bytes is larger than a recording can be ({MAX_RECORDING_BYTES})")
-        document = json.loads(file.read_bytes())
+        if file.exists() and not file.is_dir() and not file.is_file():  # a FIFO or a device would never end
+            raise UsageError(f"{path} is not a regular file; give a HAR file")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_RECORDING_BYTES + 1)
+        if len(data) > MAX_RECORDING_BYTES:
+            raise UsageError(f"{path} is larger than a recording can be ({MAX_RECORDING_BYTES} bytes)")
+        document = json.loads(data)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file (a HAR recording, e.g. from --intercom-record)") from None
     except IsADirectoryError:
@@ -447,7 +523,7 @@ def read_recording(path: str | Path) -> Recording:
     for number, raw in enumerate(log["entries"], 1):
         try:
             entry = _entry(number, raw, ours is not None)
-        except (ValueError, TypeError, KeyError, binascii.Error) as error:
+        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError) as error:
             raise UsageError(f"{path}: entry {number} cannot be read: {error}") from None
         if entry.region is None:
             elsewhere += 1
@@ -467,9 +543,15 @@ def _entry(number: int, raw: dict[str, Any], ours: bool) -> HarEntry:
     request, response = raw["request"], raw["response"]
     meta: dict[str, Any] = raw["_intercom"] if ours and isinstance(raw.get("_intercom"), dict) else {}
     url = str(request["url"])
+    parts = urlsplit(url)
+    parts.port  # noqa: B018  (a port that is not a number is a ValueError here, not later)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"the URL {url!r} is not an http(s) URL")
     region, path = meta.get("region"), meta.get("path")
     if region not in REGIONS or not isinstance(path, str):
         region, path = _region_and_path(url)
+    if path is not None and (not path.startswith("/") or any(c.isspace() or ord(c) < 32 for c in path)):
+        raise ValueError(f"the path {path!r} is not a path under a server (it must start with /)")
     post = request.get("postData")
     body = None
     if isinstance(post, dict) and "text" in post:

@@ -9,28 +9,61 @@ A request is sent again after a 429 at most `max_retries` times; past any bound,
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["Pacing"]
+__all__ = ["Pacing", "WaitAllowance"]
 
 WINDOW_SECONDS = 10.0  # Intercom's documented rate-limit window
 
 
 @dataclass
-class Pacing:
-    """What a region's server said of its allowance, shared by the clients of that region (one token)."""
+class WaitAllowance:
+    """The seconds a whole run may wait, shared by the Pacing of every region (the bound is the run's)."""
 
-    max_wait: float = 60.0  # all the waits of the run, in seconds
+    max_wait: float = 60.0
+    waited: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take(self, delay: float) -> float:
+        """Reserve up to `delay` seconds of what is left; the seconds granted."""
+        with self._lock:
+            granted = min(delay, max(self.max_wait - self.waited, 0.0))
+            self.waited += granted
+            return granted
+
+    def left(self) -> float:
+        return max(self.max_wait - self.waited, 0.0)
+
+
+@dataclass
+class Pacing:
+    """What a region's server said of its allowance, shared by the clients of that region (one token).
+
+    The run's total of waits is `allowance`, shared by every region's Pacing (by default one of its own, of
+    `max_wait` seconds).
+    """
+
+    max_wait: float = 60.0  # all the waits of the run, in seconds (when no allowance is shared)
     max_retries: int = 3  # 429s answered by sending the same request again, per request
     floor: float = 1.0  # the shortest wait after a 429
     ceiling: float = WINDOW_SECONDS  # the longest single pause
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
-    waited: float = 0.0
     resume_at: float = 0.0
     unreachable: str | None = None  # the cause, once the server could not be reached
+    allowance: WaitAllowance | None = None
+
+    def __post_init__(self) -> None:
+        if self.allowance is None:
+            self.allowance = WaitAllowance(self.max_wait)
+
+    @property
+    def waited(self) -> float:
+        """Seconds waited so far by every Pacing sharing this one's allowance."""
+        return self.allowance.waited if self.allowance is not None else 0.0
 
     def before_request(self) -> None:
         """Wait while the server said its window is spent (bounded by the ceiling and the run's total)."""
@@ -54,17 +87,18 @@ class Pacing:
         retry_after = _finite(headers.get("retry-after"))
         asked = retry_after if retry_after is not None else (reset - now if reset is not None else self.floor)
         delay = _bounded(asked, self.floor, self.ceiling)
-        if self.waited + delay > self.max_wait:
+        assert self.allowance is not None
+        if delay > self.allowance.left():
             return False  # beyond the run's bound: the 429 is the answer the checks judge
         self._wait(delay)
         self.resume_at = 0.0
         return True
 
     def _wait(self, delay: float) -> None:
-        delay = min(delay, max(self.max_wait - self.waited, 0.0))
-        if delay > 0:
-            self.waited += delay
-            self.sleep(delay)
+        assert self.allowance is not None
+        granted = self.allowance.take(delay)
+        if granted > 0:
+            self.sleep(granted)
 
 
 def _finite(value: str | None) -> float | None:

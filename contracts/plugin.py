@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .errors import IntercomContractsError, UsageError
-from .redaction import environment_secrets, redact
+from .redaction import environment_secrets, scrub_lines
 from .settings import OPTIONS, RunSettings
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ RECORDING_KEY = pytest.StashKey["Recording"]()
 REJUDGED_KEY = pytest.StashKey[list["Rejudged"]]()
 VERDICTS_PROPERTY = "intercom_verdicts"
 FAILURES_PROPERTY = "intercom_failures"
+_COMPLETED = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
 HAR_PROPERTY = "intercom_har"  # a test's recorded exchanges, on their way to the controller (never reported)
 
 
@@ -163,6 +164,7 @@ def _read_recording(config: pytest.Config, path: str) -> None:
     except IntercomContractsError as error:
         raise pytest.UsageError(f"--intercom-recording: {error}") from None
     config.stash[RESULTS_KEY].describe_run(target=f"recording {path}", recorded=recording.run or None)
+    _rejudged(config)  # a version no description documents is a usage error now, in one line
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -363,6 +365,7 @@ def judge(
     try:
         checks = marker.args if marker is not None else ()
         bound = Judge(intercom_contract, intercom_region, checks, version=intercom_version)
+        bound.keep_judgements = RECORDER_KEY in request.config.stash  # a recording needs them; a run does not
     except ValueError as error:
         pytest.fail(f"@pytest.mark.intercom_checks: {error}", pytrace=False)
     request.node.stash[JUDGE_KEY] = bound
@@ -411,6 +414,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         entries = recorder.drain(test=item.nodeid, judge=judge, label=label)
         if entries:
             report.user_properties.append((HAR_PROPERTY, json.dumps(entries, ensure_ascii=False)))
+    if report.when == "teardown" and judge is not None:
+        del item.stash[JUDGE_KEY]  # items live the whole session; what the test judged need not
     error = call.excinfo.value if call.excinfo is not None else None
     if report.failed and error is not None:
         _describe_failure(item, report, error)
@@ -434,8 +439,12 @@ def _describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseE
     else:
         failures = error.failures if isinstance(error, ExchangeFailures) else (error,)
         details = [failure.as_dict() for failure in failures]
+    secrets = environment_secrets()
     for detail in details:
         detail["reproduce"] = reproduce
+        for key, value in detail.items():  # what a server echoed may hold a token in any form: never in a report
+            if isinstance(value, str):
+                detail[key] = scrub_lines(value, secrets)
         item.user_properties.append(("failed_check", detail["check"]))
         report.user_properties.append(("failed_check", detail["check"]))
     report.user_properties.append((FAILURES_PROPERTY, json.dumps(details, ensure_ascii=False)))
@@ -468,10 +477,10 @@ def _redact_report(report: pytest.TestReport) -> None:
         return
     if report.longrepr is not None:
         text = str(report.longrepr)
-        cleaned = redact(text, secrets)
+        cleaned = scrub_lines(text, secrets)
         if cleaned != text:
             report.longrepr = _FailureRepr(cleaned)  # type: ignore[assignment]
-    report.sections = [(title, redact(content, secrets)) for title, content in report.sections]
+    report.sections = [(title, scrub_lines(content, secrets)) for title, content in report.sections]
 
 
 class _Collector:
@@ -537,7 +546,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     writer = session.config.stash.get(HAR_WRITER_KEY, None)
     if writer is not None:
         try:
-            stopped = interrupted or bool(session.shouldfail)  # -x / --maxfail: the tests after were never run
+            # -x / --maxfail: the tests after were never run; an internal error or a usage error: neither did they
+            stopped = interrupted or bool(session.shouldfail) or exitstatus not in _COMPLETED
             writer.finish(state="cut" if stopped else "complete")
         except OSError as error:
             results.problems.append(

@@ -12,25 +12,31 @@ import base64
 import json
 import logging
 import os
+import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
 from .regions import REGIONS, TOKEN_ENV, token_env_for
 
 __all__ = [
     "REDACTED",
+    "REDACTED_WHOLE",
     "as_curl",
     "environment_secrets",
+    "holds_secret",
     "redact",
     "redact_headers",
     "redacting_logs",
+    "scrub",
+    "scrub_lines",
     "secret_forms",
 ]
 
 REDACTED = "[redacted]"
+REDACTED_WHOLE = "[redacted: it held an access token]"
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _MIN_SECRET_LENGTH = 4  # shorter strings would blank out ordinary text
 _MIN_FORM_LENGTH = 8  # an encoded fragment shorter than this could match ordinary text by chance
@@ -45,7 +51,9 @@ def environment_secrets() -> list[str]:
 @lru_cache(maxsize=64)
 def secret_forms(secret: str) -> tuple[str, ...]:
     """The secret and the shapes it takes once encoded, longest first."""
-    forms = {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
+    escaped = json.dumps(secret)[1:-1]
+    forms = {secret, escaped, escaped.replace("/", "\\/"), quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    forms |= {form.lower() for form in (quote(secret, safe=""), quote_plus(secret)) if "%" in form}
     raw = secret.encode("utf-8")
     forms |= {raw.hex(), raw.hex().upper()}
     for offset in range(3):  # base64 of the secret inside a longer text: each alignment has a stable middle
@@ -71,6 +79,60 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if form in text:
             text = text.replace(form, REDACTED)
     return text
+
+
+def holds_secret(text: str | bytes, secrets: Iterable[str]) -> bool:
+    """Whether a secret hides in `text` in a form a reader could decode: percent-encoded (any case), JSON-escaped
+    (`\\u0041`, `\\/`), base64 wrapped over lines, or a body in UTF-16/32."""
+    chosen = [s for s in secrets if len(s) >= _MIN_SECRET_LENGTH]
+    if not chosen:
+        return False
+    forms = {form for secret in chosen for form in secret_forms(secret)}
+    return any(form in view for view in _views(text) for form in forms)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` redacted; when a secret still hides in it in a decodable form, the whole text is replaced."""
+    secrets = tuple(secrets)
+    cleaned = redact(text, secrets)
+    return REDACTED_WHOLE if holds_secret(cleaned, secrets) else cleaned
+
+
+def scrub_lines(text: str, secrets: Iterable[str]) -> str:
+    """`text` redacted line by line: a line where a secret still hides in a decodable form is replaced whole."""
+    secrets = tuple(secrets)
+    if not any(len(s) >= _MIN_SECRET_LENGTH for s in secrets):
+        return text
+    return "\n".join(scrub(line, secrets) for line in text.split("\n"))
+
+
+def _views(text: str | bytes) -> Iterator[str]:
+    """`text` and what it decodes into; each view is looked into for every form of a secret."""
+    texts: list[str] = []
+    if isinstance(text, bytes):
+        texts.append(text.decode("latin-1"))
+        try:
+            encoding = json.detect_encoding(text)
+            texts.append(text.decode(encoding, "replace"))
+        except (LookupError, UnicodeError):
+            pass
+    else:
+        texts.append(text)
+    for view in texts:
+        yield view
+        yield unquote(view)  # %3d and %3D alike
+        yield "".join(view.split())  # base64 wrapped at 76 columns (MIME)
+        if "\\" in view:
+            yield _JSON_ESCAPE.sub(_unescape, view)
+
+
+_JSON_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|[\\/\"bfnrt])")
+_SIMPLE_ESCAPES = {"/": "/", "\\": "\\", '"': '"', "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code.startswith("u") else _SIMPLE_ESCAPES[code]
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

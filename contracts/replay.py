@@ -31,8 +31,9 @@ from .client import HttpExchange, IntercomClient, NotSent, TransportFailure
 from .errors import UsageError, render_value
 from .guard import CREATE_MESSAGE_ROUTE, LiveGuard
 from .har import HarEntry, Recording
-from .pacing import Pacing
+from .pacing import Pacing, WaitAllowance
 from .recording import exchange_of
+from .redaction import scrub
 from .regions import REGIONS
 from .transport import live_transport
 
@@ -41,19 +42,9 @@ __all__ = ["Difference", "ReplayReport", "Replayed", "compare", "replay"]
 ABSENT = "absent"
 HEADERS_THAT_MATTER = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id", "retry-after")
 WRONG_TOKEN = "not-a-token-" + "0" * 24
-# Headers the client sets itself (or the transport does): a replay sends its own.
-_OWN_HEADERS = frozenset(
-    {
-        "authorization",
-        "intercom-version",
-        "accept",
-        "accept-encoding",
-        "content-length",
-        "host",
-        "user-agent",
-        "connection",
-    }
-)
+# The only recorded header sent again (the client sets its own Accept, credential and version): a recording is
+# data, and a header such as X-HTTP-Method-Override could turn a request into another.
+_FORWARDED_HEADERS = frozenset({"content-type"})
 _UNAUTHENTICATED = {"no-token": None, "wrong-token": WRONG_TOKEN}
 
 
@@ -123,7 +114,17 @@ class ReplayReport:
                 lines.append(f"{item.title}: not sent: {item.not_sent}")
         return "\n".join([*lines, self.summary()])
 
-    def to_json(self) -> str:
+    def to_json(self, *, secrets: Iterable[str] = ()) -> str:
+        """The report as JSON; `secrets` (the environment's tokens) scrubbed from every value a server sent."""
+        secrets = tuple(secrets)
+
+        def clean(value: Any) -> Any:
+            if not secrets:
+                return value
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            cleaned = scrub(text, secrets)
+            return value if cleaned == text else cleaned
+
         payload = {
             "recording": self.recording,
             "target": self.target,
@@ -137,10 +138,11 @@ class ReplayReport:
                     "path": item.entry.path,
                     "test": item.entry.meta.get("test"),
                     "differences": [
-                        {"aspect": d.aspect, "recorded": d.recorded, "replayed": d.replayed} for d in item.differences
+                        {"aspect": clean(d.aspect), "recorded": clean(d.recorded), "replayed": clean(d.replayed)}
+                        for d in item.differences
                     ],
-                    "not_sent": item.not_sent,
-                    "failure": item.failure,
+                    "not_sent": clean(item.not_sent),
+                    "failure": clean(item.failure),
                 }
                 for item in self.items
             ],
@@ -244,7 +246,7 @@ def _replay_one(entry: HarEntry, target: Target, client_for: Any) -> Replayed:
         return item
     client: IntercomClient = client_for(region)
     path = entry.path + (f"?{entry.query}" if entry.query else "")
-    headers = {k: v for k, v in entry.request_headers.items() if k.lower() not in _OWN_HEADERS}
+    headers = {k: v for k, v in entry.request_headers.items() if k.lower() in _FORWARDED_HEADERS}
     try:
         answer = client.request(
             entry.method, path, content=entry.request_body, token=token, version=entry.version, headers=headers
@@ -254,6 +256,9 @@ def _replay_one(entry: HarEntry, target: Target, client_for: Any) -> Replayed:
         return item
     except TransportFailure as failure:
         item.failure = failure.cause
+        return item
+    except (httpx.InvalidURL, UnicodeError, ValueError) as error:  # what the recording holds cannot be sent
+        item.not_sent = f"the recorded request cannot be sent as HTTP: {error}"
         return item
     item.differences = compare(exchange_of(entry), answer)
     return item
@@ -280,7 +285,8 @@ def _clients(recording: Recording, target: Target, transport: httpx.BaseTranspor
     guard = LiveGuard(admin_id=target.admin_id, contact_id=target.contact_id) if target.live else None
     budget = MessageBudget(budget_path, target.max_messages) if target.live else None
     mocked = _fake_transport(recording) if not target.live and transport is None else transport
-    pacing = {region: Pacing(max_wait=60.0 if target.live else 0.0) for region in REGIONS}
+    waits = WaitAllowance(60.0 if target.live else 0.0)  # the replay's total, whatever the regions
+    pacing = {region: Pacing(allowance=waits) for region in REGIONS}
 
     def client_for(region: str) -> IntercomClient:
         if region not in clients:
@@ -318,7 +324,7 @@ def _fake_transport(recording: Recording) -> httpx.BaseTransport:
         contact_ids=frozenset({str(contact)}) if contact is not None else None,
         rate_limit=MOCK_ALLOWANCE,
     )
-    return httpx.MockTransport(IntercomMock(FakeIntercom(settings=settings)).router.handler)
+    return IntercomMock(FakeIntercom(settings=settings)).transport()
 
 
 def mock_target() -> Target:

@@ -9,15 +9,13 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
-import httpx
-
 from .budget import MessageBudget
 from .client import HttpExchange, IntercomClient
 from .contract import Contract
 from .errors import UsageError
 from .guard import LiveGuard
 from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
-from .pacing import Pacing
+from .pacing import Pacing, WaitAllowance
 from .settings import RunSettings
 from .spec import Spec
 from .transport import live_transport
@@ -84,7 +82,9 @@ class IntercomRun:
         test lowers it for its own requests.
         """
         faults = self.settings.fake_faults
-        return FakeIntercom(self.contracts, FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults))
+        settings = FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults)
+        # A run judges each answer as it comes: the fake keeps none of them (thousands over every version).
+        return FakeIntercom(self.contracts, settings, keep_exchanges=False)
 
     @cached_property
     def _mock(self) -> IntercomMock:
@@ -124,7 +124,7 @@ class IntercomRun:
                 token=self.token(region),
                 version=version,
                 timeout=self.settings.timeout,
-                transport=live_transport(base_url) if live else httpx.MockTransport(self._mock.router.handler),
+                transport=live_transport(base_url) if live else self._mock.transport(),
                 pacing=self._pacing.setdefault(region, self._new_pacing()),  # one allowance per region's token
                 guard=self.guard if live else None,
                 budget=self.budget if live else None,
@@ -137,9 +137,14 @@ class IntercomRun:
         settings = self.settings
         return LiveGuard(admin_id=settings.admin_id, contact_id=settings.contact_id, allow_writes=settings.allow_writes)
 
-    def _new_pacing(self) -> Pacing:
+    @cached_property
+    def waits(self) -> WaitAllowance:
+        """The run's total of rate-limit waits, shared by every region."""
         # The embedded fake's allowance is beyond what a run sends; its 429 test must see the 429, not wait it out.
-        return Pacing(max_wait=self.settings.max_rate_wait if self.settings.live else 0.0)
+        return WaitAllowance(self.settings.max_rate_wait if self.settings.live else 0.0)
+
+    def _new_pacing(self) -> Pacing:
+        return Pacing(allowance=self.waits)
 
     def close(self) -> None:
         for client in self._clients.values():

@@ -147,6 +147,7 @@ def pack_index() -> dict[str, Any]:
     return index
 
 
+@functools.cache
 def pack_versions() -> tuple[str, ...]:
     """The versions the facts pack carries, oldest first (Preview last)."""
     return tuple(sorted(pack_index()["versions"], key=version_key))

@@ -44,6 +44,7 @@ class Spec:
     from_pack: bool = False  # read from the package's facts pack (no prose, no examples)
     _compiled: CompiledContract | None = field(default=None, repr=False, compare=False)
     _routes: list[tuple[str, re.Pattern[str], Operation]] | None = field(default=None, repr=False, compare=False)
+    _route_memo: dict[tuple[str, str], Operation | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def openapi(self) -> str:
@@ -101,9 +102,17 @@ class Spec:
                 ((op.method, _route_pattern(op.path), op) for op in self.operations()),
                 key=lambda route: (route[2].path.count("{"), -len(route[2].path)),
             )
+        key = (method, path)
+        found = self._route_memo.get(key, MISSING)  # the fake asks this for every request it answers
+        if found is not MISSING:
+            return found  # type: ignore[no-any-return]
         wanted = method.lower()
         trimmed = path.split("?", 1)[0].rstrip("/") or "/"
-        return next((op for m, pattern, op in self._routes if m == wanted and pattern.fullmatch(trimmed)), None)
+        found = next((op for m, pattern, op in self._routes if m == wanted and pattern.fullmatch(trimmed)), None)
+        if len(self._route_memo) >= _ROUTE_MEMO:
+            self._route_memo.clear()  # fuzzed paths are endless; the memo stays small
+        self._route_memo[key] = found
+        return found
 
     def has_operation(self, operation_id: str) -> bool:
         try:
@@ -143,6 +152,9 @@ class Spec:
                 f"{', '.join(compiled.versions)}."
             )
         return Contract(spec=self, version=chosen, compiled=compiled)
+
+
+_ROUTE_MEMO = 4096
 
 
 def _route_pattern(template: str) -> re.Pattern[str]:

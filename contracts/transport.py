@@ -30,6 +30,7 @@ __all__ = [
     "DeadlinePassed",
     "deadline",
     "live_transport",
+    "lower_headers",
     "proxy_for",
     "read_body",
     "received_bytes",
@@ -231,3 +232,13 @@ def _decoder(encodings: list[str], limit: int) -> _Identity | _Zlib:
     if codings[0] == "deflate":
         return _Zlib("deflate", limit)
     raise httpx.DecodingError(f"content encoding {codings[0]!r} was not asked for ({ACCEPT_ENCODING})")
+
+
+def lower_headers(headers: httpx.Headers) -> dict[str, str]:
+    """Headers by lower-case name, repeated ones joined with ", " (as `headers.items()`, without its per-item cost)."""
+    encoding = headers.encoding
+    found: dict[str, str] = {}
+    for key, value in headers.raw:
+        name, text = key.decode(encoding).lower(), value.decode(encoding)
+        found[name] = f"{found[name]}, {text}" if name in found else text
+    return found

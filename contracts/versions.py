@@ -29,6 +29,7 @@ class Contracts:
     def __init__(self, source: str = sources.BUNDLED, *, errata: bool = True, default: str | None = None):
         self.source, self.errata = source, errata
         self._specs: dict[str, Spec] = {}
+        self._contracts: dict[str, Contract] = {}
         self._lock = threading.RLock()
         self._default = default
         if default is not None and not self.knows(default):
@@ -109,11 +110,15 @@ class Contracts:
     def contract(self, version: str | None = None) -> Contract:
         """The compiled contract sending `version` (None: the default) as Intercom-Version."""
         chosen = version or self.default
+        known = self._contracts.get(chosen)  # asked for every request the fake answers: found at once
+        if known is not None:
+            return known
         if not self.knows(chosen):
             raise UsageError(f"Intercom-Version {chosen!r} is not documented by {self.source}: {self.describe()}")
         spec = self.spec_for(chosen)
         with self._lock:  # compiled once per description, whichever thread asks first
-            return spec.contract(chosen)
+            made = self._contracts[chosen] = spec.contract(chosen)
+            return made
 
     def _single(self) -> Spec:
         return self._load("", self.source)

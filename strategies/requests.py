@@ -14,8 +14,9 @@ from hypothesis.errors import InvalidArgument
 
 from contracts.contract import Contract
 
+from .flat import Part, dictionaries, part_of
 from .shape import Schema, Variant, deref, enum_of, property_schemas, types_of, variants
-from .text import hostile_text, non_blank_text
+from .text import hostile_text, non_blank_text, non_blank_text_part
 
 __all__ = ["MESSAGE_TYPES", "create_message_requests", "message_variants"]
 
@@ -71,21 +72,21 @@ def _payloads(
     root: Schema, message_type: str, variant: Variant, *, admin_id: int | None, contact_id: str | None
 ) -> st.SearchStrategy[dict[str, Any]]:
     properties = variant.properties
-    required: dict[str, st.SearchStrategy[Any]] = {
-        "message_type": st.just(message_type),
-        "body": non_blank_text(),
-        "from": sender(root, properties.get("from", []), admin_id=admin_id),
-        "to": recipients(root, properties.get("to", []), contact_id=contact_id),
+    required: dict[str, Part] = {
+        "body": non_blank_text_part(),
+        "from": sender_part(root, properties.get("from", []), admin_id=admin_id),
+        "to": recipients_part(root, properties.get("to", []), contact_id=contact_id),
     }
     if message_type == "email":
-        required["subject"] = non_blank_text(max_size=80)
-        required["template"] = st.sampled_from(_choices(properties.get("template", []), _TEMPLATES, "template"))
-    for name in sorted(variant.required - set(required)):
-        required[name] = from_schemas(root, properties.get(name, []))
-    optional = {name: from_schemas(root, properties[name]) for name in _OPTIONAL if name in properties}
+        required["subject"] = non_blank_text_part(max_size=80)
+        templates = _choices(properties.get("template", []), _TEMPLATES, "template")
+        required["template"] = part_of(st.sampled_from(templates))
+    for name in sorted(variant.required - set(required) - {"message_type"}):
+        required[name] = part_of(from_schemas(root, properties.get(name, [])))
+    optional = {name: part_of(from_schemas(root, properties[name])) for name in _OPTIONAL if name in properties}
     if "created_at" in optional:
-        optional["created_at"] = st.integers(1_500_000_000, 2_000_000_000)
-    return st.fixed_dictionaries(required, optional=optional)
+        optional["created_at"] = part_of(st.integers(1_500_000_000, 2_000_000_000))
+    return dictionaries({"message_type": message_type}, required, optional)
 
 
 def _choices(schemas: list[Schema], wanted: tuple[str, ...], field: str) -> list[str]:
@@ -98,15 +99,24 @@ def _choices(schemas: list[Schema], wanted: tuple[str, ...], field: str) -> list
 
 def sender(root: Schema, schemas: list[Schema], *, admin_id: int | None) -> st.SearchStrategy[dict[str, Any]]:
     """`from`: always an admin (the only sender the API reference documents), id typed as the schema says."""
+    strategy: st.SearchStrategy[dict[str, Any]] = sender_part(root, schemas, admin_id=admin_id).strategy()
+    return strategy
+
+
+def sender_part(root: Schema, schemas: list[Schema], *, admin_id: int | None) -> Part:
     _choices(property_schemas(root, schemas, "type"), ("admin",), "from.type")
     ids: st.SearchStrategy[int] = st.just(admin_id) if admin_id is not None else st.integers(1, _MAX_ID)
     id_types = types_of(property_schemas(root, schemas, "id"))
     as_string = id_types is not None and "integer" not in id_types and "string" in id_types
-    return ids.map(lambda admin: {"type": "admin", "id": str(admin) if as_string else admin})
+    return Part((ids,), lambda admin: {"type": "admin", "id": str(admin) if as_string else admin})
 
 
 def recipients(root: Schema, schemas: list[Schema], *, contact_id: str | None) -> st.SearchStrategy[Any]:
     """`to`: a user or lead; where the version allows a list (2.14+) also a list, unless the contact is pinned."""
+    return recipients_part(root, schemas, contact_id=contact_id).strategy()
+
+
+def recipients_part(root: Schema, schemas: list[Schema], *, contact_id: str | None) -> Part:
     objects: list[Schema] = []
     arrays: list[Schema] = []
     for schema in schemas:
@@ -117,13 +127,26 @@ def recipients(root: Schema, schemas: list[Schema], *, contact_id: str | None) -
         deref(root, a.get("items")) for a in arrays if isinstance(deref(root, a.get("items")), dict)
     ]
     types = _choices(property_schemas(root, recipient_schemas, "type"), _RECIPIENT_TYPES, "to.type")
-    ids = st.just(contact_id) if contact_id is not None else st.integers(0, 16**24 - 1).map("{:024x}".format)
-    one = st.tuples(st.sampled_from(types), ids).map(lambda pair: {"type": pair[0], "id": pair[1]})
+    if contact_id is not None:
+        one = Part((st.sampled_from(types),), lambda kind: {"type": kind, "id": contact_id})
+    else:  # the type and a 24-hex-digit id from one integer (one choice, not two)
+        one = Part((st.integers(0, len(types) * 16**24 - 1),), lambda number: _recipient(types, number))
     if not objects:
-        return st.lists(one, min_size=1, max_size=1 if contact_id is not None else 3)
-    if arrays and contact_id is None:
-        return st.one_of(one, st.lists(one, min_size=1, max_size=3))
+        return part_of(st.lists(one.strategy(), min_size=1, max_size=1 if contact_id is not None else 3))
+    if arrays and contact_id is None:  # how many (0: one object, else a list of that many), then three recipients
+        return Part((st.integers(0, 3), *one.strategies * 3), lambda count, *drawn: _some(one, count, drawn))
     return one
+
+
+def _some(one: Part, count: int, drawn: tuple[Any, ...]) -> Any:
+    size = len(one.strategies)
+    made = [one.build(*drawn[i * size : (i + 1) * size]) for i in range(max(count, 1))]
+    return made if count else made[0]
+
+
+def _recipient(types: list[str], number: int) -> dict[str, Any]:
+    identifier, kind = divmod(number, len(types))  # the type from the low digits: small draws reach every type
+    return {"type": types[kind], "id": f"{identifier:024x}"}
 
 
 def _branches(root: Schema, schema: Any) -> list[Schema]:

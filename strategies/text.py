@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-__all__ = ["BLANKS", "any_text", "hostile_text", "non_blank_text"]
+from .flat import Part
+
+__all__ = ["BLANKS", "any_text", "hostile_text", "non_blank_text", "non_blank_text_part"]
 
 # Whitespace every regex engine agrees on (Python's `\s`, Rust's White_Space): a body of only these is blank.
 BLANKS = " \t\n\r\u00a0\u2003\u3000"
@@ -72,7 +74,12 @@ def hostile_text(*, max_size: int = 100) -> st.SearchStrategy[str]:
 
 def non_blank_text(*, max_size: int = 100) -> st.SearchStrategy[str]:
     """Text with at least one visible character, possibly with whitespace at the edges."""
-    return st.tuples(st.sampled_from(_EDGES), hostile_text(max_size=max_size)).map(_framed)
+    return non_blank_text_part(max_size=max_size).strategy()
+
+
+def non_blank_text_part(*, max_size: int = 100) -> Part:
+    """non_blank_text as a part of a flat draw: a text and one integer (edges and garnish: fewer choices)."""
+    return Part((any_text(max_size=max_size), st.integers(0, len(_EDGES) * (_GARNISHES + 1) - 1)), _framed)
 
 
 # A quarter of the draws append a hard sample to the random text, a quarter prefix a long repetition of one
@@ -90,8 +97,10 @@ def _garnished(text_and_pick: tuple[str, int]) -> str:
     return text
 
 
-def _framed(edges_and_text: tuple[tuple[str, str], str]) -> str:
-    (lead, trail), text = edges_and_text
+def _framed(text: str, pick: int) -> str:
+    edge, garnish = divmod(pick, _GARNISHES + 1)
+    lead, trail = _EDGES[edge]
+    text = _garnished((text, garnish))
     # Python's str.isspace() counts more characters as blank than any regex engine's \s (e.g. U+001C), so a text
     # it finds non-blank is non-blank for every validator.
     return lead + (text if text.strip() else "·" + text) + trail

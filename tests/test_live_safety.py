@@ -234,6 +234,29 @@ def test_every_encoded_form_of_a_token_is_redacted(secret: str, before: str, aft
         assert secret not in cleaned
 
 
+HIDDEN = {  # the token as a reader could decode it, though no form of it appears as such
+    "json-escapes": lambda token: "".join(f"\\u{ord(c):04x}" for c in token),
+    "percent-lower": lambda token: "".join(f"%{ord(c):02x}" for c in token),
+    "mixed-escapes": lambda token: json.dumps(token).replace("-", "\\u002d"),
+    "mime-base64": lambda token: base64.encodebytes(("user:" + "x" * 50 + token).encode()).decode(),  # split
+}
+
+
+@pytest.mark.parametrize("shape", sorted(HIDDEN))
+def test_a_token_in_any_decodable_form_is_found_and_scrubbed(shape: str) -> None:
+    from contracts.redaction import REDACTED_WHOLE, holds_secret, scrub
+
+    hidden = HIDDEN[shape](TOKEN)
+
+    assert TOKEN not in hidden
+    assert holds_secret(f"echo: {hidden} end", [TOKEN])
+    scrubbed = scrub(f"echo: {hidden} end", [TOKEN])
+    assert not holds_secret(scrubbed, [TOKEN])
+    assert scrubbed == REDACTED_WHOLE or "[redacted]" in scrubbed
+    assert holds_secret(json.dumps({"echo": TOKEN}).encode("utf-16"), [TOKEN])  # a body in UTF-16
+    assert not holds_secret("an ordinary answer", [TOKEN])
+
+
 def _echo(request: object) -> Answer:
     """Echo the credential back in every shape: headers, body, encoded."""
     token = TOKEN.encode()
@@ -243,6 +266,8 @@ def _echo(request: object) -> Answer:
         "errors": [
             {"code": "unauthorized", "message": f"token {TOKEN} {base64.b64encode(token).decode()} {token.hex()}"},
             {"code": "unauthorized", "message": json.dumps({"a": TOKEN}) + quote(TOKEN, safe="")},
+            {"code": "unauthorized", "message": "".join(f"\\u{ord(c):04x}" for c in TOKEN)},  # escaped in JSON
+            {"code": "unauthorized", "message": quote(TOKEN, safe="").lower()},
         ],
     }
     return json_answer(401, body, **{"X-Echo": f"Bearer {TOKEN}", "Set-Cookie": f"t={TOKEN}"})
@@ -281,11 +306,14 @@ def test_a_token_echoed_in_every_form_reaches_no_output(
         "junit": junit.read_text(),
     }
     assert "httpcore" in outputs["log file"]  # the debug lines were there, redacted
+    from contracts.redaction import holds_secret
+
     token = TOKEN.encode()
     shapes = [TOKEN, token.hex(), base64.b64encode(token).decode()[:-4], quote(TOKEN, safe="")]
     for channel, text in outputs.items():
         for shape in shapes:
             assert shape not in text, (channel, shape)
+        assert not holds_secret(text, [TOKEN]), channel  # nor escaped, lower-case percent-encoded, wrapped
 
 
 # -- a creating request is never sent twice ------------------------------------------------------------------------
@@ -380,6 +408,72 @@ def test_a_live_message_names_only_the_runs_admin_and_contact(payload: dict[str,
     else:
         with pytest.raises(NotSent):
             guard.admit("POST", "/messages", content)
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "query", "rule"),
+    [
+        (b"from[id]=666&to[id]=someone", {"Content-Type": "application/x-www-form-urlencoded"}, "", "application/json"),
+        (b'{"body": "x"}', {**JSON, "X-HTTP-Method-Override": "DELETE"}, "", "method-override"),
+        (b'{"body": "x"}', JSON, "from[id]=666", "no query string"),
+        (
+            json.dumps({"from": {"type": "admin", "id": 666}}).encode()[:-1] + b', "from": {"id": 991267390}}',
+            JSON,
+            "",
+            "no key twice",
+        ),
+        (b'{"from": /* a comment */ {"id": 666}}', JSON, "", "not JSON names no party"),
+        (b"{to: {id: 'someone'}}", JSON, "", "not JSON names no party"),
+    ],
+)
+def test_a_live_message_cannot_name_anyone_by_another_reading(
+    content: bytes, headers: dict[str, str], query: str, rule: str
+) -> None:
+    """Forms, method overrides, query parameters, repeated keys, lenient JSON: what a server could read otherwise."""
+    guard = LiveGuard(admin_id=DEFAULT_ADMIN_ID, contact_id=DEFAULT_CONTACT_ID)
+    with pytest.raises(NotSent, match=rule):
+        guard.admit("POST", "/messages", content, headers, query)
+
+
+def test_an_invalid_message_that_is_not_json_is_sent_when_it_names_nobody() -> None:
+    guard = LiveGuard(admin_id=DEFAULT_ADMIN_ID, contact_id=DEFAULT_CONTACT_ID)
+    guard.admit("POST", "/messages", b'{"message_type": "email", "body": "hello to you', JSON, "")
+
+
+@pytest.mark.parametrize("path", ["8332/elsewhere", "@evil.example/x", ".evil.example/x", ":8443/x"])
+def test_a_path_never_moves_a_request_to_another_server(path: str) -> None:
+    with HostileServer(message) as server:
+        client = _client(server.url)
+        with pytest.raises(NotSent, match="would leave"):
+            client.request("GET", path)
+    assert server.requests == []
+
+
+def test_a_server_cookie_is_never_sent_back() -> None:
+    with HostileServer(
+        lambda request: json_answer(200, {"type": "admin"}, **{"Set-Cookie": "s=abc; Path=/"})
+    ) as server:
+        client = _client(server.url)
+        client.request("GET", "/me")
+        client.request("GET", "/me")
+    assert len(server.requests) == 2
+    assert all("cookie" not in request.headers for request in server.requests)
+
+
+def test_the_waits_of_every_region_share_the_runs_bound() -> None:
+    from contracts.pacing import WaitAllowance
+
+    clock = FakeTime()
+    shared = WaitAllowance(max_wait=25.0)
+    regions = [Pacing(allowance=shared, clock=clock.clock, sleep=clock.sleep) for _ in range(3)]
+    for pacing in regions:
+        for attempt in (1, 2, 3):
+            pacing.after_response(429, {"retry-after": "10"}, attempt=attempt)
+    assert sum(clock.slept) <= 25.0
+    assert regions[0].waited == regions[2].waited == sum(clock.slept)
 
 
 def test_against_a_server_that_accepts_everything_the_cap_and_parties_hold_across_workers(

@@ -464,3 +464,88 @@ def test_the_replay_command_speaks_json_and_refuses_bad_targets_in_one_line(
         assert error.count("\n") == 1
     assert main(["replay", str(tmp_path / "missing.har"), "--against", "mock"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+# -- hostile recordings: one line, never a traceback ------------------------------------------------------------
+def _spoiled(tmp_path: Path, spoil: Any) -> Path:
+    """A good recording, then `spoil(document)` applied to it."""
+    document = json.loads(write_har(tmp_path / "good.har", [judged_entry(exchange())]).read_text())
+    spoil(document)
+    path = tmp_path / "spoiled.har"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _meta(document: dict[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = document["log"]["entries"][0]["_intercom"]
+    return meta
+
+
+@pytest.mark.parametrize(
+    ("spoil", "where"),
+    [
+        (lambda d: _meta(d).update(expected={"rule": "x", "path": "$", "oops": 1}), "expected"),
+        (lambda d: _meta(d).update(checks=[[1]]), "checks"),
+        (lambda d: _meta(d).update(operation=["createMessage"]), "operation"),
+        (lambda d: _meta(d).update(intent=["valid"]), "intent"),
+        (lambda d: _meta(d).update(path="8332/elsewhere"), "path"),
+        (lambda d: _meta(d).update(path="/messages\x00x"), "path"),
+        (lambda d: d["log"]["_intercom"].update(run=["not", "a", "dict"]), "run"),
+        (lambda d: d["log"]["_intercom"]["parties"].update(admin_id="abc"), "admin_id"),
+        (lambda d: d["log"]["entries"][0]["request"].update(url="http://[::1"), "entry 1"),
+        (lambda d: d["log"]["entries"][0]["request"].update(method="GET /x"), "method"),
+        (lambda d: d["log"]["entries"][0]["response"]["headers"].append({"name": "X", "value": "a\r\nb"}), "headers"),
+        (lambda d: d["log"]["entries"][0]["response"]["content"].update(text="@@", encoding="base64"), "entry 1"),
+    ],
+)
+def test_a_hostile_recording_is_one_line_naming_what_and_where(tmp_path: Path, spoil: Any, where: str) -> None:
+    path = _spoiled(tmp_path, spoil)
+    with pytest.raises(UsageError) as raised:
+        read_recording(path)
+    message = str(raised.value)
+    assert message.startswith(str(path))
+    assert where in message
+    assert "\n" not in message
+
+
+def test_what_is_not_a_regular_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.har"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    with pytest.raises(UsageError, match="not a regular file"):
+        read_recording(fifo)
+
+
+def test_a_token_hidden_in_decodable_forms_never_reaches_the_file(tmp_path: Path) -> None:
+    from contracts.redaction import holds_secret
+
+    escaped = "".join(f"\\u{ord(c):04x}" for c in TOKEN)
+    leaky = exchange(
+        content=('{"type": "error.list", "errors": [{"code": "x", "message": "' + escaped + '"}]}').encode(),
+        headers={"x-echo": "".join(f"%{ord(c):02x}" for c in TOKEN)},
+        status=401,
+    )
+    utf16 = exchange(content=json.dumps({"echo": TOKEN}).encode("utf-16"))
+    path = write_har(tmp_path / "r.har", [entry_of(e, meta={}, secrets=[TOKEN]) for e in (leaky, utf16)])
+    data = path.read_bytes()
+    assert not holds_secret(data, [TOKEN])
+    (first, _) = read_recording(path).entries
+    assert json.loads(first.content)["type"] == "error.list"  # re-serialised without the token, still the answer
+
+
+def test_a_replay_sends_no_recorded_header_but_the_content_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "live-" + "8" * 24
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN_US", token)
+    sent = exchange(method="GET", path="/me", payload=None, answer={"type": "admin"})
+    sent.request_headers.update({"X-HTTP-Method-Override": "DELETE", "X-Custom": "recorded", "Cookie": "s=1"})
+    path = write_har(tmp_path / "r.har", [entry_of(sent, meta={})])
+    fake = FakeIntercom(settings=FakeSettings(tokens={"us": token}))
+    with MockServer(fake) as server:
+        main(["replay", str(path), "--against", f"us={server.base_urls['us']}"])
+    capsys.readouterr()
+    (received,) = fake.exchanges
+    assert not {"x-http-method-override", "x-custom", "cookie"} & set(received.request.headers)
+    assert received.request.headers["authorization"] == f"Bearer {token}"  # the environment's, not the recording's

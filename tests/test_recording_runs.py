@@ -213,3 +213,38 @@ def test_the_judge_command_refuses_bad_input_in_one_line(
     assert process.returncode == 4
     assert message in process.stderr
     assert "Traceback" not in process.stderr
+
+
+def test_a_run_that_crashes_leaves_a_recording_that_says_it_was_cut(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        def pytest_runtest_logreport(report):
+            if report.when == "call" and report.nodeid.endswith("[eu-2.11]"):
+                raise RuntimeError("a plugin crashed")
+        """
+    )
+    pytester.makepyfile(test_sends="def test_sends(intercom_client):\n    intercom_client.request('GET', '/me')\n")
+    har = pytester.path / "crash.har"
+    result = pytester.runpytest("-p", "no:cacheprovider", "--intercom-record", str(har))
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    log = json.loads(har.read_text())["log"]
+    assert (log["_intercom"]["state"], log["_intercom"]["complete"]) == ("cut", False)
+
+
+def test_a_recording_under_a_version_no_description_documents_is_one_usage_line(pytester: pytest.Pytester) -> None:
+    har = write_har(pytester.path / "future.har", [judged_entry(exchange(version="2.99"))])
+    document = json.loads(har.read_text())
+    document["log"]["entries"][0]["_intercom"]["tested_version"] = "2.99"
+    har.write_text(json.dumps(document))
+    process = subprocess.run(
+        [sys.executable, "-m", "contracts.cli", "judge", str(har)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=pytester.path,
+    )
+    assert process.returncode == 4
+    errors = [line for line in process.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1
+    assert "recorded under version 2.99" in errors[0]
+    assert "--intercom-version V" in errors[0]

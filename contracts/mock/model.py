@@ -177,6 +177,7 @@ class FakeIntercom:
         *,
         clock: Callable[[], float] | None = None,
         workspace: Workspace | None = None,
+        keep_exchanges: bool = True,
     ):
         if isinstance(contracts, Contract):
             contracts = Contracts.of(contracts.spec)
@@ -189,7 +190,8 @@ class FakeIntercom:
         self.clock = clock or time.time
         self.workspace = workspace or Workspace(clock=self.clock)
         self.resources = Resources(self.workspace)
-        self.exchanges: list[Exchange] = []
+        self.exchanges: list[Exchange] = []  # every exchange, unless keep_exchanges is False (a run, a server)
+        self.keep_exchanges = keep_exchanges
         self.listeners: list[Callable[[Exchange], None]] = []  # told of every exchange (a log, a recording)
         self._lock = threading.RLock()
         self._random = random.Random(self.settings.seed)
@@ -256,7 +258,8 @@ class FakeIntercom:
             exchange = Exchange(
                 request, response, turn.violation, tuple(turn.undocumented), turn.operation, turn.version
             )
-            self.exchanges.append(exchange)
+            if self.keep_exchanges:
+                self.exchanges.append(exchange)
         for listener in self.listeners:
             listener(exchange)
         return exchange

@@ -24,6 +24,7 @@ from ..facts import DOCUMENTED_ERRORS
 from ..har import HarEntry, Recording, read_recording
 from ..redaction import as_curl, redact
 from ..regions import REGIONS
+from ..transport import lower_headers
 from ..versions import Contracts
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
@@ -81,6 +82,7 @@ class IntercomMock:
         self._forced: list[_Forced] = []
         self._forced_exchanges: set[int] = set()
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
+        self._responders = [(base, self._responder(region, base)) for region, base in self.base_urls.items()]
         for region, base in self.base_urls.items():
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=self._responder(region, base))
         if other_hosts == "pass":
@@ -115,6 +117,22 @@ class IntercomMock:
             other_hosts=str(settings.get("other_hosts", "pass")),
             replay=read_recording(replay) if replay is not None else None,
         )
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport answering as the fake, without patching httpx (a client of our own passes it).
+
+        The same answers as the router, found by base URL directly: respx's per-request route matching and side
+        effect inspection are not needed when the client is ours. A URL under no base is answered 404.
+        """
+        return httpx.MockTransport(self._dispatch)
+
+    def _dispatch(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        for base, respond in self._responders:
+            if url.startswith(base) and url[len(base) : len(base) + 1] in ("", "/", "?"):
+                response: httpx.Response = respond(request)
+                return response
+        return httpx.Response(404, json={"type": "error.list", "errors": [{"code": "not_found", "message": url}]})
 
     # -- what happened ---------------------------------------------------------------------------------------------
     @property
@@ -231,7 +249,7 @@ class IntercomMock:
 
         def respond(request: httpx.Request) -> httpx.Response:
             path = request.url.path[len(base_path) :] or "/"
-            headers = {name.lower(): value for name, value in request.headers.items()}
+            headers = lower_headers(request.headers)
             query = request.url.query.decode("ascii", "replace")
             fake_request = FakeRequest(region, request.method, path, headers, request.read(), query)
             forced = self._take_forced(fake_request)
@@ -264,6 +282,7 @@ class IntercomMock:
     def _serve_recorded(self, exchange: Exchange, recorded: HarEntry) -> httpx.Response:
         """The recorded answer, kept as the exchange's answer (the model's verdict on the request stands)."""
         headers = {k: v for k, v in recorded.response_headers.items() if k not in _FRAMING_HEADERS}
+        raw = [(k.encode("latin-1", "replace"), v.encode("utf-8")) for k, v in headers.items()]  # bytes: any value
         try:
             body = json.loads(recorded.content) if recorded.content else None
         except (ValueError, RecursionError, UnicodeDecodeError):
@@ -275,7 +294,7 @@ class IntercomMock:
                         exchange, response=FakeResponse(recorded.status, headers, body)
                     )
                     break
-        return httpx.Response(recorded.status, headers=headers, content=recorded.content)
+        return httpx.Response(recorded.status, headers=raw, content=recorded.content)
 
     def _force(self, answer: FakeResponse, forced: _Forced) -> FakeResponse:
         """Replace the model's answer (the request is still judged) with the documented error asked for."""
@@ -286,8 +305,9 @@ class IntercomMock:
             body = answer.body
         replaced = FakeResponse(forced.status, {**answer.headers, **forced.headers}, body)
         with self.fake._lock:
-            self.fake.exchanges[-1] = replace(self.fake.exchanges[-1], response=replaced)
-            self._forced_exchanges.add(len(self.fake.exchanges) - 1)
+            if self.fake.exchanges:  # a fake that keeps no exchanges has none to correct
+                self.fake.exchanges[-1] = replace(self.fake.exchanges[-1], response=replaced)
+                self._forced_exchanges.add(len(self.fake.exchanges) - 1)
         return replaced
 
     def __enter__(self) -> IntercomMock:
