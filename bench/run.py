@@ -1,10 +1,14 @@
-"""Benchmarks: each figure of ours beside the tool a user would otherwise reach for, same machine, same run.
+"""Benchmarks: each figure of ours beside its anchor (the tool a user would otherwise reach for, or the target the
+project set), measured in the same run on the same machine.
 
     python bench/run.py [--quick] [--json PATH] [--only NAME ...]
 
-Every row is a median over repeats; `ratio` is how many times better ours is than the anchor (> 1: better).
-Needs the `bench` extra (schemathesis, jsonschema-rs, openapi-core) and the published descriptions in
-../shared/intercom-openapi (rows that need a missing file are skipped with a note).
+Every row has `ours`, `anchor`, `unit` and `ratio` = how many times better ours is (> 1: better; for a target, >= 1
+means it is met). Rates are in-test: from the first case to the last, start-up excluded on both sides, after a
+warm-up. Scaling rows compare the marginal cost of more work with the marginal cost of less (1.0: linear; < 1:
+growing faster than the work). `--quick` measures the same rows with fewer repeats and smaller sizes (the scaling
+sizes are given in each row's name). Rows that need ../shared/intercom-openapi (loading the published YAML) are
+skipped with a note when it is absent.
 """
 
 from __future__ import annotations
@@ -13,17 +17,21 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICIAL = ROOT.parent / "shared" / "intercom-openapi"
+LOWER_IS_BETTER = ("s", "ms", "µs", "MB")
 
 
 @dataclass
@@ -31,17 +39,18 @@ class Row:
     name: str
     ours: float
     anchor: float
-    unit: str  # "s" (lower is better) or "/s" (higher is better)
+    unit: str  # "/s" (higher is better) or s, ms, µs, MB (lower is better)
     anchor_name: str
     note: str = ""
 
     @property
     def ratio(self) -> float:
         if self.unit.endswith("/s"):
-            return self.ours / self.anchor
-        return self.anchor / self.ours  # seconds and megabytes: lower is better
+            return self.ours / self.anchor if self.anchor else float("nan")
+        return self.anchor / self.ours if self.ours else float("nan")
 
 
+# -- helpers --------------------------------------------------------------------------------------------------------
 def median_time(action: Callable[[], Any], repeats: int, *, before: Callable[[], Any] | None = None) -> float:
     times = []
     for _ in range(repeats):
@@ -53,52 +62,162 @@ def median_time(action: Callable[[], Any], repeats: int, *, before: Callable[[],
     return statistics.median(times)
 
 
+def per_second(action: Callable[[], Any], seconds: float) -> float:
+    """How many times `action` runs per second, over about `seconds`."""
+    count, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        for _ in range(100):
+            action()
+        count += 100
+    return count / elapsed
+
+
 def official(version: str) -> Path | None:
     path = OFFICIAL / version / "api.intercom.io.yaml"
     return path if path.is_file() else None
 
 
-def bench_load(quick: bool) -> list[Row]:
-    """load_cold / load_warm: load_spec of a published description vs schemathesis and a bare C-loader parse."""
-    import shutil
+@dataclass
+class Measured:
+    wall: float  # seconds
+    peak_mb: float  # the process's own peak RSS (VmHWM)
+    code: int
 
+
+# The command in a process of its own that prints its peak RSS in KiB (VmHWM; with -n, the controller's). Not
+# ru_maxrss: Linux carries it across fork and exec, so a child of this benchmark would report the benchmark's peak.
+WITH_PEAK = (
+    "import re, sys\n"
+    "from contracts.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    "print('peak', own)\n"
+    "sys.exit(code)\n"
+)
+
+
+def run_suite(*arguments: str) -> Measured:
+    """`intercom-contracts run -q ARGUMENTS` in a fresh process: wall time and its own peak RSS."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", WITH_PEAK, "run", "-q", "-p", "no:randomly", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+        cwd=tempfile.mkdtemp(prefix="bench-suite-"),
+    )
+    wall = time.perf_counter() - start
+    found = re.search(r"^peak (\d+)$", done.stdout, re.MULTILINE)
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
+        print(f"warning: run {' '.join(arguments)} exited {done.returncode}: {tail}", file=sys.stderr)
+    return Measured(wall, int(found.group(1)) / 1024 if found else float("nan"), done.returncode)
+
+
+def best_of(repeats: int, *arguments: str) -> Measured:
+    """The run with the median wall time of `repeats` (peak: the highest seen)."""
+    runs = [run_suite(*arguments) for _ in range(repeats)]
+    runs.sort(key=lambda m: m.wall)
+    middle = runs[len(runs) // 2]
+    return Measured(middle.wall, max(m.peak_mb for m in runs), middle.code)
+
+
+# -- the contract suite on the fake ----------------------------------------------------------------------------------
+NO_BREADTH = ("-k", "not schemathesis_cases")
+
+
+def bench_suite(quick: bool) -> list[Row]:
+    """suite: one version x three regions with and without breadth (targets 3 s, 10 s, 150 MB); every version."""
+    repeats = 1 if quick else 3
+    core = best_of(repeats, *NO_BREADTH)
+    whole = best_of(repeats)
+    rows = [
+        Row("suite 2.11 x 3 regions, no breadth: wall", core.wall, 3.0, "s", "target 3 s"),
+        Row("suite 2.11 x 3 regions, breadth: wall", whole.wall, 10.0, "s", "target 10 s"),
+        Row("suite 2.11 x 3 regions: peak RSS", max(core.peak_mb, whole.peak_mb), 150.0, "MB", "target 150 MB"),
+    ]
+    every = run_suite("--intercom-version", "all")
+    rows += [
+        Row("suite every version (11) x 3 regions: wall", every.wall, 11 * whole.wall, "s", "11 x one version"),
+        Row("suite every version (11) x 3 regions: peak RSS", every.peak_mb, 250.0, "MB", "target 250 MB"),
+    ]
+    return rows
+
+
+# -- loading --------------------------------------------------------------------------------------------------------
+@contextmanager
+def fresh_cache() -> Iterator[None]:
+    previous = os.environ.get("INTERCOM_CONTRACTS_CACHE_DIR")
+    os.environ["INTERCOM_CONTRACTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-cache-")
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("INTERCOM_CONTRACTS_CACHE_DIR", None)
+        else:
+            os.environ["INTERCOM_CONTRACTS_CACHE_DIR"] = previous
+
+
+def bench_load(quick: bool) -> list[Row]:
+    """load: the facts pack (cold: first load in a process, no cache; warm: again), and the published YAML vs
+    schemathesis and a bare C-loader parse."""
+    from contracts import load_spec
+    from contracts.sources import pack_versions
+
+    rows = []
+    cold, warm = {}, {}
+    for version in pack_versions():
+        code = (
+            "import time; from contracts import load_spec; t = time.perf_counter(); "
+            f"load_spec('official:{version}'); print(time.perf_counter() - t)"
+        )
+        with fresh_cache():
+            samples = [
+                float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+                for _ in range(1 if quick else 3)
+            ]
+            cold[version] = statistics.median(samples)
+            load_spec(f"official:{version}")
+            warm[version] = median_time(lambda version=version: load_spec(f"official:{version}"), 3 if quick else 7)
+    slow_cold, slow_warm = max(cold, key=cold.__getitem__), max(warm, key=warm.__getitem__)
+    rows.append(Row(f"pack load cold, slowest version ({slow_cold})", cold[slow_cold], 0.050, "s", "target 50 ms"))
+    rows.append(Row(f"pack load warm, slowest version ({slow_warm})", warm[slow_warm], 0.020, "s", "target 20 ms"))
+    rows += _bench_published_yaml(quick)
+    return rows
+
+
+def _bench_published_yaml(quick: bool) -> list[Row]:
     import schemathesis
     import yaml
 
     from contracts import load_spec
 
-    repeats = 3 if quick else 7
     rows = []
+    repeats = 3 if quick else 7
     for version in ("2.11", "2.16", "Preview"):
         path = official(version)
         if path is None:
-            print(f"skipped load of {version}: {OFFICIAL} is absent", file=sys.stderr)
+            print(f"note: load of the published {version} YAML skipped: {OFFICIAL} is absent", file=sys.stderr)
             continue
-        cache = Path(os.environ["INTERCOM_CONTRACTS_CACHE_DIR"])
-
-        def clear_cache(cache: Path = cache) -> None:
-            shutil.rmtree(cache, ignore_errors=True)
-
-        def load(path: Path = path) -> None:
-            load_spec(str(path))
-
-        cold = median_time(load, repeats, before=clear_cache)
-        load()
-        warm = median_time(load, repeats)
-        their = median_time(lambda path=path: schemathesis.openapi.from_path(str(path)), repeats)
+        with fresh_cache():
+            cold = median_time(lambda path=path: load_spec(str(path)), 1)
+            warm = median_time(lambda path=path: load_spec(str(path)), repeats)
+        theirs = median_time(lambda path=path: schemathesis.openapi.from_path(str(path)), repeats)
         data = path.read_bytes()
         bare = median_time(lambda data=data: yaml.load(data, Loader=yaml.CSafeLoader), repeats)
-        rows.append(Row(f"load_warm {version}", warm, their, "s", "schemathesis.openapi.from_path"))
-        rows.append(Row(f"load_cold {version}", cold, their, "s", "schemathesis.openapi.from_path"))
-        rows.append(Row(f"load_cold_vs_parse {version}", cold, bare, "s", "bare yaml CSafeLoader parse"))
+        rows.append(Row(f"YAML {version} load warm", warm, theirs, "s", "schemathesis.openapi.from_path"))
+        rows.append(Row(f"YAML {version} load cold", cold, bare, "s", "bare yaml CSafeLoader parse"))
     return rows
 
 
+# -- generation -----------------------------------------------------------------------------------------------------
 def draws_per_second(strategy: Any, count: int) -> float:
-    """Draws per second through hypothesis's own engine (generate phase only, no database), as a test would."""
+    """Draws per second through hypothesis's own engine (generate phase only, no database), as a test would:
+    from the first draw to the last."""
     from hypothesis import HealthCheck, Phase, given, settings
 
-    drawn = [0]
+    stamps: list[float] = []
 
     @settings(
         max_examples=count,
@@ -109,43 +228,212 @@ def draws_per_second(strategy: Any, count: int) -> float:
     )
     @given(strategy)
     def draw(value: Any) -> None:
-        drawn[0] += 1
+        stamps.append(time.perf_counter())
 
-    start = time.perf_counter()
     draw()
-    return drawn[0] / (time.perf_counter() - start)
+    return (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else float("nan")
+
+
+def interleaved(ours: Callable[[], float], theirs: Callable[[], float], repeats: int) -> tuple[float, float]:
+    """Medians of alternating measurements, after one warm-up of each: noise hits both sides alike."""
+    ours(), theirs()
+    mine, their = [], []
+    for _ in range(repeats):
+        mine.append(ours())
+        their.append(theirs())
+    return statistics.median(mine), statistics.median(their)
 
 
 def bench_generation(quick: bool) -> list[Row]:
-    """generation: valid create-message requests per second vs schemathesis's as_strategy() for POST /messages."""
+    """generation: valid create-message requests per second vs schemathesis's as_strategy() on the same document,
+    for every version of the pack (2.11 first: target >= 1,200/s and >= 8x)."""
     import schemathesis
 
     from contracts import load_spec
+    from contracts.breadth import breadth_document
+    from contracts.sources import pack_versions
     from strategies import create_message_requests
 
-    path = official("2.11")
-    if path is None:
-        print(f"skipped generation: {OFFICIAL} is absent", file=sys.stderr)
-        return []
+    ours_count, their_count, repeats = (300, 100, 3) if quick else (1000, 200, 5)
+    rows = []
+    versions = ["2.11", *(v for v in pack_versions() if v != "2.11")]
+    for version in versions:
+        spec = load_spec(f"official:{version}")
+        mine = create_message_requests(spec.contract())
+        document = breadth_document(spec, frozenset({"createMessage"}))
+        theirs = schemathesis.openapi.from_dict(document)["/messages"]["POST"].as_strategy()
+        ours, anchor = interleaved(
+            lambda mine=mine: draws_per_second(mine, ours_count),
+            lambda theirs=theirs: draws_per_second(theirs, their_count),
+            repeats if version == "2.11" else max(1, repeats // 2),
+        )
+        rows.append(Row(f"generation {version}", ours, anchor, "/s", "schemathesis as_strategy()"))
+    return rows
+
+
+# -- end to end and breadth ----------------------------------------------------------------------------------------
+ANCHOR = "schemathesis pytest (WSGI app, default checks)"
+
+
+def bench_end_to_end(quick: bool) -> list[Row]:
+    """end_to_end: create-message cases per second through the fake with every check, vs schemathesis's pytest
+    integration against the same fake as an in-process WSGI app (target >= 10x)."""
     count, repeats = (200, 3) if quick else (500, 5)
-    ours_strategy = create_message_requests(load_spec(str(path)).contract())
-    their_strategy = schemathesis.openapi.from_path(str(path))["/messages"]["POST"].as_strategy()
-    ours = statistics.median(draws_per_second(ours_strategy, count) for _ in range(repeats))
-    theirs = statistics.median(draws_per_second(their_strategy, count) for _ in range(repeats))
-    return [Row("generation 2.11", ours, theirs, "/s", "schemathesis as_strategy()")]
+    ours, anchor = interleaved(
+        lambda: _our_cases_per_second(count), lambda: _schemathesis_rate(count, "createMessage"), repeats
+    )
+    return [Row("end_to_end createMessage", ours, anchor, "/s", ANCHOR)]
 
 
+def _our_cases_per_second(count: int) -> float:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    from contracts.checks import RESPONSE_CHECKS, CheckContext, Intent, judge
+    from contracts.run import IntercomRun
+    from contracts.settings import RunSettings
+    from strategies import create_message_requests
+
+    run = IntercomRun(RunSettings(), budget_path=Path(tempfile.gettempdir()) / "bench-budget")
+    client = run.client("us", "2.11")
+    contract = run.contract("2.11")
+    context = CheckContext(contract, "us", "2.11", intent=Intent.VALID)
+    checks = (*RESPONSE_CHECKS, "message_echoes_request")
+    stamps: list[float] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(create_message_requests(contract, admin_id=run.admin_id, contact_id=run.contact_id))
+    def case(payload: dict[str, Any]) -> None:
+        judge(context, client.request("POST", "/messages", payload=payload), checks)
+        stamps.append(time.perf_counter())
+
+    case()
+    run.close()
+    return (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+
+def bench_breadth(quick: bool) -> list[Row]:
+    """breadth: schemathesis's cases for createMessage through our client and checks (redaction, pacing, guard,
+    judge), vs schemathesis's own transport and checks on the same fake (in-test rates; target >= 1.0x)."""
+    count, repeats = (100, 3) if quick else (300, 3)
+    ours, anchor = interleaved(
+        lambda: _our_breadth_rate(count), lambda: _schemathesis_rate(count, "createMessage"), repeats
+    )
+    return [Row("breadth createMessage", ours, anchor, "/s", ANCHOR.replace("default checks", "its own transport"))]
+
+
+# Our breadth test, each case stamped as it is sent: the suite's own test, its send_case wrapped.
+BREADTH_STAMPS = (
+    "import sys, time\n"
+    "import contracts.breadth as breadth\n"
+    "stamps = open(sys.argv[1], 'a')\n"
+    "sent = breadth.send_case\n"
+    "def stamped(case, client):\n"
+    "    exchange = sent(case, client)\n"
+    "    stamps.write(str(time.perf_counter()) + ' '); stamps.flush()\n"
+    "    return exchange\n"
+    "breadth.send_case = stamped\n"
+    "import contracts.suite.test_breadth as suite\n"
+    "suite.send_case = stamped\n"
+    "from contracts.cli import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
+
+
+def _our_breadth_rate(count: int) -> float:
+    with tempfile.TemporaryDirectory() as directory:
+        stamps = Path(directory) / "stamps.txt"
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                BREADTH_STAMPS,
+                str(stamps),
+                "run",
+                "-q",
+                "-k",
+                "schemathesis_cases",
+                "--intercom-region",
+                "us",
+                "--intercom-max-examples",
+                str(count),
+            ],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        times = [float(x) for x in stamps.read_text().split()] if stamps.exists() else []
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan")
+
+
+def _schemathesis_rate(count: int, operation: str) -> float:
+    """Cases per second inside schemathesis's own pytest test of `operation` against the fake as a WSGI app."""
+    with tempfile.TemporaryDirectory() as directory:
+        test = Path(directory) / "test_schemathesis_anchor.py"
+        stamps = Path(directory) / "stamps.txt"
+        test.write_text(SCHEMATHESIS_TEST.format(count=count, stamps=str(stamps), operation=operation))
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:intercom_contracts", str(test)],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        times = [float(line) for line in stamps.read_text().split()] if stamps.exists() else []
+    if len(times) < 2:
+        print(f"the schemathesis anchor did not run:\n{result.stdout[-2000:]}", file=sys.stderr)
+        return float("nan")
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
+SCHEMATHESIS_TEST = """
+import json, time
+import schemathesis
+from hypothesis import settings, HealthCheck, Phase
+from contracts.mock import FakeIntercom, FakeRequest, FakeSettings, DEFAULT_TOKENS
+
+# Any sender and recipient exist, so schemathesis's random ids reach a 200 as often as its data allows.
+FAKE = FakeIntercom(settings=FakeSettings(admin_ids=None, contact_ids=None, rate_limit=10**9), keep_exchanges=False)
+
+def app(environ, start_response):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    headers = {{k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    request = FakeRequest("us", environ["REQUEST_METHOD"], environ["PATH_INFO"], headers,
+                          environ["wsgi.input"].read(length) if length else b"", environ.get("QUERY_STRING", ""))
+    answer = FAKE.handle(request)
+    start_response(f"{{answer.status}} X", list(answer.headers.items()))
+    return [answer.content()]
+
+from contracts import load_spec
+from contracts.breadth import breadth_document
+
+# The same document our breadth hands schemathesis: the operation, what it reaches, undocumented inputs excluded.
+schema = schemathesis.openapi.from_dict(breadth_document(load_spec("bundled"), frozenset({{"{operation}"}})))
+schema.app = app
+schema.config.base_url = "http://localhost"
+
+@schema.include(operation_id="{operation}").parametrize()
+@settings(max_examples={count}, database=None, deadline=None, phases=[Phase.generate],
+          suppress_health_check=list(HealthCheck))
+def test_api(case):
+    case.call_and_validate(headers={{"Authorization": "Bearer " + DEFAULT_TOKENS["us"]}})
+    with open({stamps!r}, "a") as handle:
+        handle.write(str(time.perf_counter()) + " ")
+"""
+
+
+# -- validation and the consumer mock --------------------------------------------------------------------------------
 MESSAGE = {"type": "user_message", "id": "1", "created_at": 1719492969, "body": "Hello", "message_type": "inapp"}
-
-
-def per_second(action: Callable[[], Any], seconds: float) -> float:
-    """How many times `action` runs per second, over about `seconds`."""
-    count, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        for _ in range(100):
-            action()
-        count += 100
-    return count / elapsed
 
 
 def bench_validation(quick: bool) -> list[Row]:
@@ -162,7 +450,6 @@ def bench_validation(quick: bool) -> list[Row]:
     ceiling = jsonschema_rs.validator_for(contract.message_schema)
     ours = per_second(lambda: contract.validate_message(MESSAGE), seconds)
     rs = per_second(lambda: ceiling.is_valid(MESSAGE), seconds)
-    # openapi-core resolves the whole document: it gets createMessage and what it reaches (2.11 has dangling refs).
     api = OpenAPI.from_dict(breadth_document(load_spec("bundled"), frozenset({"createMessage"})))
     request = MockRequest("https://api.intercom.io", "post", "/messages", data="{}", content_type="application/json")
     response = MockResponse(json.dumps(MESSAGE).encode(), status_code=200, content_type="application/json")
@@ -173,195 +460,119 @@ def bench_validation(quick: bool) -> list[Row]:
     ]
 
 
-def bench_end_to_end(quick: bool) -> list[Row]:
-    """end_to_end: create-message cases per second through the fake with every check, vs schemathesis's pytest
-    integration against the same fake as an in-process WSGI app, on the same operation, default checks."""
-    count = 100 if quick else 300
-    ours = _our_cases_per_second(count)
-    return [Row("end_to_end createMessage", ours, _schemathesis_rate(count), "/s", ANCHOR)]
+def bench_mock(quick: bool) -> list[Row]:
+    """mock: a consumer's request through intercom_mock (the whole model: auth, version, contract, workspace,
+    verdict) vs a plain respx route answering a constant; and through the run's transport (no respx)."""
+    import httpx
+    import respx
+
+    from contracts.mock import DEFAULT_TOKENS, IntercomMock
+
+    count = 500 if quick else 3000
+    payload = {
+        "message_type": "email",
+        "subject": "Hi",
+        "body": "Hello",
+        "template": "plain",
+        "from": {"type": "admin", "id": 991267390},
+        "to": {"type": "user", "id": "6762f0d21bb69f9f2193bb59"},
+    }
+    headers = {"Authorization": f"Bearer {DEFAULT_TOKENS['us']}", "Intercom-Version": "2.11"}
+
+    def each(client: httpx.Client) -> float:
+        for _ in range(50):
+            client.post("https://api.intercom.io/messages", json=payload, headers=headers)
+        start = time.perf_counter()
+        for _ in range(count):
+            client.post("https://api.intercom.io/messages", json=payload, headers=headers)
+        return (time.perf_counter() - start) / count * 1e6
+
+    with respx.mock(assert_all_called=False) as plain:
+        plain.post("https://api.intercom.io/messages").mock(return_value=httpx.Response(200, json=MESSAGE))
+        with httpx.Client() as client:
+            constant = each(client)
+    mock = IntercomMock.from_settings(strict=True)
+    mock.fake.keep_exchanges = False
+    with mock, httpx.Client() as client:
+        ours = each(client)
+    with httpx.Client(transport=IntercomMock.from_settings().transport()) as client:
+        direct = each(client)
+    print("note: Prism (npm @stoplight/prism-cli) was not measured: no Node.js on this machine", file=sys.stderr)
+    return [
+        Row("intercom_mock request (respx)", ours, constant, "µs", "plain respx route, constant answer"),
+        Row("intercom_mock request (transport)", direct, constant, "µs", "plain respx route, constant answer"),
+    ]
 
 
-def bench_breadth(quick: bool) -> list[Row]:
-    """breadth: schemathesis's cases for createMessage per second through our transport and checks (a whole
-    `-k schemathesis_cases` run, start-up included), vs schemathesis's own pytest integration (in-test rate)."""
-    import subprocess
-
-    count = 100 if quick else 300
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--pyargs",
-            "contracts.suite",
-            "-k",
-            "schemathesis_cases",
-            "--intercom-region",
-            "us",
-            "--intercom-max-examples",
-            str(count),
-        ],
-        cwd=tempfile.mkdtemp(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    ours = count / (time.perf_counter() - start)
-    return [Row("breadth createMessage (whole run)", ours, _schemathesis_rate(count), "/s", ANCHOR)]
+# -- scaling --------------------------------------------------------------------------------------------------------
+def _marginal(
+    name: str, small: tuple[int, Measured], middle: tuple[int, Measured], large: tuple[int, Measured], unit: str
+) -> list[Row]:
+    """Rows: seconds per unit of work from middle to large vs from small to middle (1.0: linear), peak RSS at large
+    vs at small (1.0: flat)."""
+    (n1, m1), (n2, m2), (n3, m3) = small, middle, large
+    before = (m2.wall - m1.wall) / (n2 - n1)
+    after = (m3.wall - m2.wall) / (n3 - n2)
+    return [
+        Row(
+            f"scaling {name} {n1}/{n2}/{n3}: s per {unit}, {n2}->{n3} vs {n1}->{n2}",
+            after,
+            before,
+            "s",
+            f"s per {unit}, {n1}->{n2}",
+            note=f"walls {m1.wall:.1f}/{m2.wall:.1f}/{m3.wall:.1f} s",
+        ),
+        Row(
+            f"scaling {name} {n1}/{n2}/{n3}: peak RSS at {n3} vs {n1}",
+            m3.peak_mb,
+            m1.peak_mb,
+            "MB",
+            f"peak RSS at {n1}",
+            note=f"peaks {m1.peak_mb:.0f}/{m2.peak_mb:.0f}/{m3.peak_mb:.0f} MB",
+        ),
+    ]
 
 
-ANCHOR = "schemathesis pytest (WSGI app, default checks)"
-
-
-def _schemathesis_rate(count: int) -> float:
-    """Cases per second inside schemathesis's own pytest test of createMessage against the fake as a WSGI app."""
-    import subprocess
-
-    with tempfile.TemporaryDirectory() as directory:
-        test = Path(directory) / "test_schemathesis_anchor.py"
-        stamps = Path(directory) / "stamps.txt"
-        test.write_text(SCHEMATHESIS_TEST.format(count=count, stamps=str(stamps)))
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:intercom_contracts", str(test)],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        times = [float(line) for line in stamps.read_text().split()] if stamps.exists() else []
-    if len(times) < 2:
-        print(f"the schemathesis anchor did not run:\n{result.stdout[-2000:]}", file=sys.stderr)
-        return float("nan")
-    return (len(times) - 1) / (times[-1] - times[0])
-
-
-def _our_cases_per_second(count: int) -> float:
-    from hypothesis import HealthCheck, Phase, given, settings
-
-    from contracts.checks import RESPONSE_CHECKS, CheckContext, Intent, judge
-    from contracts.run import IntercomRun
-    from contracts.settings import RunSettings
-    from strategies import create_message_requests
-
-    run = IntercomRun(RunSettings(), budget_path=Path(tempfile.gettempdir()) / "bench-budget")
-    client = run.client("us", "2.11")
-    contract = run.contract("2.11")
-    context = CheckContext(contract, "us", "2.11", intent=Intent.VALID)
-    checks = (*RESPONSE_CHECKS, "message_echoes_request")
-    done = [0]
-
-    @settings(
-        max_examples=count,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(create_message_requests(contract, admin_id=run.admin_id, contact_id=run.contact_id))
-    def case(payload: dict[str, Any]) -> None:
-        judge(context, client.request("POST", "/messages", payload=payload), checks)
-        done[0] += 1
-
-    start = time.perf_counter()
-    case()
-    return done[0] / (time.perf_counter() - start)
-
-
-SCHEMATHESIS_TEST = """
-import json, time
-import schemathesis
-from hypothesis import settings, HealthCheck, Phase
-from contracts.mock import FakeIntercom, FakeRequest, FakeSettings, DEFAULT_TOKENS
-
-# Any sender and recipient exist, so schemathesis's random ids reach a 200 as often as its data allows.
-FAKE = FakeIntercom(settings=FakeSettings(admin_ids=None, contact_ids=None, rate_limit=10**9))
-
-def app(environ, start_response):
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    headers = {{k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}}
-    if environ.get("CONTENT_TYPE"):
-        headers["content-type"] = environ["CONTENT_TYPE"]
-    request = FakeRequest("us", environ["REQUEST_METHOD"], environ["PATH_INFO"], headers,
-                          environ["wsgi.input"].read(length) if length else b"")
-    answer = FAKE.handle(request)
-    start_response(f"{{answer.status}} X", list(answer.headers.items()))
-    return [answer.content()]
-
-from contracts import load_spec
-from contracts.breadth import breadth_document
-
-# The same document our breadth hands schemathesis: the operation, what it reaches, undocumented inputs excluded.
-schema = schemathesis.openapi.from_dict(breadth_document(load_spec("bundled"), frozenset({{"createMessage"}})))
-schema.app = app
-schema.config.base_url = "http://localhost"
-
-@schema.include(operation_id="createMessage").parametrize()
-@settings(max_examples={count}, database=None, deadline=None, phases=[Phase.generate],
-          suppress_health_check=list(HealthCheck))
-def test_api(case):
-    case.call_and_validate(headers={{"Authorization": "Bearer " + DEFAULT_TOKENS["us"]}})
-    with open({stamps!r}, "a") as handle:
-        handle.write(str(time.perf_counter()) + " ")
-"""
-
-
-# The suite in a process of its own that prints its peak RSS in KiB (VmHWM; with -n 2, the controller's).
-# Not ru_maxrss: Linux carries it across fork and exec, so a child of this (large) benchmark process would
-# report the benchmark's peak, not its own.
-SUITE_WITH_PEAK = (
-    "import re, sys\n"
-    "from contracts.cli import main\n"
-    "code = main(sys.argv[1:])\n"
-    "own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
-    "print('peak', own)\n"
-    "sys.exit(code)\n"
-)
-
-
-def bench_suite(quick: bool) -> list[Row]:
-    """suite: the whole built-in suite on the fake, wall time and peak memory, serial and with -n 2."""
-    import resource
-    import subprocess
+def bench_scaling(quick: bool) -> list[Row]:
+    """scaling: wall time and peak memory as the work grows (examples, versions, breadth operations, workers)."""
+    from contracts import load_spec
 
     rows = []
-    for label, extra in (("serial", []), ("-n 2", ["-n", "2"])):
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from contracts.cli import main; sys.exit(main(sys.argv[1:]))",
-                "run",
-                "-q",
-                *extra,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
-        wall = time.perf_counter() - start
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rows.append(Row(f"suite wall ({label})", wall, wall, "s", "(itself: wall time)"))
-        rows.append(Row(f"suite peak RSS ({label})", peak_mb, 150.0, "MB", "target 150 MB"))
+    examples = (10, 30, 100) if quick else (10, 100, 1000)
+    measured = [(n, run_suite("--intercom-max-examples", str(n))) for n in examples]
+    rows += _marginal("max-examples", *measured, unit="example")
+
+    version_sets = {1: ["2.11"], 3: ["2.9", "2.11", "2.14"], 11: ["all"]}
+    per_version = []
+    for count, versions in version_sets.items():
+        flags = [flag for version in versions for flag in ("--intercom-version", version)]
+        per_version.append((count, run_suite(*flags, "--intercom-max-examples", "20" if quick else "100")))
+    rows += _marginal("versions", *per_version, unit="version")
+
+    operations = [op.operation_id for op in load_spec("official:2.11").operations()]
+    breadth_sets = {1: "createMessage", 10: ",".join(operations[:10]), len(operations): "all"}
+    per_operation = []
+    for count, chosen in breadth_sets.items():
+        flags = ("-k", "schemathesis_cases", "--intercom-region", "us", "--intercom-operations", chosen)
+        per_operation.append((count, run_suite(*flags, "--intercom-max-examples", "5" if quick else "20")))
+    rows += _marginal("breadth operations", *per_operation, unit="operation")
+
+    one = run_suite("-n", "1")
+    two = run_suite("-n", "2")
+    rows.append(Row("scaling xdist workers: wall with -n 2 vs -n 1", two.wall, one.wall, "s", "wall with -n 1"))
     return rows
 
 
-# `suite` first: run after `end_to_end`, its child process peaked at ~297 MB instead of ~117 MB (a state of this
-# benchmark process leaking into the child, not yet understood); measured first it is what a user's run sees.
+# `suite` first: measured first, its child processes see what a user's run sees (not a warmed, grown benchmark).
 BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "suite": bench_suite,
     "load": bench_load,
     "generation": bench_generation,
     "end_to_end": bench_end_to_end,
-    "validation": bench_validation,
     "breadth": bench_breadth,
+    "validation": bench_validation,
+    "mock": bench_mock,
+    "scaling": bench_scaling,
 }
 
 
@@ -376,47 +587,67 @@ def header() -> str:
         "jsonschema",
         "jsonschema-rs",
         "PyYAML",
+        "httpx",
     ):
         try:
             versions.append(f"{package} {md.version(package)}")
         except md.PackageNotFoundError:
             versions.append(f"{package} absent")
     machine = f"{platform.machine()} {os.cpu_count()} cpu, {platform.system()} {platform.release()}"
-    return f"# {machine}; Python {platform.python_version()}\n# " + ", ".join(versions)
+    bytecode = "off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    return f"# {machine}; Python {platform.python_version()}; bytecode cache {bytecode}\n# " + ", ".join(versions)
 
 
 def format_value(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
-    return f"{value:,.1f} {unit}" if unit == "MB" else f"{value:,.0f} {unit}"
+    if unit in ("MB", "µs"):
+        return f"{value:,.1f} {unit}"
+    return f"{value:,.0f} {unit}"
 
 
 def table(rows: list[Row]) -> str:
     lines = ["| benchmark | ours | anchor | anchor is | ratio |", "|---|---:|---:|---|---:|"]
     for row in rows:
+        anchor = row.anchor_name + (f" ({row.note})" if row.note else "")
         lines.append(
             f"| {row.name} | {format_value(row.ours, row.unit)} | {format_value(row.anchor, row.unit)} "
-            f"| {row.anchor_name} | {row.ratio:.2f}x |"
+            f"| {anchor} | {row.ratio:.2f}x |"
         )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats and examples")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes")
     parser.add_argument("--json", metavar="PATH", help="also write {name: {ours, anchor, unit, ratio}}")
     parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS), help="run only these groups")
     args = parser.parse_args(argv)
     os.environ["INTERCOM_CONTRACTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="intercom-contracts-bench-")
+    started = time.perf_counter()
     rows: list[Row] = []
     for name, bench in BENCHMARKS.items():
         if not args.only or name in args.only:
             rows.extend(bench(args.quick))
     print(header())
     print(table(rows))
+    print(f"# {'quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s")
     if args.json:
-        payload = {r.name: {"ours": r.ours, "anchor": r.anchor, "unit": r.unit, "ratio": r.ratio} for r in rows}
-        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
+        payload = {
+            "machine": header(),
+            "quick": args.quick,
+            "rows": {
+                r.name: {
+                    "ours": r.ours,
+                    "anchor": r.anchor,
+                    "unit": r.unit,
+                    "ratio": r.ratio,
+                    "anchor_is": r.anchor_name,
+                }
+                for r in rows
+            },
+        }
+        Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 

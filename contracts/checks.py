@@ -303,6 +303,18 @@ def _violation(name: str, context: CheckContext, exchange: HttpExchange, violati
     )
 
 
+def _documented_without_body(context: CheckContext, exchange: HttpExchange) -> bool:
+    """Whether the operation reached documents this status with no JSON body (a 202, a 204)."""
+    from .api import operation_contract
+
+    operation_id = context.operation_of(exchange)
+    spec = context.contract.spec
+    if operation_id is None or not spec.has_operation(operation_id):
+        return False
+    answers = operation_contract(spec, spec.operation(operation_id)).answers
+    return exchange.status in answers and answers[exchange.status] is None
+
+
 def _is_error(status: int) -> bool:
     return 400 <= status < 500
 
@@ -323,6 +335,8 @@ def status_code_documented(context: CheckContext, exchange: HttpExchange) -> Non
 
 @check("json_content_type")
 def json_content_type(context: CheckContext, exchange: HttpExchange) -> None:
+    if not exchange.content and _documented_without_body(context, exchange):
+        return  # e.g. 202 Accepted for an event: the description documents no body for it
     kind = exchange.headers.get("content-type", "")
     if kind.split(";")[0].strip().lower() != "application/json":
         fail("json_content_type", context, exchange, "the answer is not JSON", answer_of(exchange), "application/json")

@@ -4,9 +4,10 @@ Only what a schema reaches is resolved: the `$ref`s met while walking it are cop
 dangling ref elsewhere in a document (official 2.7-2.11 hold some) does not stop the operation under test, while a
 dangling ref that the schema does reach is a SpecError naming its JSON pointer.
 
-Translation: `nullable` becomes a `null` type (or an `anyOf` beside a `$ref`); boolean `exclusiveMinimum` /
-`exclusiveMaximum` become their numeric form; `example`, `x-` extensions, `discriminator`, `xml` and
-`externalDocs` are dropped; `format` stays an annotation (a 2020-12 validator does not assert it).
+Translation: `nullable` becomes a `null` type (or an `anyOf` beside a `$ref`, or where no `type` is given);
+boolean `exclusiveMinimum` / `exclusiveMaximum` become their numeric form; `example`, `x-` extensions,
+`discriminator`, `xml` and `externalDocs` are dropped; `format` stays an annotation (a 2020-12 validator does not
+assert it).
 """
 
 from __future__ import annotations
@@ -128,7 +129,12 @@ class _Translator:
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    if "$ref" in schema:
+    # OpenAPI 3.0.3 gives `nullable` effect only beside `type`; its authors (Intercom's `oneOf` + nullable search
+    # values) and the generators (schemathesis) read it as "null is allowed" everywhere: so does this translation,
+    # or a null the description meant to allow would be a breach.
+    # Beside a composition (oneOf...), null must pass the composition as a whole: the type alone would not do (null
+    # is valid under every branch that constrains only an object's keys, and oneOf then fails).
+    if "$ref" in schema or "type" not in schema or any(key in schema for key in ("oneOf", "anyOf", "allOf", "not")):
         return {"anyOf": [schema, {"type": "null"}]}
     kind = schema.get("type")
     if isinstance(kind, str):

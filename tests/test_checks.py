@@ -240,3 +240,14 @@ def test_the_judge_sums_up_each_check_over_the_exchanges(contract: Contract) -> 
     assert bound.outcomes == {"message_echoes_request": "failed", "message_schema": "passed"}
     with pytest.raises(ValueError, match="unknown checks"):
         Judge(contract, REGION, ("no_such_check",))
+
+
+def test_an_answer_documented_without_a_body_needs_no_json(contract: Contract) -> None:
+    """POST /events documents 202 with no content: an empty 202 is no failure of json_content_type."""
+    accepted = HttpExchange(
+        "us", "2.11", "POST", "https://api.intercom.io/events", {}, b"{}", 202, {}, b"", path="/events"
+    )
+    judge(_context(contract, Intent.BREADTH), accepted, ("json_content_type",))
+    empty_200 = HttpExchange("us", "2.11", "GET", "https://api.intercom.io/me", {}, None, 200, {}, b"", path="/me")
+    with pytest.raises(ExchangeFailures, match="json_content_type"):
+        judge(_context(contract, Intent.READ), empty_200, ("json_content_type",))

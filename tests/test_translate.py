@@ -77,3 +77,22 @@ def test_recursive_schemas_bundle_and_validate() -> None:
     validator = Draft202012Validator(schema)
     assert validator.is_valid({"child": {"child": {}}})
     assert not validator.is_valid({"child": {"child": 1}})
+
+
+def test_nullable_without_a_type_still_allows_null() -> None:
+    """Intercom's search values: `oneOf` of types and `nullable: true`, read as "null allowed" (as generators do)."""
+    schema = _bundle({"root": {"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True}})
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid(None)
+    assert validator.is_valid("a")
+    assert not validator.is_valid(1.5)
+
+
+def test_nullable_beside_a_composition_allows_null_as_a_whole() -> None:
+    """`customer` of POST /conversations/{id}/customers: an object, oneOf three ways to name someone, nullable."""
+    branches = [{"properties": {key: {"type": "string"}}, "required": [key]} for key in ("user_id", "email", "id")]
+    schema = _bundle({"root": {"type": "object", "oneOf": branches, "nullable": True}})
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid(None)
+    assert validator.is_valid({"email": "a@example.com"})
+    assert not validator.is_valid({"email": "a@example.com", "user_id": "1"})

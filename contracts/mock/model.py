@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
+from urllib.parse import unquote
 
 from ..api import Judged, OperationContract, operation_contract
 from ..contract import Contract
@@ -564,7 +565,7 @@ def _path_values(template: str, path: str) -> dict[str, str]:
         elif part:
             pattern += re.escape(part)
     found = re.fullmatch(pattern, path.rstrip("/") or "/")
-    return dict(zip(names, found.groups(), strict=True)) if found else {}
+    return dict(zip(names, (unquote(value) for value in found.groups()), strict=True)) if found else {}
 
 
 def _documented_refusal(api: OperationContract, violation: ContractViolation) -> tuple[int, str]:

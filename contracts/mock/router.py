@@ -248,7 +248,9 @@ class IntercomMock:
         base_path = httpx.URL(base).path.rstrip("/")
 
         def respond(request: httpx.Request) -> httpx.Response:
-            path = request.url.path[len(base_path) :] or "/"
+            # The path as sent (percent-encoded, as the loopback server sees it): a decoded `%3F` would read as a query.
+            raw_path = request.url.raw_path.decode("ascii", "replace").partition("?")[0]
+            path = raw_path[len(base_path) :] or "/"
             headers = lower_headers(request.headers)
             query = request.url.query.decode("ascii", "replace")
             fake_request = FakeRequest(region, request.method, path, headers, request.read(), query)

@@ -144,3 +144,16 @@ def test_cli_mock_uses_tokens_from_the_environment_without_printing_them() -> No
     finally:
         process.kill()
         process.wait()
+
+
+def test_an_encoded_question_mark_in_a_path_is_a_path_value_not_a_query() -> None:
+    """POST /contacts/%3F/archive archives contact "?" (not found), it does not reach POST /contacts."""
+    headers = {"Authorization": f"Bearer {DEFAULT_TOKENS['us']}", "Intercom-Version": "2.11"}
+    with IntercomMock() as mock:
+        answer = httpx.post("https://api.intercom.io/contacts/%3F/archive", headers=headers)
+    assert answer.status_code == 404
+    assert answer.json()["errors"][0]["code"] == "not_found"
+    assert [exchange.operation for exchange in mock.requests] == ["ArchiveContact"]
+    with MockServer(FakeIntercom()) as server:
+        served = httpx.post(server.base_urls["us"] + "/contacts/%3F/archive", headers=headers)
+    assert served.status_code == 404
