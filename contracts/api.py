@@ -108,9 +108,6 @@ class OperationContract:
         """The top-level keys the request body's schema declares (None: a free-form body, or no body)."""
         return _declared_keys(self.body.schema) if self.body is not None else None
 
-    def path_parameters(self) -> list[str]:
-        return [name for (location, name) in self.parameters if location == "path"]
-
     def judge_request(self, path_values: dict[str, str], query: str, body: bytes, content_type: str) -> Judged:
         """Every way the request breaks this operation's contract, and its inputs of undocumented fate."""
         judged = Judged(path_values=dict(path_values))

@@ -12,9 +12,8 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -145,7 +144,8 @@ class IntercomClient:
         self.pacing = pacing or Pacing()
         self.guard, self.budget = guard, budget
         self.listeners: list[Callable[[HttpExchange], None]] = []  # told of every exchange (recording)
-        self._sent: dict[str, HttpExchange] = {}  # creating requests already sent, by content
+        # Requests already sent (or that failed on the way: they may have arrived), by content.
+        self._sent: dict[str, HttpExchange | TransportFailure] = {}
         self._http = httpx.Client(
             timeout=timeout,
             transport=transport or live_transport(self.base_url),  # deadline-bound, no implicit proxy
@@ -195,13 +195,21 @@ class IntercomClient:
             self.guard.admit(method, route[1], content, headers, path.partition("?")[2])
         key = self._key(method, url, headers, content) if self.guard is not None and method != "GET" else None
         if key is not None and key in self._sent:
-            exchange = _replayed(self._sent[key])
+            sent = self._sent[key]
+            if isinstance(sent, TransportFailure):  # it may have reached the server all the same
+                raise NotSent(f"the same request failed in transport before ({sent.cause}): never sent twice")
+            exchange = _replayed(sent)
         else:
             creating = self.budget is not None and route == CREATE_MESSAGE_ROUTE
             if creating and not self.budget.take(share):  # type: ignore[union-attr]
                 raise NotSent(f"the live message budget (--intercom-max-live-messages {self.budget.limit}) is spent")  # type: ignore[union-attr]
             # A transport failure propagates with the reservation spent: a message may have been created.
-            exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
+            try:
+                exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
+            except TransportFailure as failure:
+                if key is not None:
+                    self._sent[key] = failure
+                raise
             exchange.path = route[1]
             if creating and 400 <= exchange.status < 500:
                 self.budget.give_back()  # type: ignore[union-attr]
@@ -213,10 +221,16 @@ class IntercomClient:
 
     def _check_origin(self, url: str) -> None:
         """The request stays on the region's server: a path cannot move it to another host, port or scheme."""
-        base, target = urlsplit(self.base_url), urlsplit(url)
-        same = (base.scheme, base.netloc) == (target.scheme, target.netloc)
+        base = httpx.URL(self.base_url)
+        try:
+            target = httpx.URL(url)  # as httpx sends it: dot segments resolved
+        except httpx.InvalidURL:
+            raise NotSent(f"the path would leave {self.base_url} (it makes no valid URL there): not sent") from None
+        same = (base.scheme, base.host, base.port) == (target.scheme, target.host, target.port)
         if not same or not (target.path + "/").startswith(base.path.rstrip("/") + "/"):
-            raise NotSent(f"the path would leave {self.base_url} (for {target.scheme}://{target.netloc}): not sent")
+            raise NotSent(
+                f"the path would leave {self.base_url} (for {target.scheme}://{target.netloc.decode()}): not sent"
+            )
 
     def _exchange(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None, paced: bool
@@ -290,21 +304,7 @@ class _NoCookies(httpx.Cookies):
 
 
 def _replayed(exchange: HttpExchange) -> HttpExchange:
-    return HttpExchange(
-        region=exchange.region,
-        version=exchange.version,
-        method=exchange.method,
-        url=exchange.url,
-        request_headers=exchange.request_headers,
-        request_body=exchange.request_body,
-        status=exchange.status,
-        headers=exchange.headers,
-        content=exchange.content,
-        path=exchange.path,
-        started=exchange.started,
-        elapsed=exchange.elapsed,
-        replayed=True,
-    )
+    return replace(exchange, replayed=True)
 
 
 def _cause(error: httpx.HTTPError) -> str:

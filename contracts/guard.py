@@ -34,6 +34,29 @@ _RECIPIENTS = ("to", "cc", "bcc")
 _PARTY_KEYS = frozenset({"type", "id"})
 
 
+# Spellings a client or a server rewrites before routing (a fragment dropped, dot segments resolved, slashes
+# merged, `;` parameters cut, unreserved characters decoded): the route judged must be the route a server reads.
+_REWRITTEN = (
+    ("#", "a fragment"),
+    ("//", "an empty segment"),
+    (";", "a ';' parameter"),
+)
+_DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$)")
+_ENCODED_PLAIN = re.compile(r"%(2[dDeEfF]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])")
+
+
+def _spelled_otherwise(path: str) -> str | None:
+    """What in `path` a client or server would rewrite before routing it, or None."""
+    for mark, name in _REWRITTEN:
+        if mark in path:
+            return name
+    if _DOT_SEGMENT.search(path):
+        return "a dot segment"
+    if _ENCODED_PLAIN.search(path):
+        return "a percent-encoded letter, digit, '-', '.', '_', '~' or '/'"
+    return None
+
+
 class NotSent(IntercomContractsError):
     """A live request kept from being sent by a safety rule; `reason` says which (tests skip with it)."""
 
@@ -58,6 +81,9 @@ class LiveGuard:
     ) -> None:
         """Return when the request may be sent; raise NotSent naming the rule otherwise."""
         method = method.upper()
+        other_spelling = _spelled_otherwise(path)
+        if other_spelling:
+            raise NotSent(f"a live request's path is sent as the server reads it: {path!r} has {other_spelling}")
         if method == "DELETE":
             raise NotSent("DELETE is never sent by a live run")
         if method in WRITE_METHODS and not self.allow_writes:

@@ -103,7 +103,9 @@ def scrub_lines(text: str, secrets: Iterable[str]) -> str:
     secrets = tuple(secrets)
     if not any(len(s) >= _MIN_SECRET_LENGTH for s in secrets):
         return text
-    return "\n".join(scrub(line, secrets) for line in text.split("\n"))
+    cleaned = "\n".join(scrub(line, secrets) for line in text.split("\n"))
+    # A form wrapped over lines (MIME base64) is in no single line: the whole is looked into too.
+    return REDACTED_WHOLE if holds_secret(cleaned, secrets) else cleaned
 
 
 def _views(text: str | bytes) -> Iterator[str]:
@@ -118,12 +120,17 @@ def _views(text: str | bytes) -> Iterator[str]:
             pass
     else:
         texts.append(text)
-    for view in texts:
-        yield view
-        yield unquote(view)  # %3d and %3D alike
-        yield "".join(view.split())  # base64 wrapped at 76 columns (MIME)
-        if "\\" in view:
-            yield _JSON_ESCAPE.sub(_unescape, view)
+    for text_view in texts:
+        decoded = [text_view, unquote(text_view)]  # %3d and %3D alike
+        unescaped = text_view
+        for _ in range(3):  # JSON in a JSON string, escaped once per level
+            if "\\" not in unescaped:
+                break
+            unescaped = _JSON_ESCAPE.sub(_unescape, unescaped)
+            decoded.append(unescaped)
+        for view in decoded:
+            yield view
+            yield "".join(view.split())  # base64 wrapped at 76 columns (MIME), in any of these readings
 
 
 _JSON_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|[\\/\"bfnrt])")
@@ -175,8 +182,16 @@ def redacting_logs(secrets: Iterable[str]) -> Iterator[None]:
             message = record.getMessage()
         except Exception:  # a record that cannot format itself is left to fail as it would
             return record
-        cleaned = redact(message, chosen)
-        if cleaned != message or record.args:
+        # A traceback or stack is formatted by the handler, after this: it is made part of the message here.
+        original = message
+        if record.exc_info or record.stack_info:
+            formatter = logging.Formatter()
+            extra = [formatter.formatException(record.exc_info)] if record.exc_info else []
+            extra += [formatter.formatStack(record.stack_info)] if record.stack_info else []
+            message = "\n".join([message, *extra])
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        cleaned = scrub_lines(message, chosen)
+        if cleaned != original or record.args:
             record.msg, record.args = cleaned, ()
         return record
 

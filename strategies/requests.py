@@ -97,13 +97,8 @@ def _choices(schemas: list[Schema], wanted: tuple[str, ...], field: str) -> list
     return chosen
 
 
-def sender(root: Schema, schemas: list[Schema], *, admin_id: int | None) -> st.SearchStrategy[dict[str, Any]]:
-    """`from`: always an admin (the only sender the API reference documents), id typed as the schema says."""
-    strategy: st.SearchStrategy[dict[str, Any]] = sender_part(root, schemas, admin_id=admin_id).strategy()
-    return strategy
-
-
 def sender_part(root: Schema, schemas: list[Schema], *, admin_id: int | None) -> Part:
+    """`from`: always an admin (the only sender the API reference documents), id typed as the schema says."""
     _choices(property_schemas(root, schemas, "type"), ("admin",), "from.type")
     ids: st.SearchStrategy[int] = st.just(admin_id) if admin_id is not None else st.integers(1, _MAX_ID)
     id_types = types_of(property_schemas(root, schemas, "id"))
@@ -111,12 +106,8 @@ def sender_part(root: Schema, schemas: list[Schema], *, admin_id: int | None) ->
     return Part((ids,), lambda admin: {"type": "admin", "id": str(admin) if as_string else admin})
 
 
-def recipients(root: Schema, schemas: list[Schema], *, contact_id: str | None) -> st.SearchStrategy[Any]:
-    """`to`: a user or lead; where the version allows a list (2.14+) also a list, unless the contact is pinned."""
-    return recipients_part(root, schemas, contact_id=contact_id).strategy()
-
-
 def recipients_part(root: Schema, schemas: list[Schema], *, contact_id: str | None) -> Part:
+    """`to`: a user or lead; where the version allows a list (2.14+) also a list, unless the contact is pinned."""
     objects: list[Schema] = []
     arrays: list[Schema] = []
     for schema in schemas:

@@ -16,7 +16,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass
@@ -70,14 +70,17 @@ def nested(encodings: tuple[str, ...], size: int) -> bytes:
     return data
 
 
-class HostileServer:
-    def __init__(self, behaviour: Callable[[Request], Answer]):
-        self.behaviour = behaviour
-        self.requests: list[Request] = []
+_L = TypeVar("_L", bound="_Loopback")
+
+
+class _Loopback:
+    """A listening socket on 127.0.0.1 (a free port) whose accept loop runs in a thread until the `with` ends."""
+
+    def __init__(self, backlog: int) -> None:
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(128)
+        self.listener.listen(backlog)
         self.listener.settimeout(0.1)
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -85,7 +88,7 @@ class HostileServer:
         self._connections: list[socket.socket] = []
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
-    def __enter__(self) -> HostileServer:
+    def __enter__(self: _L) -> _L:
         self._thread.start()
         return self
 
@@ -104,7 +107,20 @@ class HostileServer:
             except OSError:
                 continue
             self._connections.append(connection)
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+            self._handle(connection)
+
+    def _handle(self, connection: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class HostileServer(_Loopback):
+    def __init__(self, behaviour: Callable[[Request], Answer]):
+        super().__init__(backlog=128)
+        self.behaviour = behaviour
+        self.requests: list[Request] = []
+
+    def _handle(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _serve(self, connection: socket.socket) -> None:
         buffer = b""
@@ -158,42 +174,21 @@ class HostileServer:
             time.sleep(drip)
 
 
-class Recorder:
+class Recorder(_Loopback):
     """A listening socket that records every byte sent to it and answers nothing useful (a proxy's view)."""
 
     def __init__(self) -> None:
+        super().__init__(backlog=16)
         self.received = bytearray()
         self.connections = 0
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
-        self.listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
 
-    def __enter__(self) -> Recorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.listener.close()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            with connection:
-                connection.settimeout(0.5)
-                with contextlib.suppress(OSError):
-                    while chunk := connection.recv(65536):
-                        self.received += chunk
-                        if b"\r\n\r\n" in self.received:
-                            connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-                            break
+    def _handle(self, connection: socket.socket) -> None:
+        self.connections += 1
+        with connection:
+            connection.settimeout(0.5)
+            with contextlib.suppress(OSError):
+                while chunk := connection.recv(65536):
+                    self.received += chunk
+                    if b"\r\n\r\n" in self.received:
+                        connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                        break

@@ -244,7 +244,7 @@ HIDDEN = {  # the token as a reader could decode it, though no form of it appear
 
 @pytest.mark.parametrize("shape", sorted(HIDDEN))
 def test_a_token_in_any_decodable_form_is_found_and_scrubbed(shape: str) -> None:
-    from contracts.redaction import REDACTED_WHOLE, holds_secret, scrub
+    from contracts.redaction import REDACTED_WHOLE, holds_secret, scrub, scrub_lines
 
     hidden = HIDDEN[shape](TOKEN)
 
@@ -255,6 +255,34 @@ def test_a_token_in_any_decodable_form_is_found_and_scrubbed(shape: str) -> None
     assert scrubbed == REDACTED_WHOLE or "[redacted]" in scrubbed
     assert holds_secret(json.dumps({"echo": TOKEN}).encode("utf-16"), [TOKEN])  # a body in UTF-16
     assert not holds_secret("an ordinary answer", [TOKEN])
+    assert holds_secret(json.dumps({"echo": hidden}).encode(), [TOKEN])  # inside a JSON string (wrapped: "\\n")
+    assert not holds_secret(scrub_lines(f"Received:\n{hidden}\nend", [TOKEN]), [TOKEN])  # across lines too
+
+
+def test_a_logged_traceback_or_stack_never_shows_the_token() -> None:
+    import io
+    import logging
+
+    from contracts.redaction import holds_secret, redacting_logs
+
+    stream = io.StringIO()
+    logger = logging.getLogger("tests.safety.traceback")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        with redacting_logs([TOKEN]):
+            try:
+                raise RuntimeError(f"echoed Bearer {TOKEN} and {HIDDEN['json-escapes'](TOKEN)}")
+            except RuntimeError:
+                logger.exception("the request failed")
+            logger.warning("where", stack_info=True)
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "the request failed" in written
+    assert "Traceback (most recent call last)" in written  # the traceback is shown, its secret lines are not
+    assert "test_a_logged_traceback_or_stack_never_shows_the_token" in written.split("where", 1)[1]  # the stack
+    assert not holds_secret(written, [TOKEN])
 
 
 def _echo(request: object) -> Answer:
@@ -349,6 +377,42 @@ def test_the_client_answers_a_repeated_creating_request_from_its_record(tmp_path
         again = client.request("POST", "/messages", payload=payload)
     assert len(server.requests) == 1
     assert (again.status, again.content, again.replayed) == (first.status, first.content, True)
+
+
+def test_a_creating_request_that_failed_in_transport_is_never_sent_again(tmp_path: Path) -> None:
+    guard = LiveGuard(admin_id=1, contact_id="c")
+    payload = {
+        "message_type": "in_app",
+        "body": "hi",
+        "from": {"type": "admin", "id": 1},
+        "to": {"type": "user", "id": "c"},
+    }
+    cut = Answer(200, {"Content-Type": "application/json", "Content-Length": "500"}, b'{"type": "user_message"')
+    with HostileServer(lambda request: cut) as server:
+        client = _client(server.url, guard=guard, budget=MessageBudget(tmp_path / "budget", 10), timeout=2.0)
+        with pytest.raises(TransportFailure):
+            client.request("POST", "/messages", payload=payload)  # the answer is cut short: it may have arrived
+        with pytest.raises(NotSent, match="failed in transport before"):
+            client.request("POST", "/messages", payload=payload)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/messages#x", "/x/../messages", "/messages/.", "//messages", "/messages;x", "/me%73sages"]
+)
+def test_a_creating_request_spelled_otherwise_is_never_sent(path: str, tmp_path: Path) -> None:
+    budget = MessageBudget(tmp_path / "budget", 10)
+    stranger = {
+        "message_type": "in_app",
+        "body": "hi",
+        "from": {"type": "admin", "id": 9},
+        "to": {"type": "user", "id": "z"},
+    }
+    with HostileServer(message) as server:
+        client = _client(server.url, guard=LiveGuard(admin_id=1, contact_id="c"), budget=budget)
+        with pytest.raises(NotSent, match="as the server reads it"):
+            client.request("POST", path, payload=stranger)
+    assert server.requests == []
 
 
 # -- the cap and the parties -----------------------------------------------------------------------------------------

@@ -155,6 +155,7 @@ class _Turn:
     undocumented: list[str] = field(default_factory=list)
     operation: str | None = None
     version: str | None = None
+    limited: bool = False  # answered as if the window's allowance were spent (rate_limit_next)
 
     def broken(self, path: str, rule: str, expected: Any, received: Any, message: str) -> None:
         """Note how the request breaks the contract (the client's fault, not the server's); the first one stays."""
@@ -183,11 +184,7 @@ class FakeIntercom:
         if isinstance(contracts, Contract):
             contracts = Contracts.of(contracts.spec)
         self.contracts = contracts or Contracts()
-        self.settings = settings or FakeSettings()
-        if self.settings.default_version is not None and not self.contracts.knows(self.settings.default_version):
-            raise UsageError(
-                f"default version {self.settings.default_version!r} is not documented: {self.contracts.describe()}"
-            )
+        self.settings = self._checked(settings or FakeSettings())
         self.clock = clock or time.time
         self.workspace = workspace or Workspace(clock=self.clock)
         self.resources = Resources(self.workspace)
@@ -198,12 +195,18 @@ class FakeIntercom:
         self._random = random.Random(self.settings.seed)
         self._next_id = 1000
         self._windows: dict[tuple[str, str], tuple[int, int]] = {}
-        self._limited = 0  # requests still to be answered 429 (see limit_next)
 
     # -- configuration -------------------------------------------------------------------------------------------
     def configure(self, **changes: Any) -> None:
         """Change settings in place (e.g. `faults=frozenset({...})`); validated like the constructor's."""
-        self.settings = replace(self.settings, **changes)
+        self.settings = self._checked(replace(self.settings, **changes))
+
+    def _checked(self, settings: FakeSettings) -> FakeSettings:
+        if settings.default_version is not None and not self.contracts.knows(settings.default_version):
+            raise UsageError(
+                f"default version {settings.default_version!r} is not documented: {self.contracts.describe()}"
+            )
+        return settings
 
     @property
     def versions(self) -> tuple[str, ...]:
@@ -220,10 +223,6 @@ class FakeIntercom:
         """The contract of the default version."""
         return self.contracts.contract(self.default_version)
 
-    def contract_for(self, request: FakeRequest) -> Contract:
-        """The contract of the version the request names (its header; the workspace's default without one)."""
-        return self.contracts.contract(request.header("Intercom-Version") or self.default_version)
-
     def reset_rate_windows(self) -> None:
         """Forget the requests counted in the current windows."""
         with self._lock:
@@ -236,11 +235,6 @@ class FakeIntercom:
         for operation in (contract.spec.operation(CREATE_MESSAGE), contract.spec.operation(IDENTIFY_ADMIN)):
             operation_contract(contract.spec, operation)
 
-    def limit_next(self, times: int = 1) -> None:
-        """Answer the next `times` authorized requests 429, as if the window's allowance were spent."""
-        with self._lock:
-            self._limited += times
-
     def has(self, fault: str) -> bool:
         return fault in self.settings.faults
 
@@ -248,12 +242,18 @@ class FakeIntercom:
     def handle(self, request: FakeRequest) -> FakeResponse:
         return self.handle_exchange(request).response
 
-    def handle_exchange(self, request: FakeRequest) -> Exchange:
-        """Answer `request`; the exchange (answer, verdict, operation, version) is also kept in `exchanges`."""
+    def handle_exchange(self, request: FakeRequest, *, limited: bool = False) -> Exchange:
+        """Answer `request`; the exchange (answer, verdict, operation, version) is also kept in `exchanges`.
+
+        `limited`: if authorized, the request finds the window's allowance spent (429, the window's count kept).
+        """
         with self._lock:
             request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
             turn = _Turn(
-                request, request_id, {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id}
+                request,
+                request_id,
+                {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id},
+                limited=limited,
             )
             response = self._answer(turn)
             exchange = Exchange(
@@ -273,7 +273,7 @@ class FakeIntercom:
         self._check_authorization_header(turn)
         if not self._authorized(turn):
             return self._error(turn, UNAUTHORIZED, status=self._unauthorized_status(request))
-        rate_headers, exceeded = self._rate_headers(request)
+        rate_headers, exceeded = self._rate_headers(request, limited=turn.limited)
         headers.update(rate_headers)
         if exceeded:
             status, code, message = RATE_LIMITED
@@ -408,7 +408,7 @@ class FakeIntercom:
             return self.settings.other_region_status if token and _WELL_FORMED_TOKEN.match(token) else 401
         return self.settings.other_region_status if token in self.settings.tokens.values() else 401
 
-    def _rate_headers(self, request: FakeRequest) -> tuple[dict[str, str], bool]:
+    def _rate_headers(self, request: FakeRequest, *, limited: bool) -> tuple[dict[str, str], bool]:
         """The rate-limit headers of this answer, and whether the window's allowance is exceeded."""
         length = self.settings.window_seconds
         window = int(self.clock() // length)
@@ -418,8 +418,7 @@ class FakeIntercom:
         limit = self.settings.rate_limit
         self._windows[key] = (window, used)
         exceeded = used > limit
-        if self._limited > 0:  # limit_next: this request finds the allowance spent (the window's count is kept)
-            self._limited -= 1
+        if limited:  # this request finds the allowance spent (the window's count is kept)
             exceeded, used = True, max(used, limit)
         if self.has("no-rate-limit-headers"):
             return {}, exceeded

@@ -255,16 +255,17 @@ class IntercomMock:
             query = request.url.query.decode("ascii", "replace")
             fake_request = FakeRequest(region, request.method, path, headers, request.read(), query)
             forced = self._take_forced(fake_request)
-            if forced is not None and forced.limited:
-                self.fake.limit_next(1)
-            exchange = self.fake.handle_exchange(fake_request)  # judged first: a request given up on is judged too
+            limited = forced is not None and forced.limited
+            # Judged first: a request given up on is judged too.
+            exchange = self.fake.handle_exchange(fake_request, limited=limited)
             answer = exchange.response
             if forced is not None and forced.delay:
                 _wait(forced.delay, request)
-            if forced is not None and forced.limited and answer.status == 429:
-                answer = replace(answer, headers={**answer.headers, **forced.headers})
+            if forced is not None and limited:
+                if answer.status == 429:  # the model's 429 (an unauthorized request keeps its 401)
+                    answer = replace(answer, headers={**answer.headers, **forced.headers})
             elif forced is not None and forced.status:
-                answer = self._force(answer, forced)
+                answer = self._force(exchange, forced)
             elif self.recorded is not None and exchange.version is not None:
                 recorded = self.recorded.take(
                     region=region,
@@ -289,28 +290,32 @@ class IntercomMock:
             body = json.loads(recorded.content) if recorded.content else None
         except (ValueError, RecursionError, UnicodeDecodeError):
             body = None
-        with self.fake._lock:
-            for index in range(len(self.fake.exchanges) - 1, -1, -1):
-                if self.fake.exchanges[index] is exchange:
-                    self.fake.exchanges[index] = replace(
-                        exchange, response=FakeResponse(recorded.status, headers, body)
-                    )
-                    break
+        self._replace_answer(exchange, FakeResponse(recorded.status, headers, body))
         return httpx.Response(recorded.status, headers=raw, content=recorded.content)
 
-    def _force(self, answer: FakeResponse, forced: _Forced) -> FakeResponse:
+    def _force(self, exchange: Exchange, forced: _Forced) -> FakeResponse:
         """Replace the model's answer (the request is still judged) with the documented error asked for."""
+        answer = exchange.response
         request_id = answer.headers.get("X-Request-Id")
         error = {"code": forced.code, "message": forced.message}
         body = {"type": "error.list", "request_id": request_id, "errors": [error]}
         if forced.status == 200:
             body = answer.body
         replaced = FakeResponse(forced.status, {**answer.headers, **forced.headers}, body)
-        with self.fake._lock:
-            if self.fake.exchanges:  # a fake that keeps no exchanges has none to correct
-                self.fake.exchanges[-1] = replace(self.fake.exchanges[-1], response=replaced)
-                self._forced_exchanges.add(len(self.fake.exchanges) - 1)
+        index = self._replace_answer(exchange, replaced)
+        if index is not None:
+            self._forced_exchanges.add(index)
         return replaced
+
+    def _replace_answer(self, exchange: Exchange, response: FakeResponse) -> int | None:
+        """Keep `response` as the answer of `exchange` (found by identity: other requests may have come since);
+        its index in the fake's exchanges, None when the fake keeps none."""
+        with self.fake._lock:
+            for index in range(len(self.fake.exchanges) - 1, -1, -1):
+                if self.fake.exchanges[index] is exchange:
+                    self.fake.exchanges[index] = replace(exchange, response=response)
+                    return index
+        return None
 
     def __enter__(self) -> IntercomMock:
         self.router.__enter__()

@@ -220,6 +220,39 @@ def test_rate_limiting_is_one_model_forced_429s_included() -> None:
     assert answers[0].json()["errors"][0]["code"] == "rate_limit_exceeded"
 
 
+def test_a_forced_429_is_spent_by_the_next_request_and_never_leaks_to_a_later_one() -> None:
+    import httpx as client_library
+
+    from contracts.mock import IntercomMock
+
+    with IntercomMock.from_settings() as mock:
+        mock.rate_limit_next()
+        statuses = [
+            client_library.get("https://api.intercom.io/me", headers=headers).status_code
+            for headers in ({}, {"Authorization": "Bearer t"}, {"Authorization": "Bearer t"})
+        ]
+    assert statuses == [401, 200, 200]  # the unauthorized request keeps its 401; the forced 429 went with it
+
+
+def test_a_forced_answer_is_kept_on_its_own_exchange_when_another_request_came_in_between() -> None:
+    import threading
+
+    import httpx as client_library
+
+    from contracts.mock import IntercomMock
+
+    headers = {"Authorization": "Bearer t"}
+    with IntercomMock.from_settings() as mock, client_library.Client() as client:
+        mock.respond_with(404, when=lambda r: r.path == "/contacts/x", times=1, delay=0.3)
+        slow = threading.Thread(target=lambda: client.get("https://api.intercom.io/contacts/x", headers=headers))
+        slow.start()
+        while not mock.requests:  # the slow request is judged before its delay
+            threading.Event().wait(0.01)
+        assert client.get("https://api.intercom.io/me", headers=headers).status_code == 200
+        slow.join()
+    assert {e.request.path: e.response.status for e in mock.requests} == {"/contacts/x": 404, "/me": 200}
+
+
 def test_the_workspace_can_be_extended_before_the_code_under_test_runs() -> None:
     import httpx as client_library
 

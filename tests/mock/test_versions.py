@@ -90,3 +90,13 @@ def test_an_unknown_default_version_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match=r"'9\.99' is not documented"):
         IntercomMock.from_settings(version="9.99")
+
+
+def test_an_unknown_default_version_set_later_is_a_usage_error_too() -> None:
+    from contracts import UsageError
+    from contracts.mock import FakeIntercom
+
+    fake = FakeIntercom()
+    with pytest.raises(UsageError, match=r"'9\.9' is not documented"):
+        fake.configure(default_version="9.9")
+    assert fake.settings.default_version is None  # the settings in force are kept
