@@ -195,9 +195,12 @@ def _log_exchange(exchange: Any) -> None:
     verdict = f" BREACH {exchange.violation.path}: {exchange.violation.message}" if exchange.violation else ""
     undocumented = f" UNDOCUMENTED {'; '.join(exchange.undocumented)}" if exchange.undocumented else ""
     query = f"?{request.query}" if request.query else ""
-    print(
+    line = (
         f"{request.region} {request.method} {request.path}{query} -> {response.status}"
-        f" ({exchange.operation or 'no operation'}, version {exchange.version or '-'}){verdict}{undocumented}",
+        f" ({exchange.operation or 'no operation'}, version {exchange.version or '-'}){verdict}{undocumented}"
+    )
+    print(
+        _scrubbed(line),
         file=sys.stderr,
         flush=True,
     )
@@ -288,7 +291,7 @@ def _parser() -> argparse.ArgumentParser:
         "$INTERCOM_ACCESS_TOKEN_US|EU|AU when set, else fake-intercom-token-us|eu|au. Stops on Ctrl-C.",
     )
     mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    mock.add_argument("--port", type=int, default=0, help="port (default: a free one, printed on start)")
+    mock.add_argument("--port", type=_port, default=0, help="port (default: a free one, printed on start)")
     mock.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID, help="the admin that may send messages")
     mock.add_argument("--contact-id", default=DEFAULT_CONTACT_ID, help="the contact that may receive messages")
     mock.add_argument("--rate-limit", type=int, default=167, metavar="N", help="allowance per window (default: 167)")
@@ -320,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return handler(args)
         except IntercomContractsError as error:
-            print(f"intercom-contracts {args.command}: error: {error}", file=sys.stderr)
+            print(f"intercom-contracts {args.command}: error: {_scrubbed(str(error))}", file=sys.stderr)
             return EXIT_ERROR
     except BrokenPipeError:
         # The reader went away (`| head`): what it did not read is not an error. Python would complain again when it
@@ -328,6 +331,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def _scrubbed(text: str) -> str:
+    """`text` with any access token of the environment scrubbed (a URL given on the command line may carry one)."""
+    from .redaction import environment_secrets, scrub_lines
+
+    return scrub_lines(text, environment_secrets())
+
+
+def _port(text: str) -> int:
+    """A TCP port for argparse: 0 (a free one) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -71,9 +71,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # Before hypothesis's own plugin loads --hypothesis-profile: the toolkit's profiles (dev, ci, live) exist by then.
-    from strategies.profiles import register_profiles
+    # Only when one is asked for: a pytest run that uses no hypothesis does not pay for importing it.
+    if config.getoption("hypothesis_profile", None) is not None:
+        from strategies.profiles import register_profiles
 
-    register_profiles()
+        register_profiles()
     config.addinivalue_line("markers", "intercom_live: runs only with --intercom-target live (skipped otherwise)")
     config.addinivalue_line(
         "markers", "intercom_checks(*names): the checks the test judges its exchanges by (the `judge` fixture)"
@@ -95,15 +97,15 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         settings = config.stash[SETTINGS_KEY] = RunSettings.resolve(lookup)
     except UsageError as error:
-        raise pytest.UsageError(str(error)) from None
+        raise _usage(str(error)) from None
     from .sources import check_source
 
     try:
         check_source(settings.spec)
     except IntercomContractsError as error:
-        raise pytest.UsageError(f"--intercom-spec: {error}") from None
-    if settings.versions or settings.upgrade_to:
-        _versions(config)  # versions named: refuse an undocumented one before collecting
+        raise _usage(f"--intercom-spec: {error}") from None
+    if settings.versions or settings.upgrade_to or settings.spec != "bundled":
+        _versions(config)  # a spec or versions named: one usage line for a bad one, before collecting
     if settings.operations != ("createMessage",):
         _operations(config)  # named operations: refuse unknown ones before collecting
     from .report import Results
@@ -152,7 +154,7 @@ def _start_recording(
     try:
         writer.start()  # from the start, a cut run leaves a whole file that says so
     except OSError as error:
-        raise pytest.UsageError(f"--intercom-record: {settings.record} cannot be written: {error.strerror}") from None
+        raise _usage(f"--intercom-record: {settings.record} cannot be written: {error.strerror}") from None
     return writer
 
 
@@ -162,7 +164,7 @@ def _read_recording(config: pytest.Config, path: str) -> None:
     try:
         recording = config.stash[RECORDING_KEY] = read_recording(path)
     except IntercomContractsError as error:
-        raise pytest.UsageError(f"--intercom-recording: {error}") from None
+        raise _usage(f"--intercom-recording: {error}") from None
     config.stash[RESULTS_KEY].describe_run(target=f"recording {path}", recorded=recording.run or None)
     _rejudged(config)  # a version no description documents is a usage error now, in one line
 
@@ -177,6 +179,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure_node(node: Any) -> None:
     """xdist: every worker shares the controller's run id (and so the live message cap)."""
     node.workerinput["intercom_run_id"] = node.config.stash[RUN_ID_KEY]
+
+
+def _usage(message: str) -> pytest.UsageError:
+    """A one-line usage error, with any access token of the environment scrubbed (a URL may carry one)."""
+    from .redaction import environment_secrets, scrub_lines
+
+    return pytest.UsageError(scrub_lines(message, environment_secrets()))
 
 
 def _settings(config: pytest.Config) -> RunSettings:
@@ -198,7 +207,7 @@ def _spec(config: pytest.Config, version: str | None = None) -> Spec:
     try:
         return _contracts(config).spec_for(version or _versions(config)[0])
     except IntercomContractsError as error:
-        raise pytest.UsageError(f"--intercom-spec: {error}") from None
+        raise _usage(f"--intercom-spec: {error}") from None
 
 
 # -- parametrization and markers ----------------------------------------------------------------------------------
@@ -247,7 +256,7 @@ def _rejudged(config: pytest.Config) -> list[Rejudged]:
         try:
             contract = contracts.contract(item.version)
         except IntercomContractsError as error:
-            raise pytest.UsageError(
+            raise _usage(
                 f"--intercom-recording: {item.test or 'an exchange'} was recorded under version {item.version}: "
                 f"{error} (judge it under a documented one: --intercom-version V)"
             ) from None
@@ -262,7 +271,7 @@ def _operations(config: pytest.Config) -> list[Operation]:
     try:
         return select_operations(_spec(config), _settings(config).operations)
     except IntercomContractsError as error:
-        raise pytest.UsageError(str(error)) from None
+        raise _usage(str(error)) from None
 
 
 def _versions(config: pytest.Config) -> tuple[str, ...]:
@@ -281,7 +290,7 @@ def _versions(config: pytest.Config) -> tuple[str, ...]:
             versions = (*versions, settings.upgrade_to)
     except IntercomContractsError as error:
         message = str(error)
-        raise pytest.UsageError(message if message.startswith("--") else f"--intercom-spec: {message}") from None
+        raise _usage(message if message.startswith("--") else f"--intercom-spec: {message}") from None
     config.stash[VERSIONS_KEY] = versions
     return versions
 
@@ -427,27 +436,40 @@ def _describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseE
     from .checks import CheckFailure, ExchangeFailures
     from .client import TransportFailure
 
-    while isinstance(getattr(error, "exceptions", None), (list, tuple)):  # hypothesis's groups wrap the failure
-        error = error.exceptions[0]  # type: ignore[attr-defined]
-    if not isinstance(error, (CheckFailure, ExchangeFailures, TransportFailure)):
+    leaves = _leaves(error)  # hypothesis groups the distinct failures it found
+    ours = [leaf for leaf in leaves if isinstance(leaf, (CheckFailure, ExchangeFailures, TransportFailure))]
+    if not ours:
         return
-    notes = [str(note) for note in getattr(error, "__notes__", [])]
-    report.longrepr = _FailureRepr("\n".join([str(error), *notes]).rstrip())  # type: ignore[assignment]
-    reproduce = "\n".join(note for note in notes if note.strip())
-    if isinstance(error, TransportFailure):
-        details = [{"check": "transport", "problem": str(error), "received": error.cause, "documented": "an answer"}]
-    else:
-        failures = error.failures if isinstance(error, ExchangeFailures) else (error,)
-        details = [failure.as_dict() for failure in failures]
+    shown = []
+    details: list[dict[str, Any]] = []
+    for failure in ours:
+        notes = [str(note) for note in getattr(failure, "__notes__", [])]
+        shown.append("\n".join([str(failure), *notes]).rstrip())
+        reproduce = "\n".join(note for note in notes if note.strip())
+        if isinstance(failure, TransportFailure):
+            found = [
+                {"check": "transport", "problem": str(failure), "received": failure.cause, "documented": "an answer"}
+            ]
+        else:
+            found = [f.as_dict() for f in (failure.failures if isinstance(failure, ExchangeFailures) else (failure,))]
+        details += [{**detail, "reproduce": reproduce} for detail in found]
+    if len(ours) == len(leaves):  # every failure is ours: shown as written; else pytest's report shows them all
+        report.longrepr = _FailureRepr("\n\n".join(shown))  # type: ignore[assignment]
     secrets = environment_secrets()
     for detail in details:
-        detail["reproduce"] = reproduce
         for key, value in detail.items():  # what a server echoed may hold a token in any form: never in a report
             if isinstance(value, str):
                 detail[key] = scrub_lines(value, secrets)
         item.user_properties.append(("failed_check", detail["check"]))
         report.user_properties.append(("failed_check", detail["check"]))
     report.user_properties.append((FAILURES_PROPERTY, json.dumps(details, ensure_ascii=False)))
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    group = getattr(error, "exceptions", None)
+    if isinstance(group, (list, tuple)) and group:
+        return [leaf for member in group for leaf in _leaves(member)]
+    return [error]
 
 
 class _Crash:
@@ -530,7 +552,15 @@ class _Collector:
             first = str(report.longrepr).splitlines()[0] if report.longrepr else ""
             add("error", "failed", first)
         for failure in failures:
-            self.results.add_failure({"test": report.nodeid, "region": region, "version": version, **failure})
+            # The exchange's region and version where it names them, the test's where it does not (the default).
+            self.results.add_failure(
+                {
+                    **failure,
+                    "test": report.nodeid,
+                    "region": failure.get("region") or region,
+                    "version": failure.get("version") or version,
+                }
+            )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

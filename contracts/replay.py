@@ -126,17 +126,17 @@ class ReplayReport:
             return value if cleaned == text else cleaned
 
         payload = {
-            "recording": self.recording,
-            "target": self.target,
+            "recording": clean(self.recording),
+            "target": clean(self.target),
             "summary": self.summary(),
             "exchanges": [
                 {
                     "entry": item.entry.number,
-                    "region": item.entry.region,
-                    "version": item.entry.version,
-                    "method": item.entry.method,
-                    "path": item.entry.path,
-                    "test": item.entry.meta.get("test"),
+                    "region": clean(item.entry.region),
+                    "version": clean(item.entry.version),
+                    "method": clean(item.entry.method),
+                    "path": clean(item.entry.path),
+                    "test": clean(item.entry.meta.get("test")),
                     "differences": [
                         {"aspect": clean(d.aspect), "recorded": clean(d.recorded), "replayed": clean(d.replayed)}
                         for d in item.differences

@@ -14,9 +14,18 @@ from typing import Any
 
 import pytest
 
+import contracts
+import strategies
 from contracts.sources import pack_versions
 
 PUBLISHED = list(pack_versions())  # 2.7 ... 2.16, Preview
+
+# Every lazily exported name resolved now, before any in-process pytester run: pytester takes modules first
+# imported during a run out of sys.modules afterwards, and a lazy name cached from such a module would then point
+# at classes the next run no longer uses ("must be a Contract, not Contract").
+for _package in (contracts, strategies):
+    for _name in _package.__all__:
+        getattr(_package, _name)
 
 
 def read_line(stream: Any, timeout: float = 30.0) -> str:

@@ -87,6 +87,27 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid choice: 'xml'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["mock", "--port", port])
+    assert raised.value.code == 2
+    assert "is not a port number (0 to 65535)" in capsys.readouterr().err
+
+
+def test_a_usage_error_never_shows_the_token(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    token = "tok-cli-secret-4242"
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", token)
+    har = tmp_path / "empty.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": []}}))
+    assert main(["replay", str(har), "--against", f"https://user:{token}@host.example"]) == 2
+    error = capsys.readouterr().err
+    assert "--against" in error
+    assert token not in error
+
+
 def test_diff_prints_a_summary_by_default_and_every_change_with_all(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "official:2.11", "official:2.12"]) == 1
     summary = capsys.readouterr().out.splitlines()

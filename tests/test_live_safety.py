@@ -779,6 +779,29 @@ def test_a_bad_value_is_one_usage_line_and_exit_4(
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
+def test_an_unreadable_spec_and_a_url_holding_the_token_are_one_usage_line_without_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    bad = pytester.makefile(".yaml", bad="a: [\n")
+    attempts = {
+        "is not valid YAML or JSON": ("--intercom-spec", str(bad)),
+        "must be scheme://host": (
+            "--intercom-target",
+            "live",
+            "--intercom-base-url",
+            f"us=https://api.example.com/?access_token={TOKEN}",
+        ),
+    }
+    for said, args in attempts.items():
+        result = pytester.runpytest("--pyargs", "contracts.suite", "-p", "no:cacheprovider", *args)
+        shown = result.stdout.str() + result.stderr.str()
+        assert result.ret == pytest.ExitCode.USAGE_ERROR, shown
+        assert len(result.stderr.str().strip().splitlines()) == 1, shown
+        assert said in result.stderr.str()
+        assert TOKEN not in shown
+
+
 def test_deep_json_answers_are_one_line_each_never_a_recursion_error(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -265,3 +265,40 @@ def test_xdist_gives_the_same_verdicts_and_one_report(pytester: pytest.Pytester)
         )
 
     assert verdicts(serial) == verdicts(parallel)
+
+
+GROUPED = """
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from contracts.checks import Intent
+
+
+@pytest.mark.intercom_checks("auth_required")
+def test_default_version(intercom_client, judge):
+    judge(intercom_client.request("GET", "/me", version=None), Intent.NO_TOKEN)  # sent with a token: not refused
+
+
+@pytest.mark.intercom_checks("auth_required")
+def test_two_bugs(intercom_client, judge):
+    @settings(max_examples=50, database=None)
+    @given(st.integers(0, 10))
+    def inner(n):
+        if n <= 5:
+            assert n < 5, "PLAIN ASSERTION FAILED"
+        judge(intercom_client.request("GET", "/me"), Intent.NO_TOKEN)
+
+    inner()
+"""
+
+
+def test_every_failure_of_a_group_is_reported_and_the_default_version_is_named(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_grouped=GROUPED)
+    report = pytester.path / "report.json"
+    result = pytester.runpytest("-p", "no:cacheprovider", "--intercom-region", "us", "--intercom-report", str(report))
+    result.assert_outcomes(failed=2)
+    payload = _report(report)
+    by_test = {f["test"].split("::")[-1].split("[")[0]: f for f in payload["failures"]}
+    assert by_test["test_two_bugs"]["check"] == "auth_required"  # found though hypothesis grouped it with an assert
+    assert by_test["test_default_version"]["version"] == "2.11"  # the default the request was judged by, not None
+    assert "PLAIN ASSERTION FAILED" in result.stdout.str()  # the failure that is not ours is still shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import settings
 
 import strategies  # noqa: F401
@@ -17,3 +18,21 @@ def test_profiles_are_registered_with_their_promises() -> None:
     assert live.max_examples <= 10
     assert live.report_multiple_bugs is False
     assert not ci.suppress_health_check
+
+
+def test_a_profile_of_ours_is_selected_in_any_project(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+from hypothesis import given, settings, strategies as st
+
+def test_profile():
+    assert settings.default.max_examples == 10  # the toolkit's `live` profile
+
+@given(st.integers())
+def test_runs(n):
+    pass
+"""
+    )
+    # A process of its own: this one has registered the profiles already (it imported strategies).
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--hypothesis-profile", "live")
+    result.assert_outcomes(passed=2)
