@@ -28,6 +28,25 @@ for _package in (contracts, strategies):
         getattr(_package, _name)
 
 
+def token_forms(token: str) -> list[str]:
+    """The token as a reader could find it, spelt out here independently of the redactor's own list."""
+    import base64
+    import json
+    from urllib.parse import quote
+
+    raw = token.encode()
+    return [
+        token,
+        json.dumps(token)[1:-1],
+        "".join(f"\\u{ord(c):04x}" for c in token),
+        quote(token, safe=""),
+        "".join(f"%{b:02X}" for b in raw),
+        raw.hex(),
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+    ]
+
+
 def read_line(stream: Any, timeout: float = 30.0) -> str:
     """The next line of a child process's output, or a failure after `timeout`: a test never hangs on a child.
 
@@ -108,10 +127,11 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def free_port() -> int:
-    """A port that was free on 127.0.0.1 a moment ago."""
+def free_port() -> Iterator[int]:
+    """A port on 127.0.0.1 where nothing listens: held bound (never listening) for the test, so that no other
+    process takes it meanwhile; a connection to it is refused."""
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield int(sock.getsockname()[1])

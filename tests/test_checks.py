@@ -251,3 +251,35 @@ def test_an_answer_documented_without_a_body_needs_no_json(contract: Contract) -
     empty_200 = HttpExchange("us", "2.11", "GET", "https://api.intercom.io/me", {}, None, 200, {}, b"", path="/me")
     with pytest.raises(ExchangeFailures, match="json_content_type"):
         judge(_context(contract, Intent.READ), empty_200, ("json_content_type",))
+
+
+MESSAGE = {"type": "user_message", "id": "1", "created_at": 1_700_000_000, "body": "Hi there", "message_type": "inapp"}
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "check"),
+    [
+        (200, "application/json", {**MESSAGE, "conversation_id": 512}, "message_schema"),
+        (200, "application/json", {**MESSAGE, "message_type": "in_app"}, "message_schema"),
+        (200, "text/html", MESSAGE, "json_content_type"),
+        (500, "application/json", {"type": "error.list", "errors": [{"code": "server_error"}]}, "no_server_error"),
+    ],
+)
+def test_what_a_third_party_mock_got_wrong_is_caught_by_our_own_checks(
+    contract: Contract, status: int, content_type: str, body: object, check: str
+) -> None:
+    import json
+
+    answer = httpx.Response(status, headers={"Content-Type": content_type}, content=json.dumps(body).encode())
+    client = IntercomClient(
+        region=REGION,
+        base_url="https://api.eu.intercom.io",
+        token="tok-third-party-0123456789",
+        version="2.11",
+        transport=httpx.MockTransport(lambda request: answer),
+    )
+    sent = {**IN_APP, "body": "Grüße, 世界 👋"}  # non-ASCII text: the 500 came on such text
+    exchange = client.request("POST", "/messages", payload=sent)
+    with pytest.raises(ExchangeFailures) as raised:
+        judge(_context(contract), exchange, (*RESPONSE_CHECKS, "message_echoes_request"))
+    assert check in raised.value.checks

@@ -71,7 +71,7 @@ def test_a_tiny_allowance_is_paced_without_failures(
             *SUITE, *_base_urls(server.base_urls, ("us",)), "--intercom-region", "us", "--intercom-max-examples", "5"
         )
     result.assert_outcomes(passed=11, skipped=1)
-    assert any(e.response.status == 429 for e in fake.exchanges) or len(fake.exchanges) > 5
+    assert len(fake.exchanges) > 5  # more than one window's allowance: the run passed because it was paced
 
 
 def test_without_ids_message_creation_is_skipped_and_the_rest_runs(

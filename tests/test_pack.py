@@ -109,7 +109,8 @@ def test_every_version_holds_facts_and_no_prose_or_examples(version: str) -> Non
 def test_the_index_says_where_the_facts_come_from() -> None:
     index = pack_index()
     assert index["commit"] == "8889625"
-    assert list(index["versions"]) == list(pack_versions()) == PUBLISHED
+    every_published = ["2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Preview"]
+    assert list(index["versions"]) == list(pack_versions()) == every_published
     notice = resources.files("contracts.pack").joinpath("NOTICE").read_text()
     assert "Copyright (c) 2022 Intercom, Inc." in notice
     assert "https://github.com/intercom/Intercom-OpenAPI" in notice

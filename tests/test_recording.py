@@ -37,6 +37,8 @@ from contracts.redaction import secret_forms
 from contracts.replay import compare, mock_target, replay
 from contracts.versions import Contracts
 
+from .conftest import token_forms
+
 TOKEN = "dG9rOnNlY3JldC10b2tlbi1mb3ItdGVzdHM9PQ"  # planted: must never reach a file
 MESSAGE = {
     "type": "user_message",
@@ -209,7 +211,7 @@ def test_a_planted_token_is_in_no_form_in_the_file(tmp_path: Path) -> None:
         tmp_path / "r.har", [entry_of(leaky, meta={}, secrets=[TOKEN]), entry_of(binary, meta={}, secrets=[TOKEN])]
     )
     data = path.read_bytes()
-    for form in (TOKEN, *secret_forms(TOKEN)):
+    for form in (*token_forms(TOKEN), *secret_forms(TOKEN)):
         assert form.encode() not in data, form
     for raw in json.loads(data)["log"]["entries"]:  # the base64 body, decoded, holds no token either
         content = raw["response"]["content"]

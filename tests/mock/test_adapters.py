@@ -42,6 +42,8 @@ TABLE: list[tuple[str, str, str, dict[str, str], Any]] = [
     ("eu", "GET", "/me", {"Authorization": f"Bearer {DEFAULT_TOKENS['eu']}"}, None),
     ("au", "GET", "/contacts", {"Authorization": f"Bearer {DEFAULT_TOKENS['au']}"}, None),
     ("au", "GET", "/no-such-path", {"Authorization": f"Bearer {DEFAULT_TOKENS['au']}"}, None),
+    ("us", "TRACE", "/me", {"Authorization": f"Bearer {DEFAULT_TOKENS['us']}"}, None),  # JSON, never an HTML page
+    ("us", "OPTIONS", "/messages", {"Authorization": f"Bearer {DEFAULT_TOKENS['us']}"}, None),
 ]
 
 
@@ -65,7 +67,10 @@ def test_router_and_server_answer_alike() -> None:
     with MockServer(_fake()) as server, httpx.Client() as client:
         through_server = _send(client, server.base_urls)
     assert through_router == through_server
-    assert [status for status, _, _ in through_router] == [200, 200, 401, 401, 400, 400, 200, 200, 404]
+    assert [status for status, _, _ in through_router] == [200, 200, 401, 401, 400, 400, 200, 200, 404, 404, 404]
+    for _, headers, body in through_server[-2:]:  # methods no operation has: Intercom's envelope all the same
+        assert headers["content-type"].startswith("application/json")
+        assert body["type"] == "error.list"
 
 
 def test_router_does_not_swallow_other_hosts() -> None:

@@ -236,6 +236,7 @@ def test_a_forced_429_is_spent_by_the_next_request_and_never_leaks_to_a_later_on
 
 def test_a_forced_answer_is_kept_on_its_own_exchange_when_another_request_came_in_between() -> None:
     import threading
+    import time
 
     import httpx as client_library
 
@@ -243,13 +244,16 @@ def test_a_forced_answer_is_kept_on_its_own_exchange_when_another_request_came_i
 
     headers = {"Authorization": "Bearer t"}
     with IntercomMock.from_settings() as mock, client_library.Client() as client:
-        mock.respond_with(404, when=lambda r: r.path == "/contacts/x", times=1, delay=0.3)
+        mock.respond_with(404, when=lambda r: r.path == "/contacts/x", times=1, delay=1.0)
         slow = threading.Thread(target=lambda: client.get("https://api.intercom.io/contacts/x", headers=headers))
         slow.start()
-        while not mock.requests:  # the slow request is judged before its delay
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 5
+        while not mock.requests and time.monotonic() < deadline:  # the slow request is judged before its delay
+            time.sleep(0.01)
         assert client.get("https://api.intercom.io/me", headers=headers).status_code == 200
-        slow.join()
+        assert slow.is_alive()  # /me came in while the slow answer was still being forced
+        slow.join(timeout=10)
+        assert not slow.is_alive()
     assert {e.request.path: e.response.status for e in mock.requests} == {"/contacts/x": 404, "/me": 200}
 
 

@@ -10,6 +10,8 @@ import pytest
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, IntercomMock, MockServer
 from contracts.versions import Contracts
 
+from ..conftest import PUBLISHED
+
 CONTRACTS = Contracts()
 EMAIL = {
     "message_type": "email",
@@ -100,3 +102,11 @@ def test_an_unknown_default_version_set_later_is_a_usage_error_too() -> None:
     with pytest.raises(UsageError, match=r"'9\.9' is not documented"):
         fake.configure(default_version="9.9")
     assert fake.settings.default_version is None  # the settings in force are kept
+
+
+@pytest.mark.parametrize("version", PUBLISHED)
+def test_an_admin_without_an_app_is_what_every_description_allows(version: str) -> None:
+    with IntercomMock.from_settings() as mock:
+        me = httpx.get("https://api.intercom.io/me", headers={**HEADERS, "Intercom-Version": version}).json()
+    assert mock.breaches == []
+    CONTRACTS.contract(version).validate_admin({**me, "app": None})  # GET /me's `app` is nullable in every version
