@@ -64,21 +64,28 @@ def _is_valid(schema: Schema, value: Any) -> bool:
     return bool(found[1](value))
 
 
+# A part of a schema with its root's $defs, by (root, part): built once per process (schemas live as long).
+_PARTS: dict[tuple[int, int], tuple[Schema, Any, Schema]] = {}
+
+
 class _Synthesizer:
     def __init__(self, root: Schema, validate: Callable[[Schema, Any], bool]):
         self.root, self.validate = root, validate
-        self._parts: dict[int, tuple[Any, Schema]] = {}
         self._fill = 0  # > 0: objects get every property (to tell apart branches a minimal value satisfies alike)
 
     def fits(self, node: Any, value: Any) -> bool:
         """Whether `value` satisfies `node`, a part of the root (checked with the root's $defs)."""
         if not isinstance(node, dict):
             return node is not False
-        found = self._parts.get(id(node))
-        if found is None or found[0] is not node:
-            found = (node, {**_defs(self.root), **node})
-            self._parts[id(node)] = found
-        return self.validate(found[1], value)
+        key = (id(self.root), id(node))
+        found = _PARTS.get(key)
+        if found is None or found[0] is not self.root or found[1] is not node:
+            if len(_PARTS) > 20_000:
+                _PARTS.clear()
+            # The same dict for the same part every time: its compiled validator is found again (by identity).
+            found = (self.root, node, {**_defs(self.root), **node})
+            _PARTS[key] = found
+        return self.validate(found[2], value)
 
     def value(self, node: Any, overlay: Any, name: str, depth: int) -> Any:
         node = deref_bundled(self.root, node)

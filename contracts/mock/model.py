@@ -40,8 +40,8 @@ from ..facts import (
 from ..faults import FAULTS
 from ..regions import REGIONS
 from ..versions import Contracts
-from .resources import Call, Resources
-from .workspace import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, Workspace
+from .resources import Call, Resources, store_conversation
+from .workspace import CREATED_AT, DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, Workspace
 
 __all__ = [
     "DEFAULT_ADMIN_ID",
@@ -445,24 +445,26 @@ class FakeIntercom:
 
     # -- the operations ------------------------------------------------------------------------------------------
     def _admin(self, region: str) -> dict[str, Any]:
+        """GET /me: the workspace's admin (as GET /admins/{id} shows it), with the app of the region asked."""
         admin_id = min(self.settings.admin_ids) if self.settings.admin_ids else DEFAULT_ADMIN_ID
+        stored = self.workspace.get("admin", str(admin_id)) or {}
         shown_region = "us" if self.has("me-wrong-region") else region
         return {
             "type": "admin",
             "id": str(admin_id),
-            "email": "admin@example.com",
-            "name": "Fake Admin",
-            "job_title": "Support",
-            "away_mode_enabled": False,
-            "away_mode_reassign": False,
-            "has_inbox_seat": True,
-            "team_ids": [],
-            "email_verified": True,
+            "email": stored.get("email", "admin@example.com"),
+            "name": stored.get("name", "Fake Admin"),
+            "job_title": stored.get("job_title", "Support"),
+            "away_mode_enabled": stored.get("away_mode_enabled", False),
+            "away_mode_reassign": stored.get("away_mode_reassign", False),
+            "has_inbox_seat": stored.get("has_inbox_seat", True),
+            "team_ids": stored.get("team_ids", []),
+            "email_verified": stored.get("email_verified", True),
             "app": {
                 "type": "app",
                 "id_code": f"fake{shown_region}",
                 "name": "Fake Intercom",
-                "created_at": 1719492696,
+                "created_at": CREATED_AT,
                 "secure": False,
                 "identity_verification": False,
                 "timezone": "Etc/UTC",
@@ -528,8 +530,17 @@ class FakeIntercom:
             message["subject"] = str(payload.get("subject", ""))
         if message_type == "inapp" and self.has("subject-on-in-app"):
             message["subject"] = ""
-        if payload.get("create_conversation_without_contact_reply"):
-            message["conversation_id"] = str(self._next_id + 500_000)
+        if payload.get("create_conversation_without_contact_reply"):  # a conversation the API can read back
+            recipients = payload.get("to")
+            listed = recipients if isinstance(recipients, list) else [recipients]
+            conversation = store_conversation(
+                self.workspace,
+                title=payload.get("subject"),
+                body=body,
+                contact_ids=[str(r["id"]) for r in listed if isinstance(r, dict) and "id" in r],
+                by="admin",
+            )
+            message["conversation_id"] = conversation["id"]
         if self.has("message-without-id"):
             del message["id"]
         return message

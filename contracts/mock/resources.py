@@ -633,6 +633,24 @@ def contact_by_external_id(resources: Resources, call: Call, shape: Shape) -> An
     return not_found("contact") if found is None else resources.shaped(call, resources.view(found))
 
 
+def store_conversation(
+    workspace: Workspace, *, title: Any, body: Any, contact_ids: list[str], by: str
+) -> dict[str, Any]:
+    """An open conversation with these contacts, started by the customer or an admin; its stored body."""
+    return workspace.add(
+        "conversation",
+        {
+            "title": title,
+            "state": "open",
+            "open": True,
+            "read": False,
+            "source": {"type": "conversation", "delivered_as": f"{by}_initiated", "body": body},
+            "contacts": {"type": "contact.list", "contacts": [{"type": "contact", "id": i} for i in contact_ids]},
+            "conversation_parts": {"type": "conversation_part.list", "conversation_parts": [], "total_count": 0},
+        },
+    )
+
+
 @override("POST /conversations")
 def create_conversation(resources: Resources, call: Call, shape: Shape) -> Answer:
     """A contact starts a conversation: it is stored, and the answer is the message that opened it."""
@@ -642,17 +660,8 @@ def create_conversation(resources: Resources, call: Call, shape: Shape) -> Answe
     if contact is None:
         return not_found("contact")
     workspace = resources.workspace
-    conversation = workspace.add(
-        "conversation",
-        {
-            "title": fields.get("subject"),
-            "state": "open",
-            "open": True,
-            "read": False,
-            "source": {"type": "conversation", "delivered_as": "customer_initiated", "body": fields.get("body")},
-            "contacts": {"type": "contact.list", "contacts": [{"type": "contact", "id": contact.id}]},
-            "conversation_parts": {"type": "conversation_part.list", "conversation_parts": [], "total_count": 0},
-        },
+    conversation = store_conversation(
+        workspace, title=fields.get("subject"), body=fields.get("body"), contact_ids=[contact.id], by="customer"
     )
     message = {
         "type": "user_message",

@@ -67,6 +67,21 @@ def test_in_app_becomes_inapp_without_subject_and_opens_a_conversation_when_aske
     assert "subject" not in answer.body
     assert answer.body["created_at"] == 1_800_000_000
     assert isinstance(answer.body["conversation_id"], str)
+    headers = {"authorization": f"Bearer {DEFAULT_TOKENS['us']}"}
+    read = fake.handle(FakeRequest("us", "GET", f"/conversations/{answer.body['conversation_id']}", headers, b""))
+    assert read.status == 200  # the conversation it opened can be read back
+    assert read.body["contacts"]["contacts"] == [{"type": "contact", "id": DEFAULT_CONTACT_ID}]
+
+
+def test_me_is_the_workspaces_admin_as_the_api_left_it() -> None:
+    fake = FakeIntercom()
+    headers = {"authorization": f"Bearer {DEFAULT_TOKENS['eu']}", "content-type": "application/json"}
+    away = json.dumps({"away_mode_enabled": True, "away_mode_reassign": False}).encode()
+    assert fake.handle(FakeRequest("eu", "PUT", f"/admins/{DEFAULT_ADMIN_ID}/away", headers, away)).status == 200
+    admin = fake.handle(FakeRequest("eu", "GET", f"/admins/{DEFAULT_ADMIN_ID}", headers, b"")).body
+    me = fake.handle(FakeRequest("eu", "GET", "/me", headers, b"")).body
+    assert (me["name"], me["away_mode_enabled"]) == (admin["name"], admin["away_mode_enabled"]) == (admin["name"], True)
+    assert me["app"]["region"] == "EU"
 
 
 @pytest.mark.parametrize(
