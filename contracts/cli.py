@@ -125,6 +125,7 @@ def _replay(args: argparse.Namespace) -> int:
     from .har import read_recording
     from .redaction import environment_secrets, scrub_lines
     from .replay import live_target, mock_target, replay
+    from .settings import parse_admin_id, parse_contact_id
 
     recording = read_recording(args.recording)
     if args.against == ["mock"]:
@@ -132,8 +133,8 @@ def _replay(args: argparse.Namespace) -> int:
     else:
         target = live_target(
             args.against,
-            admin_id=_admin_id(args.admin_id or os.environ.get("INTERCOM_ADMIN_ID")),
-            contact_id=(args.contact_id or os.environ.get("INTERCOM_CONTACT_ID") or "").strip() or None,
+            admin_id=parse_admin_id(args.admin_id or os.environ.get("INTERCOM_ADMIN_ID")),
+            contact_id=parse_contact_id(args.contact_id or os.environ.get("INTERCOM_CONTACT_ID")),
             max_messages=args.max_live_messages,
             timeout=args.timeout,
         )
@@ -142,19 +143,6 @@ def _replay(args: argparse.Namespace) -> int:
     secrets = environment_secrets()
     print(report.to_json(secrets=secrets) if args.format == "json" else scrub_lines(report.to_text(), secrets))
     return EXIT_FINDINGS if report.differing or report.failed else EXIT_OK
-
-
-def _admin_id(value: str | None) -> int | None:
-    if not value:
-        return None
-    from .errors import UsageError
-
-    try:
-        return int(value)
-    except ValueError:
-        raise UsageError(
-            f"--intercom-admin-id / INTERCOM_ADMIN_ID: expected an integer admin id, got {value!r}"
-        ) from None
 
 
 def _mock(args: argparse.Namespace) -> int:

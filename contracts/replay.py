@@ -343,15 +343,13 @@ def live_target(
     timeout: float = 10.0,
 ) -> Target:
     """Servers from `--against URL` (every region) or `--against REGION=URL` items, tokens from the environment."""
-    from .settings import parse_base_urls, tokens_from_environment
+    from .settings import parse_base_urls, parse_count, parse_seconds, tokens_from_environment
 
     items = list(against)
     if "mock" in items:
         raise UsageError("--against mock replays against the fake alone: do not name servers with it")
-    if max_messages < 0:
-        raise UsageError(f"--intercom-max-live-messages: expected a number >= 0, got {max_messages}")
-    if not 0 < timeout <= 300:
-        raise UsageError(f"--intercom-timeout: expected seconds above 0 and at most 300, got {timeout}")
+    max_messages = parse_count("intercom-max-live-messages", max_messages, zero=True)
+    timeout = parse_seconds("intercom-timeout", timeout)
     if len(items) == 1 and "=" not in items[0].split("://", 1)[0]:
         items = [f"{region}={items[0]}" for region in REGIONS]
     base_urls = parse_base_urls(items, option="--against")

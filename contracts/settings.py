@@ -18,7 +18,17 @@ from .faults import FAULTS_ENV, parse_faults
 from .regions import DEFAULT_REGION, REGIONS, TOKEN_ENV, token_env_for
 from .sources import is_loopback_host
 
-__all__ = ["OPTIONS", "Option", "RunSettings", "parse_base_urls", "tokens_from_environment"]
+__all__ = [
+    "OPTIONS",
+    "Option",
+    "RunSettings",
+    "parse_admin_id",
+    "parse_base_urls",
+    "parse_contact_id",
+    "parse_count",
+    "parse_seconds",
+    "tokens_from_environment",
+]
 
 
 @dataclass(frozen=True)
@@ -201,16 +211,14 @@ class RunSettings:
             regions=regions,
             base_urls={region: url for region, url in base_urls.items()},
             tokens=tokens,
-            admin_id=_admin_id(lookup("intercom-admin-id") or env.get("INTERCOM_ADMIN_ID")),
-            contact_id=_contact_id(lookup("intercom-contact-id") or env.get("INTERCOM_CONTACT_ID")),
-            max_examples=_positive_int(
+            admin_id=parse_admin_id(lookup("intercom-admin-id") or env.get("INTERCOM_ADMIN_ID")),
+            contact_id=parse_contact_id(lookup("intercom-contact-id") or env.get("INTERCOM_CONTACT_ID")),
+            max_examples=parse_count(
                 "intercom-max-examples",
                 max_examples if max_examples is not None else (LIVE_MAX_EXAMPLES if live else MOCK_MAX_EXAMPLES),
             ),
-            max_live_messages=_positive_int(
-                "intercom-max-live-messages", value("intercom-max-live-messages"), zero=True
-            ),
-            timeout=_seconds("intercom-timeout", value("intercom-timeout")),
+            max_live_messages=parse_count("intercom-max-live-messages", value("intercom-max-live-messages"), zero=True),
+            timeout=parse_seconds("intercom-timeout", value("intercom-timeout")),
             report=_report_path("intercom-report", value("intercom-report")),
             report_html=_report_path("intercom-report-html", value("intercom-report-html")),
             record=_report_path("intercom-record", value("intercom-record")),
@@ -247,7 +255,7 @@ def _flag(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def _positive_int(name: str, value: Any, *, zero: bool = False) -> int:
+def parse_count(name: str, value: Any, *, zero: bool = False) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
@@ -260,7 +268,7 @@ def _positive_int(name: str, value: Any, *, zero: bool = False) -> int:
 MAX_TIMEOUT = 300.0  # a request that needs more than five minutes is not an answer
 
 
-def _seconds(name: str, value: Any) -> float:
+def parse_seconds(name: str, value: Any) -> float:
     try:
         number = float(str(value).strip())
     except ValueError:
@@ -292,7 +300,7 @@ def _faults(text: str) -> frozenset[str]:
         raise UsageError(f"{FAULTS_ENV}: {error}") from None
 
 
-def _admin_id(value: Any) -> int | None:
+def parse_admin_id(value: Any) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -306,7 +314,7 @@ def _admin_id(value: Any) -> int | None:
     return number
 
 
-def _contact_id(value: Any) -> str | None:
+def parse_contact_id(value: Any) -> str | None:
     return str(value).strip() or None if value not in (None, "") else None
 
 
