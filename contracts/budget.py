@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["CORE", "MessageBudget"]
+__all__ = ["MessageBudget"]
 
-CORE = "core"  # the pool of the built-in create-message checks
 T = TypeVar("T")
 
 
@@ -83,20 +82,20 @@ class MessageBudget:
 
         self._update(release)
 
+    def _read(self) -> dict[str, Any]:
+        """The state as the last locked update left it (read under the lock: never a half-written file)."""
+        with open(self.path, "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            handle.seek(0)
+            text = handle.read().strip()
+        return json.loads(text) if text else self._initial()
+
     @property
     def used(self) -> int:
-        try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return 0
-        return int(json.loads(text)["used"]) if text else 0
+        return int(self._read()["used"])
 
     def spent(self, share: str | None = None) -> bool:
         """Whether nothing is left for `share` (or, without one, for anyone outside the shares)."""
-        try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            text = ""
-        state = json.loads(text) if text else self._initial()
+        state = self._read()
         free = self.limit - state["used"] - sum(state["reserved"].values())
         return free <= 0 and (share is None or state["reserved"].get(share, 0) <= 0)

@@ -17,7 +17,7 @@ from typing import Any
 from .client import HttpExchange
 from .contract import Contract
 from .errata import undocumented_inputs
-from .errors import ContractViolation, IntercomContractsError, render_value
+from .errors import ContractViolation, IntercomContractsError, SpecError, render_value
 from .facts import (
     CREATE_MESSAGE_STATUSES,
     MESSAGE_TYPES_IN_RESPONSE,
@@ -308,10 +308,14 @@ def _documented_without_body(context: CheckContext, exchange: HttpExchange) -> b
     from .api import operation_contract
 
     operation_id = context.operation_of(exchange)
-    spec = context.contract.spec
-    if operation_id is None or not spec.has_operation(operation_id):
+    if operation_id is None:
         return False
-    answers = operation_contract(spec, spec.operation(operation_id)).answers
+    spec = context.contract.spec
+    try:
+        operation = spec.operation(operation_id)
+    except SpecError:
+        return False
+    answers = operation_contract(spec, operation).answers
     return exchange.status in answers and answers[exchange.status] is None
 
 
@@ -554,7 +558,6 @@ class Judge:
         self.outcomes: dict[str, str] = {}
         self.judgements: list[Judgement] = []  # every exchange judged, in order (when keep_judgements)
         self.keep_judgements = True
-        self.exchanges = 0
 
     def __call__(
         self,
@@ -568,7 +571,6 @@ class Judge:
     ) -> list[Verdict]:
         names = self.checks if checks is None else tuple(checks)
         context = CheckContext(self.contract, self.region, exchange.version, intent, expected, operation, case)
-        self.exchanges += 1
         try:
             verdicts = judge(context, exchange, names)
         except ExchangeFailures as failures:

@@ -146,7 +146,6 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _mock(args: argparse.Namespace) -> int:
-    import os
     import signal
     import threading
 

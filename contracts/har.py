@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import UsageError
-from .redaction import REDACTED, REDACTED_WHOLE, holds_secret, redact, scrub
+from .redaction import REDACTED, REDACTED_WHOLE, SECRET_HEADERS, holds_secret, redact, scrub
 from .regions import REGIONS
 from .report import write_atomically
 
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 HAR_VERSION = "1.2"
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+CREDENTIAL_HEADERS = SECRET_HEADERS  # replaced whole in a recording, whatever their value
 MAX_RECORDING_BYTES = 1 << 30  # a recording larger than this is not one of a contract run
 _ANY_STRING = {"type": "string"}
 _NAME_VALUES = {

@@ -24,6 +24,7 @@ from .regions import REGIONS, TOKEN_ENV, token_env_for
 __all__ = [
     "REDACTED",
     "REDACTED_WHOLE",
+    "SECRET_HEADERS",
     "as_curl",
     "environment_secrets",
     "holds_secret",
@@ -37,7 +38,7 @@ __all__ = [
 
 REDACTED = "[redacted]"
 REDACTED_WHOLE = "[redacted: it held an access token]"
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _MIN_SECRET_LENGTH = 4  # shorter strings would blank out ordinary text
 _MIN_FORM_LENGTH = 8  # an encoded fragment shorter than this could match ordinary text by chance
 
@@ -146,7 +147,7 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers fit to show: credentials keep their scheme, never their value."""
     shown = {}
     for name, value in headers.items():
-        if name.lower() in _SECRET_HEADERS:
+        if name.lower() in SECRET_HEADERS:
             scheme = value.split(" ", 1)[0] if " " in value else ""
             shown[name] = f"{scheme} {REDACTED}".strip()
         else:

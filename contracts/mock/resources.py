@@ -190,8 +190,6 @@ def _create(resources: Resources, call: Call, shape: Shape) -> Answer:
 
 
 def _read(resources: Resources, call: Call, shape: Shape) -> Answer:
-    if not shape.known:
-        return _act(resources, call, shape)
     item = resources.target(call, shape)
     if item is None:
         return not_found(shape.kind)
@@ -199,8 +197,6 @@ def _read(resources: Resources, call: Call, shape: Shape) -> Answer:
 
 
 def _update(resources: Resources, call: Call, shape: Shape) -> Answer:
-    if not shape.known:
-        return _act(resources, call, shape)
     item = resources.target(call, shape)
     if item is None:
         return not_found(shape.kind)
@@ -210,8 +206,6 @@ def _update(resources: Resources, call: Call, shape: Shape) -> Answer:
 
 
 def _delete(resources: Resources, call: Call, shape: Shape) -> Answer:
-    if not shape.known:
-        return _act(resources, call, shape)
     item = resources.target(call, shape)
     if item is None:
         return not_found(shape.kind)
@@ -298,6 +292,8 @@ def _shape(spec: Spec, contract: OperationContract) -> Shape:
     else:
         action = "act"
     known = item_param is not None and collection in kinds
+    if action in ("read", "update", "delete") and not known:
+        action = "act"  # items of a collection read nowhere: answered as the description says, not looked up
     return Shape(action, kind, list_field, item_param, parent, known)
 
 
