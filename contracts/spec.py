@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -99,7 +100,7 @@ class Spec:
         """
         if self._routes is None:
             self._routes = sorted(
-                ((op.method, _route_pattern(op.path), op) for op in self.operations()),
+                ((op.method, route_pattern(op.path)[0], op) for op in self.operations()),
                 key=lambda route: (route[2].path.count("{"), -len(route[2].path)),
             )
         key = (method, path)
@@ -157,10 +158,20 @@ class Spec:
 _ROUTE_MEMO = 4096
 
 
-def _route_pattern(template: str) -> re.Pattern[str]:
-    """`/contacts/{id}/tags` -> a pattern matching one path segment per template variable."""
-    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
-    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts if part))
+@functools.lru_cache(maxsize=4096)
+def route_pattern(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """`/contacts/{id}/tags` -> a pattern capturing one path segment per template variable, and their names."""
+    parts = [part for part in re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/") if part]
+    pattern = "".join("([^/]+)" if part.startswith("{") else re.escape(part) for part in parts)
+    return re.compile(pattern), tuple(part[1:-1] for part in parts if part.startswith("{"))
+
+
+def path_values(template: str, path: str) -> dict[str, str] | None:
+    """The raw values of a template's path parameters in `path` (`/contacts/{id}` + `/contacts/42` -> {id: 42}),
+    None when the path is not one of the template's."""
+    pattern, names = route_pattern(template)
+    found = pattern.fullmatch(path.split("?", 1)[0].rstrip("/") or "/")
+    return dict(zip(names, found.groups(), strict=True)) if found else None
 
 
 def load_spec(source: str = sources.BUNDLED, *, errata: bool = True) -> Spec:

@@ -39,6 +39,7 @@ from ..facts import (
 )
 from ..faults import FAULTS
 from ..regions import REGIONS
+from ..spec import path_values
 from ..versions import Contracts
 from .resources import Call, Resources, store_conversation
 from .workspace import CREATED_AT, DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, Workspace
@@ -291,7 +292,7 @@ class FakeIntercom:
         operation = contract.spec.operation_at(request.method, request.path)
         if operation is None:
             served = sorted(
-                op.method.upper() for op in contract.spec.operations() if _route_matches(op.path, request.path)
+                op.method.upper() for op in contract.spec.operations() if path_values(op.path, request.path) is not None
             )
             expected = f"one of {', '.join(served)} on this path" if served else "an operation of the description"
             turn.broken("path", "operation", expected, f"{request.method.upper()} {request.path}", "no such operation")
@@ -558,24 +559,9 @@ class FakeIntercom:
         return payload
 
 
-def _route_matches(template: str, path: str) -> bool:
-    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
-    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts if part)
-    return re.fullmatch(pattern, path.rstrip("/") or "/") is not None
-
-
 def _path_values(template: str, path: str) -> dict[str, str]:
-    """The values of a template's path parameters in `path` (`/contacts/{id}` + `/contacts/42` -> {id: 42})."""
-    names: list[str] = []
-    pattern = ""
-    for part in re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/"):
-        if part.startswith("{"):
-            names.append(part[1:-1])
-            pattern += "([^/]+)"
-        elif part:
-            pattern += re.escape(part)
-    found = re.fullmatch(pattern, path.rstrip("/") or "/")
-    return dict(zip(names, (unquote(value) for value in found.groups()), strict=True)) if found else {}
+    """The values of a template's path parameters in `path`, decoded (`/contacts/{id}` + `/contacts/42` -> {id: 42})."""
+    return {name: unquote(value) for name, value in (path_values(template, path) or {}).items()}
 
 
 def _documented_refusal(api: OperationContract, violation: ContractViolation) -> tuple[int, str]:
