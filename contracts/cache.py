@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["cache_dir", "read", "write"]
+__all__ = ["cache_dir", "read", "write", "write_atomically"]
 
 CACHE_ENV = "INTERCOM_CONTRACTS_CACHE_DIR"
 
@@ -38,14 +38,26 @@ def write(relative: str, data: bytes) -> bool:
     target = cache_dir() / relative
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
     except OSError:
         return False
     return True
+
+
+def write_atomically(path: Path, data: bytes, *, shared: bool = False) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the new one, never half of one.
+
+    `shared`: the file gets the permissions of any file the user writes (the umask's), not mkstemp's 0600.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if shared:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
