@@ -266,18 +266,22 @@ def _refusal(
     """Fail unless the answer is `status` with the JSON error envelope carrying `code`, naming what differs."""
     documented = f"{status}{f' {code}' if code else ''} in an error.list envelope"
     if exchange.status != status:
-        verb = "accepted" if exchange.status < 300 else f"answered HTTP {exchange.status}, not {status}"
-        fail(name, context, exchange, f"{what} was {verb}", answer_of(exchange), documented)
+        problem = _refusal_problem(what, exchange, refused=False, code=code, documented=str(status))
+        fail(name, context, exchange, problem, answer_of(exchange), documented)
     if code is not None and code not in exchange.error_codes():
+        problem = _refusal_problem(what, exchange, refused=True, code=code, documented=str(status))
+        fail(name, context, exchange, problem, answer_of(exchange), documented)
+
+
+def _refusal_problem(what: str, exchange: HttpExchange, *, refused: bool, code: str | None, documented: str) -> str:
+    """How an answer falls short of a documented refusal: accepted, refused without the envelope or the code, or
+    answered with another status (`refused`: its status is the documented one)."""
+    if exchange.status < 300:
+        return f"{what} was accepted"
+    if refused:
         reason = "a JSON error envelope" if exchange.json is None else f"the code {code}"
-        fail(
-            name,
-            context,
-            exchange,
-            f"{what} was refused with {status} but without {reason}",
-            answer_of(exchange),
-            documented,
-        )
+        return f"{what} was refused with {exchange.status} but without {reason}"
+    return f"{what} was answered HTTP {exchange.status}, not {documented}"
 
 
 def _validated(name: str, context: CheckContext, exchange: HttpExchange, validate: Callable[[Any], None]) -> None:
@@ -397,13 +401,8 @@ def invalid_request_rejected(context: CheckContext, exchange: HttpExchange) -> N
     if undocumented_inputs(context.operation_of(exchange) or "", exchange.payload):
         return  # its fate is not documented: never expected to be refused
     what = f"an invalid request ({expected.rule} at {expected.path})"
-    if exchange.status < 300:
-        problem = f"{what} was accepted"
-    elif _is_error(exchange.status) and expected.status in (None, exchange.status):
-        reason = "a JSON error envelope" if exchange.json is None else f"the code {expected.code}"
-        problem = f"{what} was refused with {exchange.status} but without {reason}"
-    else:
-        problem = f"{what} was answered HTTP {exchange.status}, not {expected.answer()}"
+    refused = _is_error(exchange.status) and expected.status in (None, exchange.status)
+    problem = _refusal_problem(what, exchange, refused=refused, code=expected.code, documented=expected.answer())
     fail("invalid_request_rejected", context, exchange, problem, answer_of(exchange), expected.describe())
 
 
