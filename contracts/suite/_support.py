@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from contracts.client import NotSent, TransportFailure
@@ -45,11 +46,11 @@ class TransportGuard:
         if self.failure is not None:
             raise self.failure
 
-    def skip_reason(self) -> str | None:
-        """Why nothing was judged, when no request could be sent."""
-        if self.sent or not self.not_sent:
-            return None
-        return f"nothing sent: {self.not_sent[-1]}"
+    def conclude(self) -> None:
+        """After the property: its transport failure raised; a skip when a safety rule kept every request back."""
+        self.raise_if_failed()
+        if not self.sent and self.not_sent:
+            pytest.skip(f"nothing sent: {self.not_sent[-1]}")
 
 
 def property_settings(run: IntercomRun) -> settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis import HealthCheck, given, reject, settings
 
 from contracts.breadth import (
     BREADTH_CHECKS,
@@ -23,7 +23,7 @@ from contracts.errors import IntercomContractsError
 from contracts.facts import CREATE_MESSAGE
 from contracts.run import IntercomRun
 from contracts.spec import Operation
-from contracts.suite._support import TransportGuard
+from contracts.suite._support import TransportGuard, property_settings
 
 
 @pytest.mark.intercom_checks(*BREADTH_CHECKS)
@@ -53,12 +53,8 @@ def test_schemathesis_cases(
     transport = TransportGuard()
 
     @settings(
-        max_examples=run.settings.max_examples,
-        deadline=None,
-        database=None,
-        print_blob=True,
-        # Live: generation only (shrinking would send more requests to a real workspace); never the explain phase.
-        phases=[Phase.generate] if live else [p for p in settings().phases if p is not Phase.explain],
+        property_settings(run),  # live: generation only; never the explain phase
+        database=None,  # schemathesis's cases are not ours to keep
         suppress_health_check=list(HealthCheck),  # schemathesis's strategies filter; that is theirs to tune
     )
     @given(case=_one_of(strategies))
@@ -72,10 +68,7 @@ def test_schemathesis_cases(
             judge(exchange, Intent.BREADTH, case=case, operation=intercom_operation.operation_id)
 
     breadth()
-    transport.raise_if_failed()
-    reason = transport.skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    transport.conclude()
 
 
 def _one_of(strategies: list[Any]) -> Any:

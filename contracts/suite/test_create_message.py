@@ -44,8 +44,7 @@ def test_valid_messages_are_created(
     finally:
         if run.settings.live:
             run.budget.release(share)  # what this test left of its share is free for the rest of the run
-    transport.raise_if_failed()
-    _skip_when_nothing_was_sent(transport)
+    transport.conclude()
 
 
 @pytest.mark.intercom_checks(*INVALID_CHECKS)
@@ -65,8 +64,7 @@ def test_invalid_requests_are_refused(
             judge(exchange, Intent.INVALID, expected=invalid.expected)
 
     refused()
-    transport.raise_if_failed()
-    _skip_when_nothing_was_sent(transport)
+    transport.conclude()
 
 
 @pytest.mark.intercom_checks(*INVALID_CHECKS)
@@ -79,11 +77,4 @@ def test_documented_rejections_get_their_documented_answer(
         exchange = transport.attempt(lambda: intercom_client.request("POST", "/messages", content=content))  # noqa: B023
         if exchange is not None:
             judge(exchange, Intent.INVALID, expected=invalid.expected)
-    transport.raise_if_failed()
-    _skip_when_nothing_was_sent(transport)
-
-
-def _skip_when_nothing_was_sent(transport: TransportGuard) -> None:
-    reason = transport.skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    transport.conclude()
