@@ -141,14 +141,8 @@ def _start_recording(
     config.stash[RECORDER_KEY] = Recorder(secrets=secrets)
     if worker:
         return None
-    from .mock.workspace import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
-
-    parties = {"admin_id": settings.admin_id, "contact_id": settings.contact_id}
-    if not settings.live:
-        parties = {
-            "admin_id": settings.admin_id or DEFAULT_ADMIN_ID,
-            "contact_id": settings.contact_id or DEFAULT_CONTACT_ID,
-        }
+    admin_id, contact_id = settings.parties
+    parties = {"admin_id": admin_id, "contact_id": contact_id}
     writer = HarWriter(settings.record, run=results.run, parties=parties, secrets=secrets)
     config.stash[HAR_WRITER_KEY] = writer
     try:

@@ -14,7 +14,7 @@ from .client import HttpExchange, IntercomClient
 from .contract import Contract
 from .errors import UsageError
 from .guard import LiveGuard
-from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
+from .mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
 from .pacing import Pacing, WaitAllowance
 from .settings import RunSettings
 from .spec import Spec
@@ -107,11 +107,11 @@ class IntercomRun:
 
     @property
     def admin_id(self) -> int | None:
-        return self.settings.admin_id if self.settings.live else (self.settings.admin_id or DEFAULT_ADMIN_ID)
+        return self.settings.parties[0]
 
     @property
     def contact_id(self) -> str | None:
-        return self.settings.contact_id if self.settings.live else (self.settings.contact_id or DEFAULT_CONTACT_ID)
+        return self.settings.parties[1]
 
     def client(self, region: str, version: str | None) -> IntercomClient:
         key = (region, version)

@@ -185,6 +185,16 @@ class RunSettings:
     fake_faults: frozenset[str] = frozenset()  # faults of the embedded fake (INTERCOM_CONTRACTS_FAKE_FAULTS)
 
     @property
+    def parties(self) -> tuple[int | None, str | None]:
+        """(admin id, contact id) the run's messages go between: the ones given on a live run (none: no message is
+        sent), the fake's seeded admin and contact unless given otherwise."""
+        if self.live:
+            return self.admin_id, self.contact_id
+        from .mock.workspace import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
+
+        return self.admin_id or DEFAULT_ADMIN_ID, self.contact_id or DEFAULT_CONTACT_ID
+
+    @property
     def live(self) -> bool:
         return self.target == "live"
 
