@@ -340,6 +340,9 @@ def entry_of(exchange: Sent, *, meta: Mapping[str, Any], secrets: Iterable[str] 
     return redacted
 
 
+_ENTRIES = "\u0000entries"  # where the entries' texts go in the document (no redaction or JSON text holds it)
+
+
 class HarWriter:
     """A recording being written: entries added as tests report them, the whole file rewritten atomically.
 
@@ -359,7 +362,7 @@ class HarWriter:
     ):
         self.path, self.run, self.secrets, self.interval = Path(path), run, tuple(secrets), interval
         self.parties = parties or {}  # the run's admin and contact (a replay against the fake knows them)
-        self.entries: list[dict[str, Any]] = []
+        self.entries: list[str] = []  # each entry as JSON text, redacted: serialised once, not at every rewrite
         self._lock = threading.Lock()
         self._unwritten = False
         self._stop = threading.Event()
@@ -372,8 +375,9 @@ class HarWriter:
         self._flusher.start()
 
     def add(self, entries: Iterable[dict[str, Any]]) -> None:
+        texts = [redact(json.dumps(entry, ensure_ascii=False, indent=1), self.secrets) for entry in entries]
         with self._lock:
-            self.entries.extend(entries)
+            self.entries.extend(texts)
             self._unwritten = True
 
     def finish(self, *, state: str) -> None:
@@ -397,7 +401,7 @@ class HarWriter:
                 "version": HAR_VERSION,
                 "creator": {"name": "intercom-contracts", "version": _tool_version()},
                 "pages": [],
-                "entries": entries,
+                "entries": _ENTRIES,
                 "comment": f"intercom-contracts recording: {comments[state]}",
                 "_intercom": {
                     "complete": state == "complete",
@@ -407,8 +411,9 @@ class HarWriter:
                 },
             }
         }
-        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-        write_atomically(self.path, redact(text, self.secrets))
+        head = redact(json.dumps(document, ensure_ascii=False, indent=1), self.secrets)
+        listed = "[\n" + ",\n".join(entries) + "\n]" if entries else "[]"
+        write_atomically(self.path, head.replace(json.dumps(_ENTRIES), listed, 1) + "\n")
 
     def _flush_while_running(self) -> None:
         while not self._stop.wait(self.interval):
