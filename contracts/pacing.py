@@ -30,7 +30,7 @@ class WaitAllowance:
     def take(self, delay: float) -> float:
         """Reserve up to `delay` seconds of what is left; the seconds granted."""
         with self._lock:
-            granted = min(delay, max(self.max_wait - self.waited, 0.0))
+            granted = min(delay, self.left())
             self.waited += granted
             return granted
 

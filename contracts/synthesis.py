@@ -97,9 +97,8 @@ class _Synthesizer:
             return overlay
         if depth > _MAX_DEPTH:
             return None
-        for keyword in ("const",):
-            if keyword in node:
-                return node[keyword]
+        if "const" in node:
+            return node["const"]
         if isinstance(node.get("enum"), list) and node["enum"]:
             return overlay if overlay in node["enum"] else next((v for v in node["enum"] if v is not None), None)
         if "allOf" in node:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import OperationContract
+from ..api import OperationContract, operation_contract
 from ..facts import NOT_FOUND
 from ..spec import Spec
 from ..synthesis import synthesize
@@ -302,8 +302,6 @@ def collection_kinds(spec: Spec) -> dict[str, str]:
     cached: dict[str, str] | None = spec.__dict__.get("_collection_kinds")
     if cached is not None:
         return cached
-    from ..api import operation_contract
-
     kinds: dict[str, str] = {}
     for operation in spec.operations():
         segments = [segment for segment in operation.path.split("/") if segment]
@@ -350,8 +348,6 @@ def _answer_kind(schema: dict[str, Any] | None) -> tuple[str | None, str | None]
             item_kind = _named(schema, prop.get("items"))
             if item_kind is not None and "id" in _properties(schema, deref_bundled(schema, prop.get("items"))):
                 return item_kind, field
-    if named is not None and "id" in properties:
-        return named, None
     return named, None
 
 

@@ -34,11 +34,9 @@ __all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
 
 # Keys of @pytest.mark.intercom_mock(...) and IntercomMock.from_settings(...).
 MOCK_SETTINGS = ("strict", "region", "version", "spec", "tokens", "faults", "rate_limit", "other_hosts", "replay")
-STRICT = (True, False, "undocumented")
+STRICT = (True, False, "undocumented")  # undocumented: inputs of undocumented fate fail the test too
 # The body is served as recorded (decoded): its recorded length and encoding no longer describe it.
-_FRAMING_HEADERS = frozenset(
-    {"content-length", "content-encoding", "transfer-encoding", "connection"}
-)  # undocumented: inputs of undocumented fate fail the test too
+_FRAMING_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding", "connection"})
 
 
 class ContractBreach(IntercomContractsError, AssertionError):
@@ -83,8 +81,8 @@ class IntercomMock:
         self._forced_exchanges: set[int] = set()
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self._responders = [(base, self._responder(region, base)) for region, base in self.base_urls.items()]
-        for region, base in self.base_urls.items():
-            self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=self._responder(region, base))
+        for base, respond in self._responders:
+            self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=respond)
         if other_hosts == "pass":
             self.router.route().pass_through()  # never swallow another host's traffic
 
