@@ -178,7 +178,7 @@ class OperationContract:
 def operation_contract(spec: Spec, operation: Operation) -> OperationContract:
     """The compiled contract of `operation` (once per spec and operation)."""
     with _LOCK:
-        cache: dict[str, OperationContract] = spec.__dict__.setdefault("_operation_contracts", {})
+        cache: dict[str, OperationContract] = spec.memo.setdefault("operation_contracts", {})
         if operation.pointer not in cache:
             try:
                 cache[operation.pointer] = _compile(spec, operation)

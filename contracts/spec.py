@@ -46,6 +46,8 @@ class Spec:
     _compiled: CompiledContract | None = field(default=None, repr=False, compare=False)
     _routes: list[tuple[str, re.Pattern[str], Operation]] | None = field(default=None, repr=False, compare=False)
     _route_memo: dict[tuple[str, str], Operation | None] = field(default_factory=dict, repr=False, compare=False)
+    # What the layers above compute once per spec (operation contracts, resource shapes), by name.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def openapi(self) -> str:

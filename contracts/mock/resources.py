@@ -259,7 +259,7 @@ GENERIC: dict[str, Handler] = {
 # -- shapes -----------------------------------------------------------------------------------------------------------
 def shape_of(spec: Spec, contract: OperationContract) -> Shape:
     """What the operation is about (computed once per operation)."""
-    cache: dict[str, Shape] = spec.__dict__.setdefault("_resource_shapes", {})
+    cache: dict[str, Shape] = spec.memo.setdefault("resource_shapes", {})
     operation = contract.operation
     if operation.pointer not in cache:
         cache[operation.pointer] = _shape(spec, contract)
@@ -299,7 +299,7 @@ def _shape(spec: Spec, contract: OperationContract) -> Shape:
 
 def collection_kinds(spec: Spec) -> dict[str, str]:
     """Collection path -> the kind of its items (`/contacts` -> `contact`), from the reads of `/.../{id}`."""
-    cached: dict[str, str] | None = spec.__dict__.get("_collection_kinds")
+    cached: dict[str, str] | None = spec.memo.get("collection_kinds")
     if cached is not None:
         return cached
     kinds: dict[str, str] = {}
@@ -311,7 +311,7 @@ def collection_kinds(spec: Spec) -> dict[str, str]:
         kind, list_field = _answer_kind(contract.answer_schema(contract.success))
         if kind is not None and list_field is None:
             kinds.setdefault("/" + "/".join(segments[:-1]), kind)
-    spec.__dict__["_collection_kinds"] = kinds
+    spec.memo["collection_kinds"] = kinds
     return kinds
 
 
