@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -221,16 +222,17 @@ class IntercomClient:
 
     def _check_origin(self, url: str) -> None:
         """The request stays on the region's server: a path cannot move it to another host, port or scheme."""
-        base = httpx.URL(self.base_url)
-        try:
-            target = httpx.URL(url)  # as httpx sends it: dot segments resolved
-        except httpx.InvalidURL:
-            raise NotSent(f"the path would leave {self.base_url} (it makes no valid URL there): not sent") from None
-        same = (base.scheme, base.host, base.port) == (target.scheme, target.host, target.port)
-        if not same or not (target.path + "/").startswith(base.path.rstrip("/") + "/"):
-            raise NotSent(
-                f"the path would leave {self.base_url} (for {target.scheme}://{target.netloc.decode()}): not sent"
-            )
+        base, target = urlsplit(self.base_url), urlsplit(url)
+        within = base.path.rstrip("/") + "/"
+        if (base.scheme, base.netloc) != (target.scheme, target.netloc) or not (target.path + "/").startswith(within):
+            raise NotSent(f"the path would leave {self.base_url} (for {target.scheme}://{target.netloc}): not sent")
+        if "/." in target.path:  # a dot segment: httpx resolves it before sending, so the path is judged as resolved
+            try:
+                resolved = httpx.URL(url).path
+            except httpx.InvalidURL:
+                raise NotSent(f"the path would leave {self.base_url} (it makes no valid URL there): not sent") from None
+            if not (resolved + "/").startswith(within):
+                raise NotSent(f"the path would leave {self.base_url} (for {resolved}): not sent")
 
     def _exchange(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None, paced: bool
