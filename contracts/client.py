@@ -44,8 +44,9 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 class TransportFailure(IntercomContractsError):
     """The exchange could not happen (timeout, refused, TLS, unreadable body)."""
 
-    def __init__(self, *, region: str, version: str | None, method: str, url: str, cause: str):
+    def __init__(self, *, region: str, version: str | None, method: str, url: str, cause: str, attempted: bool = True):
         self.region, self.version, self.method, self.url, self.cause = region, version, method, url, cause
+        self.attempted = attempted  # False: nothing left the client (the server was found unreachable before)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -194,7 +195,9 @@ class IntercomClient:
         route = (method, path.split("?", 1)[0].rstrip("/") or "/")
         if self.guard is not None:
             self.guard.admit(method, route[1], content, headers, path.partition("?")[2])
-        key = self._key(method, url, headers, content) if self.guard is not None and method != "GET" else None
+        # The request as the guard judged it (route and query), so that no other spelling of it is a new request.
+        identity = f"{method} {route[1]}?{path.partition('?')[2]}"
+        key = self._key(identity, headers, content) if self.guard is not None and method != "GET" else None
         if key is not None and key in self._sent:
             sent = self._sent[key]
             if isinstance(sent, TransportFailure):  # it may have reached the server all the same
@@ -208,7 +211,7 @@ class IntercomClient:
             try:
                 exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
             except TransportFailure as failure:
-                if key is not None:
+                if key is not None and failure.attempted:
                     self._sent[key] = failure
                 raise
             exchange.path = route[1]
@@ -230,7 +233,7 @@ class IntercomClient:
             try:
                 resolved = httpx.URL(url).path
             except httpx.InvalidURL:
-                raise NotSent(f"the path would leave {self.base_url} (it makes no valid URL there): not sent") from None
+                raise NotSent(f"the path is no valid URL under {self.base_url}: not sent") from None
             if not (resolved + "/").startswith(within):
                 raise NotSent(f"the path would leave {self.base_url} (for {resolved}): not sent")
 
@@ -258,9 +261,9 @@ class IntercomClient:
             elapsed=time.time() - started,
         )
 
-    def _key(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> str:
+    def _key(self, request: str, headers: dict[str, str], content: bytes | None) -> str:
         # The credential is part of what makes two requests the same (a refused token did not create anything).
-        identity = f"{method} {url} {headers.get('Intercom-Version')} {headers.get('Authorization')}\n"
+        identity = f"{request} {str(headers.get('Intercom-Version')).strip()} {headers.get('Authorization')}\n"
         digest = hashlib.sha256(identity.encode())
         digest.update(content or b"")
         return digest.hexdigest()
@@ -269,7 +272,9 @@ class IntercomClient:
         self, method: str, url: str, headers: dict[str, str], content: bytes | None, version: str | None
     ) -> tuple[int, dict[str, str], bytes]:
         if self.pacing.unreachable is not None:
-            raise self._failure(version, method, url, f"not sent: {self.pacing.unreachable} earlier in this run")
+            failure = self._failure(version, method, url, f"not sent: {self.pacing.unreachable} earlier in this run")
+            failure.attempted = False
+            raise failure
         self.pacing.before_request()
         started = time.monotonic()
         try:

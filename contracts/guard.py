@@ -35,14 +35,15 @@ _PARTY_KEYS = frozenset({"type", "id"})
 
 
 # Spellings a client or a server rewrites before routing (a fragment dropped, dot segments resolved, slashes
-# merged, `;` parameters cut, unreserved characters decoded): the route judged must be the route a server reads.
+# merged, `;` parameters cut, percent-encodings decoded): the route judged must be the route a server reads.
 _REWRITTEN = (
     ("#", "a fragment"),
     ("//", "an empty segment"),
     (";", "a ';' parameter"),
 )
 _DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$)")
-_ENCODED_PLAIN = re.compile(r"%(2[dDeEfF]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])")
+# A lenient router's reading of a path: case folded, a format extension (`.json`) or a trailing dot dropped.
+_FORMAT_SUFFIX = re.compile(r"(\.[A-Za-z0-9]*)+$")
 
 
 def _spelled_otherwise(path: str) -> str | None:
@@ -50,11 +51,19 @@ def _spelled_otherwise(path: str) -> str | None:
     for mark, name in _REWRITTEN:
         if mark in path:
             return name
+    if "\\" in path:
+        return "a backslash (read as '/' by some servers)"
+    if any(not "!" <= character <= "~" for character in path):
+        return "a space, control or non-ASCII character"
     if _DOT_SEGMENT.search(path):
         return "a dot segment"
-    if _ENCODED_PLAIN.search(path):
-        return "a percent-encoded letter, digit, '-', '.', '_', '~' or '/'"
+    if "%" in path:  # decoded once, twice or not at all before routing: no write path of Intercom's needs one
+        return "a percent-encoded character"
     return None
+
+
+def _read_leniently(path: str) -> str:
+    return _FORMAT_SUFFIX.sub("", path.lower()).rstrip("/") or "/"
 
 
 class NotSent(IntercomContractsError):
@@ -81,7 +90,8 @@ class LiveGuard:
     ) -> None:
         """Return when the request may be sent; raise NotSent naming the rule otherwise."""
         method = method.upper()
-        other_spelling = _spelled_otherwise(path)
+        # A write's route must be the route a server reads (a read, misrouted, changes nothing).
+        other_spelling = _spelled_otherwise(path) if method not in READ_METHODS else None
         if other_spelling:
             raise NotSent(f"a live request's path is sent as the server reads it: {path!r} has {other_spelling}")
         if method == "DELETE":
@@ -99,6 +109,8 @@ class LiveGuard:
                 f"a live request's body is sent as application/json only, not {named.get('content-type') or 'untyped'}"
                 " (a form body is read as parameters, and its _method as another method)"
             )
+        if (method, path) != CREATE_MESSAGE_ROUTE and (method, _read_leniently(path)) == CREATE_MESSAGE_ROUTE:
+            raise NotSent(f"{path!r} could be routed as POST /messages: a live message is sent to /messages only")
         if (method, path) == CREATE_MESSAGE_ROUTE:
             if query:
                 raise NotSent("a live message carries no query string (parameters there could name parties)")

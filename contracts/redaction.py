@@ -110,28 +110,37 @@ def scrub_lines(text: str, secrets: Iterable[str]) -> str:
 
 
 def _views(text: str | bytes) -> Iterator[str]:
-    """`text` and what it decodes into; each view is looked into for every form of a secret."""
-    texts: list[str] = []
-    if isinstance(text, bytes):
-        texts.append(text.decode("latin-1"))
-        try:
-            encoding = json.detect_encoding(text)
-            texts.append(text.decode(encoding, "replace"))
-        except (LookupError, UnicodeError):
-            pass
-    else:
-        texts.append(text)
-    for text_view in texts:
-        decoded = [text_view, unquote(text_view)]  # %3d and %3D alike
-        unescaped = text_view
+    """`text` and what it decodes into, one view at a time (a caller stops at the first that holds a secret)."""
+    for reading in _readings(text):
+        yield from _joined(reading)
+        yield from _joined(unquote(reading))  # %3d and %3D alike
+        unescaped = reading
         for _ in range(3):  # JSON in a JSON string, escaped once per level
             if "\\" not in unescaped:
                 break
-            unescaped = _JSON_ESCAPE.sub(_unescape, unescaped)
-            decoded.append(unescaped)
-        for view in decoded:
-            yield view
-            yield "".join(view.split())  # base64 wrapped at 76 columns (MIME), in any of these readings
+            again = _JSON_ESCAPE.sub(_unescape, unescaped)
+            if again == unescaped:
+                break
+            unescaped = again
+            yield from _joined(unescaped)
+
+
+def _readings(text: str | bytes) -> Iterator[str]:
+    if not isinstance(text, bytes):
+        yield text
+        return
+    yield text.decode("latin-1")
+    try:
+        encoding = json.detect_encoding(text)
+    except (LookupError, UnicodeError):
+        return
+    if encoding != "utf-8":  # UTF-8 text reads the same in latin-1 for every ASCII form of a secret
+        yield text.decode(encoding, "replace")
+
+
+def _joined(view: str) -> Iterator[str]:
+    yield view
+    yield "".join(view.split())  # base64 wrapped at 76 columns (MIME), in any reading
 
 
 _JSON_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|[\\/\"bfnrt])")
@@ -181,19 +190,16 @@ def redacting_logs(secrets: Iterable[str]) -> Iterator[None]:
         record = previous(*args, **kwargs)
         try:
             message = record.getMessage()
-        except Exception:  # a record that cannot format itself is left to fail as it would
-            return record
-        # A traceback or stack is formatted by the handler, after this: it is made part of the message here.
-        original = message
-        if record.exc_info or record.stack_info:
-            formatter = logging.Formatter()
-            extra = [formatter.formatException(record.exc_info)] if record.exc_info else []
-            extra += [formatter.formatStack(record.stack_info)] if record.stack_info else []
-            message = "\n".join([message, *extra])
-            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        except Exception:  # a record that cannot format itself: what logging would print of it, scrubbed
+            message = f"{record.msg!r} % {record.args!r}"
         cleaned = scrub_lines(message, chosen)
-        if cleaned != original or record.args:
+        if cleaned != message or record.args:
             record.msg, record.args = cleaned, ()
+        # A traceback or stack is formatted by the handler after this; formatters use the text set here.
+        if record.exc_info:
+            record.exc_text = scrub_lines(logging.Formatter().formatException(record.exc_info), chosen)
+        if record.stack_info:
+            record.stack_info = scrub_lines(record.stack_info, chosen)
         return record
 
     logging.setLogRecordFactory(factory)

@@ -128,7 +128,7 @@ class ReplayReport:
         payload = {
             "recording": clean(self.recording),
             "target": clean(self.target),
-            "summary": self.summary(),
+            "summary": clean(self.summary()),
             "exchanges": [
                 {
                     "entry": item.entry.number,
