@@ -13,6 +13,7 @@ import copy
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -165,6 +166,16 @@ def accepted_though_negative(case: Any, operation: Operation, spec: Spec) -> boo
     except (TypeError, ValueError, AttributeError):
         return False
     return not judged.violations
+
+
+def names_another_version(case: Any, served: Iterable[str]) -> bool:
+    """A negative case whose Intercom-Version header (mutated out of this description's enum) names a version
+    Intercom serves: the request is that version's, judged by its contract, not this one's invalid request."""
+    if not _negative_at(case, "header"):
+        return False
+    headers = getattr(case, "headers", None) or {}
+    named = next((str(v) for k, v in headers.items() if str(k).lower() == "intercom-version"), None)
+    return named is not None and named in set(served)
 
 
 def undocumented_in(case: Any, operation: Operation, spec: Spec) -> list[str]:

@@ -124,3 +124,25 @@ def test_operations_the_fake_once_disagreed_on_pass_breadth(pytester: pytest.Pyt
         *SUITE, "--intercom-region", "us", "--intercom-operations", operations, "--intercom-max-examples", "30"
     )
     result.assert_outcomes(passed=6, deselected=11)
+
+
+def test_a_negative_version_header_naming_a_served_version_is_not_an_invalid_request() -> None:
+    from types import SimpleNamespace
+
+    from contracts.breadth import names_another_version
+    from contracts.versions import Contracts
+
+    served = Contracts().documented
+
+    def case(version: str, *, negative_at: str = "header") -> object:
+        meta = SimpleNamespace(
+            generation=SimpleNamespace(mode=SimpleNamespace(value="negative")),
+            is_negative_at=lambda location: location == negative_at,
+        )
+        return SimpleNamespace(_meta=meta, headers={"Intercom-Version": version})
+
+    # 2.10's enum stops at 2.10: schemathesis mutates the header to 2.11, a version Intercom serves (and judges by
+    # its own description), so the request is no invalid 2.10 request.
+    assert names_another_version(case("2.11"), served)
+    assert not names_another_version(case("9.99"), served)  # not served: an invalid request indeed
+    assert not names_another_version(case("2.11", negative_at="body"), served)
