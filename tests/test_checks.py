@@ -136,7 +136,8 @@ def _requests(fake: FakeIntercom, client: IntercomClient) -> Iterator[tuple[Http
 
 
 def probe(contract: Contract, *faults: str) -> Probe:
-    fake = FakeIntercom(contract, FakeSettings(faults=frozenset(faults)))
+    # A fixed clock: the two requests beyond the allowance fall in one rate-limit window, whenever the probe runs.
+    fake = FakeIntercom(contract, FakeSettings(faults=frozenset(faults)), clock=lambda: 1_800_000_003.0)
     client = _client(fake)
     failures: list[CheckFailure] = []
     for exchange, intent, expected in _requests(fake, client):

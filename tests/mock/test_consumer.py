@@ -209,6 +209,7 @@ def test_rate_limiting_is_one_model_forced_429s_included() -> None:
     from contracts.mock import IntercomMock
 
     with IntercomMock.from_settings(rate_limit=5) as mock:
+        mock.fake.clock = lambda: 1_800_000_003.0  # one window for the four requests (no boundary crossed)
         mock.rate_limit_next(times=2)
         answers = [
             client_library.get("https://api.intercom.io/me", headers={"Authorization": "Bearer t"}) for _ in range(4)
