@@ -364,14 +364,17 @@ def test_a_failing_message_is_never_sent_again_by_shrinking_or_replay(
     assert len(posts) == len(set(posts)), f"{len(posts)} POSTs, {len(set(posts))} distinct"
 
 
+# A message the guard admits: from admin 1 to contact "c".
+IN_APP_TO_C = {
+    "message_type": "in_app",
+    "body": "hi",
+    "from": {"type": "admin", "id": 1},
+    "to": {"type": "user", "id": "c"},
+}
+
+
 def test_the_client_answers_a_repeated_creating_request_from_its_record(tmp_path: Path) -> None:
-    guard = LiveGuard(admin_id=1, contact_id="c")
-    payload = {
-        "message_type": "in_app",
-        "body": "hi",
-        "from": {"type": "admin", "id": 1},
-        "to": {"type": "user", "id": "c"},
-    }
+    guard, payload = LiveGuard(admin_id=1, contact_id="c"), IN_APP_TO_C
     with HostileServer(message) as server:
         client = _client(server.url, guard=guard, budget=MessageBudget(tmp_path / "budget", 10))
         first = client.request("POST", "/messages", payload=payload)
@@ -381,13 +384,7 @@ def test_the_client_answers_a_repeated_creating_request_from_its_record(tmp_path
 
 
 def test_a_creating_request_that_failed_in_transport_is_never_sent_again(tmp_path: Path) -> None:
-    guard = LiveGuard(admin_id=1, contact_id="c")
-    payload = {
-        "message_type": "in_app",
-        "body": "hi",
-        "from": {"type": "admin", "id": 1},
-        "to": {"type": "user", "id": "c"},
-    }
+    guard, payload = LiveGuard(admin_id=1, contact_id="c"), IN_APP_TO_C
     cut = Answer(200, {"Content-Type": "application/json", "Content-Length": "500"}, b'{"type": "user_message"')
     with HostileServer(lambda request: cut) as server:
         client = _client(server.url, guard=guard, budget=MessageBudget(tmp_path / "budget", 10), timeout=2.0)
