@@ -6,8 +6,9 @@ the credential, the rate limit, the Intercom-Version (the description of the ver
 the workspace's default without one), the operation it reaches, the contract of that operation (parameters, body);
 then the operation is served (contracts.mock.resources) from the workspace. Each turn keeps its own state: what the
 request broke, what it holds of undocumented fate. What intercom-facts.md documents is modelled; what it marks
-UNCONFIRMED is a setting (`FakeSettings`). Named faults (`FAULTS`) each break one promise, so the checks can be
-proven to catch them.
+UNCONFIRMED is a setting (`FakeSettings`). The domain code does only what Intercom does: named faults (`FAULTS`, each
+breaking one promise so the checks can be proven to catch it) and forced answers are rules (contracts.mock.rules,
+contracts.mock.faults) applied around it: to the request it sees, the allowance it finds, the answer it gives.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ from ..faults import FAULTS
 from ..regions import REGIONS
 from ..spec import path_values
 from ..versions import Contracts
+from .faults import fault_rules
 from .resources import Call, Resources, store_conversation
+from .rules import Rule, RuleQueue, Served, answered, seen_by_model
 from .workspace import CREATED_AT, DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, Workspace
 
 __all__ = [
@@ -156,7 +159,7 @@ class _Turn:
     undocumented: list[str] = field(default_factory=list)
     operation: str | None = None
     version: str | None = None
-    limited: bool = False  # answered as if the window's allowance were spent (rate_limit_next)
+    limited: bool = False  # the request finds the window's allowance spent (a rule says so)
 
     def broken(self, path: str, rule: str, expected: Any, received: Any, message: str) -> None:
         """Note how the request breaks the contract (the client's fault, not the server's); the first one stays."""
@@ -196,11 +199,14 @@ class FakeIntercom:
         self._random = random.Random(self.settings.seed)
         self._next_id = 1000
         self._windows: dict[tuple[str, str], tuple[int, int]] = {}
+        self.rules = RuleQueue()  # rules queued by a test: forced answers, the first matching one applies
+        self._faults = fault_rules(self.settings.faults, self)
 
     # -- configuration -------------------------------------------------------------------------------------------
     def configure(self, **changes: Any) -> None:
         """Change settings in place (e.g. `faults=frozenset({...})`); validated like the constructor's."""
         self.settings = self._checked(replace(self.settings, **changes))
+        self._faults = fault_rules(self.settings.faults, self)
 
     def _checked(self, settings: FakeSettings) -> FakeSettings:
         if settings.default_version is not None and not self.contracts.knows(settings.default_version):
@@ -236,35 +242,50 @@ class FakeIntercom:
         for operation in (contract.spec.operation(CREATE_MESSAGE), contract.spec.operation(IDENTIFY_ADMIN)):
             operation_contract(contract.spec, operation)
 
-    def has(self, fault: str) -> bool:
-        return fault in self.settings.faults
+    def accepts(self, request: FakeRequest) -> bool:
+        """Whether the request's credential opens this region's door (nothing is noted or counted)."""
+        return self._authorized(_Turn(request, "", {}))
+
+    def token_for(self, region: str) -> str:
+        """A token this workspace accepts in `region` (the pinned one; any well-formed one otherwise)."""
+        return self.settings.tokens.get(region) or DEFAULT_TOKENS.get(region, DEFAULT_TOKENS["us"])
 
     # -- the model -----------------------------------------------------------------------------------------------
     def handle(self, request: FakeRequest) -> FakeResponse:
         return self.handle_exchange(request).response
 
-    def handle_exchange(self, request: FakeRequest, *, limited: bool = False) -> Exchange:
-        """Answer `request`; the exchange (answer, verdict, operation, version) is also kept in `exchanges`.
+    def handle_exchange(self, request: FakeRequest) -> Exchange:
+        """Answer `request`; the exchange (answer, verdict, operation, version) is also kept in `exchanges`."""
+        return self.serve(request).exchange
 
-        `limited`: if authorized, the request finds the window's allowance spent (429, the window's count kept).
-        """
+    def serve(self, request: FakeRequest) -> Served:
+        """Answer `request` as the model and the rules matching it do (the named faults, then the first queued rule
+        matching it, spent atomically); the exchange holds the request as sent and the answer to send, is kept in
+        `exchanges` and told to the listeners. `delay`: how long the adapter holds the answer back."""
         with self._lock:
+            queued = self.rules.take(request)
+            rules: tuple[Rule, ...] = (
+                *(rule for rule in self._faults if rule.when(request)),
+                *((queued,) if queued is not None else ()),
+            )
             request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
             turn = _Turn(
-                request,
+                seen_by_model(rules, request),
                 request_id,
                 {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": request_id},
-                limited=limited,
+                limited=any(rule.spent for rule in rules),
             )
             response = self._answer(turn)
-            exchange = Exchange(
-                request, response, turn.violation, tuple(turn.undocumented), turn.operation, turn.version
+            exchange = answered(
+                rules,
+                Exchange(request, response, turn.violation, tuple(turn.undocumented), turn.operation, turn.version),
             )
             if self.keep_exchanges:
                 self.exchanges.append(exchange)
         for listener in self.listeners:
             listener(exchange)
-        return exchange
+        delay = max((rule.delay for rule in rules), default=0.0)
+        return Served(exchange, delay, forced=queued is not None and queued.changes_answer)
 
     def _answer(self, turn: _Turn) -> FakeResponse:
         request, headers = turn.request, turn.headers
@@ -278,8 +299,6 @@ class FakeIntercom:
         headers.update(rate_headers)
         if exceeded:
             status, code, message = RATE_LIMITED
-            if self.has("rate-limit-wrong-code"):
-                code = "too_many_requests"
             text = message.format(limit=self.settings.rate_limit, seconds=self.settings.window_seconds)
             return self._error(turn, (status, code, text))
         version = request.header("Intercom-Version")
@@ -287,8 +306,7 @@ class FakeIntercom:
             turn.broken("header Intercom-Version", "enum", list(self.versions), version, "not a documented version")
             return self._error(turn, VERSION_INVALID)
         turn.version = version or self.default_version
-        # An unknown version served (a fault) is judged by the default one: there is no other description for it.
-        contract = self.contracts.contract(turn.version if self.contracts.knows(turn.version) else self.default_version)
+        contract = self.contracts.contract(turn.version)
         operation = contract.spec.operation_at(request.method, request.path)
         if operation is None:
             served = sorted(
@@ -313,8 +331,6 @@ class FakeIntercom:
                 return FakeResponse(200, headers, self._admin(request.region))
             return self._serve(turn, api, judged)
         except _Reject as reject:
-            if self.has("html-errors"):
-                headers["Content-Type"] = "text/html; charset=utf-8"
             return self._error(turn, (reject.status, reject.code, reject.message), field=reject.field)
 
     def _serve(self, turn: _Turn, api: OperationContract, judged: Judged) -> FakeResponse:
@@ -343,25 +359,12 @@ class FakeIntercom:
         if field is not None:
             error["field"] = field
         body: dict[str, Any] = {"type": "error.list", "request_id": turn.request_id, "errors": [error]}
-        if self.has("request-id-mismatch"):
-            body["request_id"] = turn.request_id[::-1]
-        if self.has("error-request-id-uuid-only"):
-            body["request_id"] = 12345
-        if self.has("error-without-type"):
-            del body["type"]
-        headers = dict(turn.headers)
-        if self.has("html-errors"):
-            headers["Content-Type"] = "text/html; charset=utf-8"
-        return FakeResponse(status or code_status, headers, body)
+        return FakeResponse(status or code_status, dict(turn.headers), body)
 
     # -- authentication, version, rate limits --------------------------------------------------------------------
-    def _token(self, request: FakeRequest) -> str | None:
-        scheme, _, token = (request.header("Authorization") or "").partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
     def _check_authorization_header(self, turn: _Turn) -> None:
         header = turn.request.header("Authorization")
-        token = self._token(turn.request)
+        token = _bearer_token(turn.request)
         if header is None:
             turn.broken("header Authorization", "bearerAuth", "Bearer <access token>", None, "no Authorization header")
         elif token is None or not _WELL_FORMED_TOKEN.match(token):
@@ -376,9 +379,7 @@ class FakeIntercom:
 
     def _authorized(self, turn: _Turn) -> bool:
         request = turn.request
-        if self.has("ignore-auth"):
-            return True
-        token = self._token(request)
+        token = _bearer_token(request)
         if self.settings.accept_any_token:
             home = self.settings.workspace_region
             if token is not None and home is not None and home != request.region:
@@ -401,10 +402,10 @@ class FakeIntercom:
                 "Bearer [redacted]",
                 "not the access token of this workspace in this region",
             )
-        return self.has("accept-other-region-token") and token in self.settings.tokens.values()
+        return False
 
     def _unauthorized_status(self, request: FakeRequest) -> int:
-        token = self._token(request)
+        token = _bearer_token(request)
         if self.settings.accept_any_token:
             return self.settings.other_region_status if token and _WELL_FORMED_TOKEN.match(token) else 401
         return self.settings.other_region_status if token in self.settings.tokens.values() else 401
@@ -413,7 +414,7 @@ class FakeIntercom:
         """The rate-limit headers of this answer, and whether the window's allowance is exceeded."""
         length = self.settings.window_seconds
         window = int(self.clock() // length)
-        key = (request.region, self._token(request) or "")
+        key = (request.region, _bearer_token(request) or "")
         start, used = self._windows.get(key, (window, 0))
         used = used + 1 if start == window else 1
         limit = self.settings.rate_limit
@@ -421,12 +422,10 @@ class FakeIntercom:
         exceeded = used > limit
         if limited:  # this request finds the allowance spent (the window's count is kept)
             exceeded, used = True, max(used, limit)
-        if self.has("no-rate-limit-headers"):
-            return {}, exceeded
         remaining = max(limit - used, 0)
         return {
             "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(remaining + 2 * limit if self.has("incoherent-rate-limit") else remaining),
+            "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": str((window + 1) * length),
             **(
                 {"Retry-After": str(max(1, int((window + 1) * length - self.clock())))}
@@ -438,10 +437,6 @@ class FakeIntercom:
     def _version_served(self, version: str | None) -> bool:
         if version is None:
             return True  # the app's configured default
-        if self.has("ignore-version"):
-            return True
-        if self.has("refuse-preview") and version in ("Preview", "Unstable"):
-            return False
         return self.contracts.knows(version)
 
     # -- the operations ------------------------------------------------------------------------------------------
@@ -449,7 +444,7 @@ class FakeIntercom:
         """GET /me: the workspace's admin (as GET /admins/{id} shows it), with the app of the region asked."""
         admin_id = min(self.settings.admin_ids) if self.settings.admin_ids else DEFAULT_ADMIN_ID
         stored = self.workspace.get("admin", str(admin_id)) or {}
-        shown_region = "us" if self.has("me-wrong-region") else region
+        shown_region = region
         return {
             "type": "admin",
             "id": str(admin_id),
@@ -474,35 +469,24 @@ class FakeIntercom:
         }
 
     def _create_message(self, turn: _Turn, contract: Contract, judged: Judged) -> dict[str, Any]:
-        if self.has("server-error"):
-            raise _Reject(500, "server_error", "Something went wrong")
         payload = self._parse(turn, turn.request.body)
         if payload.get("message_type") == "inapp" and self.settings.accept_inapp_spelling:
             payload = {**payload, "message_type": "in_app"}
-        if not self._let_through(payload):
-            try:
-                contract.validate_create_message_request(payload)
-            except ContractViolation as violation:
-                turn.violation = violation
-                self._check_documented_rules(payload)
-                status = 418 if self.has("undocumented-status") else 400
-                raise _Reject(status, "parameter_invalid", violation.message, field=violation.path) from None
-            self._check_exists(payload)
+        try:
+            contract.validate_create_message_request(payload)
+        except ContractViolation as violation:
+            turn.violation = violation
+            self._check_documented_rules(payload)
+            raise _Reject(400, "parameter_invalid", violation.message, field=violation.path) from None
+        self._check_exists(payload)
         return self._message(payload)
-
-    def _let_through(self, payload: dict[str, Any]) -> bool:
-        """Whether a fault makes the fake accept this invalid payload."""
-        blank = not isinstance(payload.get("body"), str) or not payload["body"].strip()
-        no_subject = payload.get("message_type") == "email" and "subject" not in payload
-        return (blank and self.has("accept-blank-body")) or (no_subject and self.has("accept-email-without-subject"))
 
     def _check_documented_rules(self, payload: dict[str, Any]) -> None:
         body = payload.get("body")
         if not isinstance(body, str) or not body.strip():
             raise _Reject(*BODY_REQUIRED)
         if payload.get("message_type") == "email" and "subject" not in payload:
-            status, code, message = NO_SUBJECT
-            raise _Reject(400 if self.has("no-subject-is-400") else status, code, message)
+            raise _Reject(*NO_SUBJECT)
 
     def _check_exists(self, payload: dict[str, Any]) -> None:
         sender = payload.get("from", {})
@@ -520,17 +504,13 @@ class FakeIntercom:
         body = sent if isinstance(sent, str) else ""
         message: dict[str, Any] = {
             "type": "user_message",
-            "id": self._next_id if self.has("message-id-integer") else str(self._next_id),
+            "id": str(self._next_id),
             "created_at": payload.get("created_at", int(self.clock())),
-            "body": body + "\n-- sent by Fake Intercom" if self.has("body-not-echoed") else body,
-            "message_type": "in_app" if message_type == "inapp" and self.has("in-app-type-unmapped") else message_type,
+            "body": body,
+            "message_type": message_type,
         }
-        if self.has("created-at-ignored"):
-            message["created_at"] = int(self.clock()) + 1
-        if message_type == "email" and not self.has("email-without-subject"):
+        if message_type == "email":
             message["subject"] = str(payload.get("subject", ""))
-        if message_type == "inapp" and self.has("subject-on-in-app"):
-            message["subject"] = ""
         if payload.get("create_conversation_without_contact_reply"):  # a conversation the API can read back
             recipients = payload.get("to")
             listed = recipients if isinstance(recipients, list) else [recipients]
@@ -542,8 +522,6 @@ class FakeIntercom:
                 by="admin",
             )
             message["conversation_id"] = conversation["id"]
-        if self.has("message-without-id"):
-            del message["id"]
         return message
 
     def _parse(self, turn: _Turn, body: bytes) -> dict[str, Any]:
@@ -557,6 +535,12 @@ class FakeIntercom:
             turn.broken("$", "type", {"type": "object"}, payload, f"a JSON {type(payload).__name__}, not an object")
             raise _Reject(status, code, f"The request body must be a JSON object, not {type(payload).__name__}")
         return payload
+
+
+def _bearer_token(request: FakeRequest) -> str | None:
+    """The bearer token of the request's Authorization header (None: none)."""
+    scheme, _, token = (request.header("Authorization") or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _path_values(template: str, path: str) -> dict[str, str]:

@@ -11,8 +11,7 @@ import functools
 import json
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -20,7 +19,6 @@ import httpx
 import respx
 
 from ..errors import IntercomContractsError, UsageError, render_value
-from ..facts import DOCUMENTED_ERRORS
 from ..har import HarEntry, Recording, read_recording
 from ..redaction import as_curl, redact
 from ..regions import REGIONS
@@ -28,6 +26,7 @@ from ..transport import lower_headers
 from ..versions import Contracts
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
+from .rules import ForcedAnswers
 from .workspace import Workspace
 
 __all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
@@ -43,20 +42,12 @@ class ContractBreach(IntercomContractsError, AssertionError):
     """The code under test sent requests the contract refuses."""
 
 
-@dataclass
-class _Forced:
-    status: int
-    code: str | None
-    message: str | None
-    headers: dict[str, str]
-    when: Callable[[FakeRequest], bool]
-    times: int | None  # None: every matching request
-    delay: float = 0.0
-    limited: bool = False  # answered 429 by the model's rate limiting (its own headers), not replaced
+class IntercomMock(ForcedAnswers):
+    """Intercepts httpx traffic to the three regions (or `base_urls`) and answers as the fake model does.
 
-
-class IntercomMock:
-    """Intercepts httpx traffic to the three regions (or `base_urls`) and answers as the fake model does."""
+    Unhappy paths on demand (`respond_with`, `respond_next_with`, `rate_limit_next`, `slow_next`) are rules queued on
+    the fake (contracts.mock.rules): the exchange kept is the answer sent.
+    """
 
     def __init__(
         self,
@@ -77,8 +68,6 @@ class IntercomMock:
         self.recorded = (
             RecordedAnswers(replay, self.fake.contracts, default_version=self.fake.default_version) if replay else None
         )
-        self._forced: list[_Forced] = []
-        self._forced_exchanges: set[int] = set()
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self._responders = [(base, self._responder(region, base)) for region, base in self.base_urls.items()]
         for base, respond in self._responders:
@@ -140,11 +129,14 @@ class IntercomMock:
 
     @property
     def messages(self) -> list[dict[str, Any]]:
-        """The Message objects created (200 answers of POST /messages)."""
+        """The Message objects created (200 answers of POST /messages; a forced 200 over an error is none)."""
         return [
             e.response.body
-            for index, e in enumerate(self.fake.exchanges)
-            if e.request.path == "/messages" and e.response.status == 200 and index not in self._forced_exchanges
+            for e in self.fake.exchanges
+            if e.request.path == "/messages"
+            and e.response.status == 200
+            and isinstance(e.response.body, dict)
+            and e.response.body.get("type") != "error.list"
         ]
 
     @property
@@ -186,62 +178,7 @@ class IntercomMock:
         if report is not None:
             raise ContractBreach(report)
 
-    # -- unhappy paths ---------------------------------------------------------------------------------------------
-    def respond_with(
-        self,
-        status: int,
-        code: str | None = None,
-        message: str | None = None,
-        *,
-        when: Callable[[FakeRequest], bool] | None = None,
-        times: int | None = None,
-        headers: dict[str, str] | None = None,
-        delay: float = 0.0,
-    ) -> None:
-        """Answer a documented error to requests matching `when` (all by default), `times` times (None: always)."""
-        if status not in DOCUMENTED_ERRORS and status != 200:
-            raise UsageError(f"status {status} is not a documented answer; documented: {sorted(DOCUMENTED_ERRORS)}")
-        known = DOCUMENTED_ERRORS.get(status, ())
-        if code is not None and code not in known:
-            raise UsageError(f"code {code!r} is not documented for {status}; documented: {', '.join(known)}")
-        self._forced.append(
-            _Forced(
-                status,
-                code or (known[0] if known else None),
-                message,
-                dict(headers or {}),
-                when or (lambda _: True),
-                times,
-                delay,
-            )
-        )
-
-    def respond_next_with(self, status: int, code: str | None = None, message: str | None = None) -> None:
-        """Answer a documented error to the next request."""
-        self.respond_with(status, code, message, times=1)
-
-    def rate_limit_next(self, times: int = 1, *, retry_after: int | None = 1) -> None:
-        """Answer 429 `rate_limit_exceeded` to the next `times` requests, as the rate-limit model does: the window's
-        own X-RateLimit-Limit and -Reset, X-RateLimit-Remaining 0; `Retry-After: retry_after` unless None (whether
-        Intercom sends it is unconfirmed)."""
-        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-        self._forced.append(_Forced(429, None, None, headers, lambda _: True, times, limited=True))
-
-    def slow_next(self, seconds: float, times: int = 1) -> None:
-        """Answer the next requests after `seconds` (a client timeout shorter than that fires as httpx's would)."""
-        self._forced.append(_Forced(0, None, None, {}, lambda _: True, times, delay=seconds))
-
     # -- plumbing --------------------------------------------------------------------------------------------------
-    def _take_forced(self, request: FakeRequest) -> _Forced | None:
-        for forced in self._forced:
-            if forced.when(request):
-                if forced.times is not None:
-                    forced.times -= 1
-                    if forced.times <= 0:
-                        self._forced.remove(forced)
-                return forced
-        return None
-
     def _responder(self, region: str, base: str) -> Any:
         base_path = httpx.URL(base).path.rstrip("/")
 
@@ -252,19 +189,13 @@ class IntercomMock:
             headers = lower_headers(request.headers)
             query = request.url.query.decode("ascii", "replace")
             fake_request = FakeRequest(region, request.method, path, headers, request.read(), query)
-            forced = self._take_forced(fake_request)
-            limited = forced is not None and forced.limited
-            # Judged first: a request given up on is judged too.
-            exchange = self.fake.handle_exchange(fake_request, limited=limited)
+            # Judged and kept first: a request given up on is judged too.
+            served = self.fake.serve(fake_request)
+            exchange = served.exchange
             answer = exchange.response
-            if forced is not None and forced.delay:
-                _wait(forced.delay, request)
-            if forced is not None and limited:
-                if answer.status == 429:  # the model's 429 (an unauthorized request keeps its 401)
-                    answer = replace(answer, headers={**answer.headers, **forced.headers})
-            elif forced is not None and forced.status:
-                answer = self._force(exchange, forced)
-            elif self.recorded is not None and exchange.version is not None:
+            if served.delay:
+                _wait(served.delay, request)
+            if not served.forced and self.recorded is not None and exchange.version is not None:
                 recorded = self.recorded.take(
                     region=region,
                     method=fake_request.method,
@@ -291,29 +222,13 @@ class IntercomMock:
         self._replace_answer(exchange, FakeResponse(recorded.status, headers, body))
         return httpx.Response(recorded.status, headers=raw, content=recorded.content)
 
-    def _force(self, exchange: Exchange, forced: _Forced) -> FakeResponse:
-        """Replace the model's answer (the request is still judged) with the documented error asked for."""
-        answer = exchange.response
-        request_id = answer.headers.get("X-Request-Id")
-        error = {"code": forced.code, "message": forced.message}
-        body = {"type": "error.list", "request_id": request_id, "errors": [error]}
-        if forced.status == 200:
-            body = answer.body
-        replaced = FakeResponse(forced.status, {**answer.headers, **forced.headers}, body)
-        index = self._replace_answer(exchange, replaced)
-        if index is not None:
-            self._forced_exchanges.add(index)
-        return replaced
-
-    def _replace_answer(self, exchange: Exchange, response: FakeResponse) -> int | None:
-        """Keep `response` as the answer of `exchange` (found by identity: other requests may have come since);
-        its index in the fake's exchanges, None when the fake keeps none."""
+    def _replace_answer(self, exchange: Exchange, response: FakeResponse) -> None:
+        """Keep `response` as the answer of `exchange` (found by identity: other requests may have come since)."""
         with self.fake._lock:
             for index in range(len(self.fake.exchanges) - 1, -1, -1):
                 if self.fake.exchanges[index] is exchange:
                     self.fake.exchanges[index] = replace(exchange, response=response)
-                    return index
-        return None
+                    return
 
     def __enter__(self) -> IntercomMock:
         self.router.__enter__()
