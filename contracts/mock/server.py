@@ -5,19 +5,24 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 from types import TracebackType
 
 from ..errors import UsageError
 from ..regions import REGIONS
 from .model import FakeIntercom, FakeRequest
+from .rules import ForcedAnswers
 
 __all__ = ["MAX_BODY_BYTES", "MockServer"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
-class MockServer:
-    """Serves `fake` on http://HOST:PORT/{us,eu,au}; port 0 picks a free port. Stops on `close()` or exit."""
+class MockServer(ForcedAnswers):
+    """Serves `fake` on http://HOST:PORT/{us,eu,au}; port 0 picks a free port. Stops on `close()` or exit.
+
+    Unhappy paths on demand, as the fixture's: `respond_with`, `respond_next_with`, `rate_limit_next`, `slow_next`.
+    """
 
     def __init__(self, fake: FakeIntercom | None = None, *, host: str = "127.0.0.1", port: int = 0):
         self.fake = fake or FakeIntercom()
@@ -68,7 +73,9 @@ def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]
             region, _, tail = rest.partition("/")
             path, _, query = tail.partition("?")
             headers = {name.lower(): value for name, value in self.headers.items()}
-            answer = fake.handle(FakeRequest(region, self.command, "/" + path, headers, body, query))
+            served = fake.serve(FakeRequest(region, self.command, "/" + path, headers, body, query))
+            time.sleep(served.delay)  # slow_next: bounded by the rule (MAX_DELAY)
+            answer = served.exchange.response
             self._reply(answer.status, answer.headers, answer.content())
 
         def __getattr__(self, name: str) -> object:
