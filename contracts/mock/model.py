@@ -259,14 +259,13 @@ class FakeIntercom:
         return self.serve(request).exchange
 
     def serve(self, request: FakeRequest) -> Served:
-        """Answer `request` as the model and the rules matching it do (the named faults, then the first queued rule
-        matching it, spent atomically); the exchange holds the request as sent and the answer to send, is kept in
+        """Answer `request` as the model and the rules matching it do (the named faults, then the queue's: see
+        contracts.mock.rules); the exchange holds the request as sent and the answer to send, is kept in
         `exchanges` and told to the listeners. `delay`: how long the adapter holds the answer back."""
         with self._lock:
-            queued = self.rules.take(request)
             rules: tuple[Rule, ...] = (
                 *(rule for rule in self._faults if rule.when(request)),
-                *((queued,) if queued is not None else ()),
+                *self.rules.take(request),
             )
             request_id = "".join(self._random.choices(REQUEST_ID_ALPHABET, k=20))
             turn = _Turn(
@@ -285,7 +284,7 @@ class FakeIntercom:
         for listener in self.listeners:
             listener(exchange)
         delay = max((rule.delay for rule in rules), default=0.0)
-        return Served(exchange, delay, forced=queued is not None and queued.changes_answer)
+        return Served(exchange, delay)
 
     def _answer(self, turn: _Turn) -> FakeResponse:
         request, headers = turn.request, turn.headers

@@ -11,7 +11,6 @@ import functools
 import json
 import re
 import time
-from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..transport import lower_headers
 from ..versions import Contracts
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
-from .rules import ForcedAnswers
+from .rules import ForcedAnswers, Rule
 from .workspace import Workspace
 
 __all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
@@ -68,6 +67,10 @@ class IntercomMock(ForcedAnswers):
         self.recorded = (
             RecordedAnswers(replay, self.fake.contracts, default_version=self.fake.default_version) if replay else None
         )
+        # The recorded answers made, by id (each held: no id is reused while it waits): their bytes go on the wire.
+        self._recorded_sent: dict[int, tuple[FakeResponse, HarEntry]] = {}
+        if self.recorded is not None:  # a rule: the exchange kept and told is the recorded answer sent
+            self.fake.rules.fallback = Rule(after=self._recorded_answer)
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self._responders = [(base, self._responder(region, base)) for region, base in self.base_urls.items()]
         for base, respond in self._responders:
@@ -191,44 +194,42 @@ class IntercomMock(ForcedAnswers):
             fake_request = FakeRequest(region, request.method, path, headers, request.read(), query)
             # Judged and kept first: a request given up on is judged too.
             served = self.fake.serve(fake_request)
-            exchange = served.exchange
-            answer = exchange.response
+            answer = served.exchange.response
+            made, recorded = self._recorded_sent.pop(id(answer), (None, None))
             if served.delay:
                 _wait(served.delay, request)
-            if not served.forced and self.recorded is not None and exchange.version is not None:
-                recorded = self.recorded.take(
-                    region=region,
-                    method=fake_request.method,
-                    path=path,
-                    query=query,
-                    version=exchange.version,
-                    body=fake_request.body,
-                    status=answer.status,
-                )
-                if recorded is not None:
-                    return self._serve_recorded(exchange, recorded)
+            if recorded is not None and made is answer:  # its bytes as recorded
+                headers = {k: v for k, v in recorded.response_headers.items() if k not in _FRAMING_HEADERS}
+                raw = [(k.encode("latin-1", "replace"), v.encode("utf-8")) for k, v in headers.items()]  # any value
+                return httpx.Response(recorded.status, headers=raw, content=recorded.content)
             return httpx.Response(answer.status, headers=answer.headers, content=answer.content())
 
         return respond
 
-    def _serve_recorded(self, exchange: Exchange, recorded: HarEntry) -> httpx.Response:
-        """The recorded answer, kept as the exchange's answer (the model's verdict on the request stands)."""
+    def _recorded_answer(self, exchange: Exchange) -> FakeResponse:
+        """The recorded answer to the exchange's request, if one was recorded (the model's verdict stands)."""
+        request, answer = exchange.request, exchange.response
+        if self.recorded is None or exchange.version is None:
+            return answer
+        recorded = self.recorded.take(
+            region=request.region,
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            version=exchange.version,
+            body=request.body,
+            status=answer.status,
+        )
+        if recorded is None:
+            return answer
         headers = {k: v for k, v in recorded.response_headers.items() if k not in _FRAMING_HEADERS}
-        raw = [(k.encode("latin-1", "replace"), v.encode("utf-8")) for k, v in headers.items()]  # bytes: any value
         try:
             body = json.loads(recorded.content) if recorded.content else None
         except (ValueError, RecursionError, UnicodeDecodeError):
             body = None
-        self._replace_answer(exchange, FakeResponse(recorded.status, headers, body))
-        return httpx.Response(recorded.status, headers=raw, content=recorded.content)
-
-    def _replace_answer(self, exchange: Exchange, response: FakeResponse) -> None:
-        """Keep `response` as the answer of `exchange` (found by identity: other requests may have come since)."""
-        with self.fake._lock:
-            for index in range(len(self.fake.exchanges) - 1, -1, -1):
-                if self.fake.exchanges[index] is exchange:
-                    self.fake.exchanges[index] = replace(exchange, response=response)
-                    return
+        made = FakeResponse(recorded.status, headers, body)
+        self._recorded_sent[id(made)] = (made, recorded)
+        return made
 
     def __enter__(self) -> IntercomMock:
         self.router.__enter__()

@@ -7,10 +7,11 @@ the exchange the model made: request, answer, verdict, operation, version), `del
 wire (the adapter waits; the exchange is kept first, so a request a client gave up on is judged too). A rule
 applies `times` times (None: to every matching request).
 
-Two kinds are applied by `FakeIntercom`: the named faults its settings name (contracts.mock.faults; every matching
-one applies) and the rules queued on it (`fake.rules`, the first matching one applies, as respx's first matching
-route). The forced answers of the fixture and the loopback server (`ForcedAnswers`) are queued rules. Listeners,
-recordings and the judging see the answer the rules made: the answer that was sent.
+`FakeIntercom` applies, innermost first: the named faults its settings name (contracts.mock.faults; every matching
+one), the queue's fallback (`fake.rules.fallback`: the recorded answers of `intercom_mock(replay=...)`) unless a
+queued rule changes the answer, and the first rule queued on it matching the request (`fake.rules`, as respx's
+first matching route). The forced answers of the fixture and the loopback server (`ForcedAnswers`) are queued
+rules. Listeners, recordings and the judging see the answer the rules made: the answer that was sent.
 """
 
 from __future__ import annotations
@@ -64,15 +65,16 @@ class Served:
 
     exchange: Exchange
     delay: float = 0.0
-    forced: bool = False  # a queued rule changed the answer (a recorded answer does not replace it)
 
 
 class RuleQueue:
-    """Rules queued on the model: the first matching one applies to a request and is spent atomically."""
+    """Rules queued on the model: the first matching one applies to a request and is spent atomically; `fallback`
+    applies to the requests whose answer no queued rule changes."""
 
     def __init__(self) -> None:
         self._rules: list[tuple[Rule, list[int | None]]] = []  # each with what is left of its times
         self._lock = threading.Lock()
+        self.fallback: Rule | None = None
 
     def add(self, rule: Rule) -> Rule:
         with self._lock:
@@ -88,8 +90,16 @@ class RuleQueue:
         with self._lock:
             return tuple(rule for rule, _ in self._rules)
 
-    def take(self, request: FakeRequest) -> Rule | None:
-        """The first rule matching `request`, one of its times spent (None: no rule matches)."""
+    def take(self, request: FakeRequest) -> tuple[Rule, ...]:
+        """The rules applying to `request`, innermost first: the fallback, unless the first queued rule matching it
+        changes the answer, then that rule, one of its times spent."""
+        queued = self._take(request)
+        fallback = self.fallback
+        if fallback is None or not fallback.when(request) or (queued is not None and queued.changes_answer):
+            return () if queued is None else (queued,)
+        return (fallback,) if queued is None else (fallback, queued)
+
+    def _take(self, request: FakeRequest) -> Rule | None:
         with self._lock:
             for entry in self._rules:
                 rule, left = entry

@@ -173,3 +173,42 @@ def test_faults_compose_with_a_forced_answer_outside_them() -> None:
     assert forced.body["type"] == "error.list"  # the forced answer is made after the faults: its envelope is whole
     assert "X-RateLimit-Limit" not in forced.headers
     assert "type" not in refused.body
+
+
+def _recorded_sandbox(tmp_path: Path) -> Path:
+    from contracts.client import HttpExchange
+    from contracts.har import HarWriter, entry_of
+
+    recorded = HttpExchange(
+        region="us",
+        version="2.11",
+        method="POST",
+        url="https://api.intercom.io/messages",
+        request_headers={"Authorization": "Bearer sandbox", "Intercom-Version": "2.11"},
+        request_body=json.dumps(EMAIL).encode(),
+        status=200,
+        headers={"content-type": "application/json", "x-request-id": "from-the-sandbox"},
+        content=b'{"type":"user_message","id":"recorded-7","body":"Hello"}',
+        path="/messages",
+    )
+    writer = HarWriter(tmp_path / "sandbox.har", run={})
+    writer.add([entry_of(recorded, meta={"judged": True, "intent": "valid"})])
+    writer.write(state="complete")
+    return tmp_path / "sandbox.har"
+
+
+def test_a_recorded_answer_is_the_exchange_told_and_a_forced_answer_comes_before_it(tmp_path: Path) -> None:
+    told: list[Exchange] = []
+    headers = {"Authorization": "Bearer t", "Intercom-Version": "2.11"}
+    with IntercomMock.from_settings(replay=_recorded_sandbox(tmp_path)) as mock:
+        mock.fake.listeners.append(told.append)
+        mock.respond_next_with(404, "not_found")
+        forced = httpx.post("https://api.intercom.io/messages", json=EMAIL, headers=headers)
+        replayed = httpx.post("https://api.intercom.io/messages", json=EMAIL, headers=headers)
+    assert forced.status_code == 404
+    assert replayed.content == b'{"type":"user_message","id":"recorded-7","body":"Hello"}'  # the bytes recorded
+    assert [e.response.status for e in told] == [404, 200]
+    assert told[1].response.body["id"] == "recorded-7"  # the listeners heard the answer sent
+    assert told[1] is mock.requests[1]
+    assert mock.recorded is not None
+    assert mock.recorded.served == 1  # the forced answer took no recorded one
