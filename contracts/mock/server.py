@@ -76,7 +76,10 @@ def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]
             served = fake.serve(FakeRequest(region, self.command, "/" + path, headers, body, query))
             time.sleep(served.delay)  # slow_next: bounded by the rule (MAX_DELAY)
             answer = served.exchange.response
-            self._reply(answer.status, answer.headers, answer.content())
+            try:
+                self._reply(answer.status, answer.headers, answer.content())
+            except (BrokenPipeError, ConnectionResetError):  # a client that gave up waiting is gone: no traceback
+                self.close_connection = True
 
         def __getattr__(self, name: str) -> object:
             if name.startswith("do_"):  # every method, TRACE and OPTIONS included, gets the model's JSON answer
