@@ -242,7 +242,11 @@ def _body_signed(message: dict[str, Any]) -> None:
 
 def _me_in_the_us(exchange: Exchange) -> FakeResponse:
     answer = exchange.response
-    if exchange.operation != IDENTIFY_ADMIN or answer.status != 200 or not isinstance(answer.body, dict):
+    request, operation = exchange.request, exchange.operation
+    me = operation == IDENTIFY_ADMIN or (
+        operation is not None and request.method.upper() == "GET" and request.path == "/me"
+    )
+    if not me or answer.status != 200 or not isinstance(answer.body, dict):
         return answer
     app = answer.body.get("app")
     if not isinstance(app, dict):
