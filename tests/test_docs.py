@@ -39,7 +39,17 @@ def test_every_command_of_the_readme_works_as_documented(tmp_path: Path) -> None
     walker = _walker()
     commands = walker.console_commands(README)
     assert len(commands) >= 10
-    assert walker.walk(ROOT / "README.md", tmp_path, quick=True) == []
+    assert walker.walk(ROOT / "README.md", tmp_path, quick=True, program=walker.console_script()) == []
+
+
+def test_the_console_script_is_found_beside_the_interpreter_whatever_path_holds(tmp_path: Path) -> None:
+    walker = _walker()
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    python = bare / "python"
+    assert walker.console_script(str(python)) == [str(python), "-m", "contracts.cli"]
+    (bare / "intercom-contracts").write_text("#!/bin/sh\n")
+    assert walker.console_script(str(python)) == [str(bare / "intercom-contracts")]
 
 
 def test_the_readme_points_at_nothing_outside_the_repository() -> None:
@@ -82,5 +92,7 @@ def test_the_workflow_commands_are_accepted_by_our_own_options(upgrade_to: str, 
         }
         env["INTERCOM_CONTACT_ID"] = "6762f0d21bb69f9f2193bb59"
         words = [*shlex.split(expanded), "--collect-only", "-q"]
+        assert words[0] == "intercom-contracts"
+        words[:1] = _walker().console_script()  # beside this interpreter: PATH may hold neither
         done = subprocess.run(words, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300, check=False)
         assert done.returncode == 0, (expanded, done.stdout[-1500:], done.stderr[-1500:])
