@@ -258,13 +258,22 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
     lint.set_defaults(handler=_lint)
-    diff = commands.add_parser("diff", help="breaking / non-breaking changes between two specs or versions")
+    diff = commands.add_parser(
+        "diff",
+        help="breaking / non-breaking changes between two specs or versions",
+        description="Compares the resolved schemas of each operation and classifies every change for a client. "
+        "text and markdown show a summary by kind (kind, count, example places), breaking kinds first; markdown "
+        "then lists every breaking change. --all lists every change instead, breaking first; json holds everything; "
+        "html is one self-contained page. Exit 1 when a change is breaking.",
+    )
     diff.add_argument("old", metavar="OLD", help="bundled, a file path, an https:// URL or official:VERSION")
     diff.add_argument("new", metavar="NEW", help="the same kinds of source")
     diff.add_argument("--operation", action="append", metavar="ID", help="an operationId to compare (repeatable)")
     diff.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
     diff.add_argument(
-        "--all", action="store_true", help="list every change (text and markdown show a summary by kind by default)"
+        "--all",
+        action="store_true",
+        help="text and markdown: list every change, breaking first (default: a summary by kind)",
     )
     diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
     diff.set_defaults(handler=_diff)

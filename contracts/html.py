@@ -140,7 +140,7 @@ def diff_page(result: SpecDiff) -> str:
         f'<span class="harmless">other <span id="other-count">{len(result.changes) - len(result.breaking)}</span>'
         "</span></p>",
     ]
-    for breaking, title in ((True, "Breaking for a client"), (False, "Breaking no client")):
+    for breaking, title in ((True, "Breaking for a client"), (False, "Non-breaking")):
         groups = result.groups(breaking=breaking)
         if not groups:
             continue
