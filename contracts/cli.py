@@ -61,7 +61,25 @@ def _judge(arguments: Sequence[str]) -> int:
     if recording.startswith("-"):
         print(f"intercom-contracts judge: error: the HAR file comes first: {JUDGE_USAGE}", file=sys.stderr)
         return EXIT_USAGE
+    problem = _unreadable_recording(recording)
+    if problem is not None:
+        print(f"intercom-contracts judge: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return _pytest("judge", "contracts.judging", ["--intercom-recording", recording, *rest])
+
+
+def _unreadable_recording(path: str) -> str | None:
+    """Why `path` is no HAR recording, in the words the user typed (the plugin would name its own option), or None.
+
+    The file is read once more by the plugin: a recording is at most a few MB, and the user's words are worth it.
+    """
+    from .har import read_recording
+
+    try:
+        read_recording(path)
+    except IntercomContractsError as error:
+        return _scrubbed(str(error))
+    return None
 
 
 def _pytest(command: str, package: str, pytest_args: Sequence[str]) -> int:
@@ -149,14 +167,14 @@ def _mock(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, MockServer
+    from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, MockServer
     from .regions import token_env_for
 
     tokens = {region: os.environ.get(token_env_for(region)) or default for region, default in DEFAULT_TOKENS.items()}
     settings = FakeSettings(
         tokens=tokens,
-        admin_ids=frozenset({args.admin_id}),
-        contact_ids=frozenset({args.contact_id}),
+        admin_ids=frozenset({DEFAULT_ADMIN_ID if args.admin_id is None else args.admin_id}),
+        contact_ids=frozenset({args.contact_id or DEFAULT_CONTACT_ID}),
         rate_limit=args.rate_limit,
         window_seconds=args.window_seconds,
         retry_after=args.retry_after,
@@ -277,8 +295,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
     diff.set_defaults(handler=_diff)
-    from .faults import FAULTS
-    from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
+    from .faults import FAULTS  # light; the fake itself is imported only by `mock` (diff and lint start faster)
 
     mock = commands.add_parser(
         "mock",
@@ -288,8 +305,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     mock.add_argument("--port", type=_port, default=0, help="port (default: a free one, printed on start)")
-    mock.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID, help="the admin that may send messages")
-    mock.add_argument("--contact-id", default=DEFAULT_CONTACT_ID, help="the contact that may receive messages")
+    mock.add_argument("--admin-id", type=int, help="the admin that may send messages (default: the workspace's)")
+    mock.add_argument("--contact-id", help="the contact that may receive messages (default: the workspace's)")
     mock.add_argument("--rate-limit", type=int, default=167, metavar="N", help="allowance per window (default: 167)")
     mock.add_argument("--window-seconds", type=int, default=10, metavar="S", help="rate-limit window (default: 10)")
     mock.add_argument("--retry-after", action="store_true", help="send Retry-After with 429 answers")
