@@ -96,3 +96,60 @@ def test_the_workflow_commands_are_accepted_by_our_own_options(upgrade_to: str, 
         words[:1] = _walker().console_script()  # beside this interpreter: PATH may hold neither
         done = subprocess.run(words, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300, check=False)
         assert done.returncode == 0, (expanded, done.stdout[-1500:], done.stderr[-1500:])
+
+
+def _stated(pattern: str) -> re.Match[str]:
+    """The README's statement of a figure (one sentence may wrap over lines)."""
+    found = re.search(pattern, " ".join(README.split()))
+    assert found is not None, f"the README no longer states {pattern!r}: update this test with it"
+    return found
+
+
+def test_the_facts_pack_is_the_size_the_readme_states() -> None:
+    stated_kb = int(_stated(r"The pack is (\d+) KB \(gzip'd JSON")[1])
+    pack = ROOT / "contracts" / "pack"
+    shipped = [*pack.glob("*.json.gz"), pack / "index.json", pack / "NOTICE"]  # what the wheel's package-data takes
+    size = sum(path.stat().st_size for path in shipped)
+    assert abs(size - stated_kb * 1000) <= 0.05 * size, f"the pack is {size} B, the README says {stated_kb} KB (±5%)"
+
+
+def test_the_versions_the_readme_states_are_the_packs() -> None:
+    from contracts.sources import pack_index, pack_versions, published_values
+
+    first, last = _stated(r"for every published version \((\d+\.\d+) to (\d+\.\d+) and Preview\)").groups()
+    numbered = [v for v in pack_versions() if v != "Preview"]
+    assert (first, last) == (numbered[0], numbered[-1])
+    assert pack_versions() == (*numbered, "Preview")
+    minors = [int(v.split(".")[1]) for v in numbered]
+    assert minors == list(range(minors[0], minors[-1] + 1))  # "to" means every version between
+    oldest, newest = _stated(r"every documented `Intercom-Version` value \((\d+\.\d+) to (\d+\.\d+), Preview").groups()
+    values = [v for v in published_values() if v != "Preview"]
+    assert (oldest, newest) == (values[0], values[-1])
+    assert _stated(r"repository, commit (\w+);")[1] == pack_index()["commit"]
+
+
+# What the SDK example's comments promise, and the call that takes each step.
+SDK_STEPS = {
+    "create": "client.contacts.create(",
+    "read back": "client.contacts.find(",
+    "update": "client.contacts.update(",
+    "search": "client.contacts.search(",
+    "list": "client.contacts.list(",
+    "delete": "client.contacts.delete(",
+    "attached to a contact": "client.tags.tag_contact(",
+    "started by a contact": "client.conversations.create(",
+    "replied to": "client.conversations.reply(",
+    "closed": '"message_type": "close"',
+}
+
+
+def test_the_sdk_example_takes_every_step_its_comments_name_and_passes(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("intercom", reason="the official SDK: pip install 'intercom-contracts[test]'")
+    (example,) = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "from intercom import" in b]
+    comments = " ".join(line.split("#", 1)[1] for line in example.splitlines() if "#" in line)
+    for step, call in SDK_STEPS.items():
+        assert step in comments, f"the comments no longer promise {step!r}: update SDK_STEPS"
+        assert call in example, f"the comments promise {step!r}, the code never calls {call}"
+    pytester.makepyfile(test_sdk_example=example)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=1)
