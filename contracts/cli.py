@@ -1,4 +1,4 @@
-"""The `intercom-contracts` console script: run, judge, replay, lint, diff, mock.
+"""The `intercom-contracts` console script: run, judge, replay, lint, diff, merge, mock.
 
 Every toolkit error ends the command with one line on stderr and exit code 2; findings (lint --strict, breaking
 changes in diff, differences in replay) exit 1. `run` and `judge` hand their arguments to pytest; a bad option there
@@ -139,6 +139,26 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.breaking else EXIT_OK
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from .merge import merge_reports
+
+    merged = merge_reports(args.reports)  # every report read and checked before anything is written
+    merged.write(report=args.report, report_html=args.report_html, junitxml=args.junitxml)
+    results = merged.results
+    print(results.text_table())
+    if results.skip_reasons():
+        print(results.skip_text())
+    live = results.run.get("live_messages")
+    if live:
+        print(f"live messages: {live['sent']} sent in all (cap {live['cap']}, shares {live['shares']})")
+    totals = results.to_json()["summary"]
+    print(
+        f"merged {len(args.reports)} report(s): {totals['failed']} failed, {totals['passed']} passed, "
+        f"{totals['skipped']} skipped"
+    )
+    return EXIT_FINDINGS if merged.failed else EXIT_OK
+
+
 def _replay(args: argparse.Namespace) -> int:
     from .har import read_recording
     from .redaction import environment_secrets, scrub_lines
@@ -276,6 +296,19 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
     lint.set_defaults(handler=_lint)
+    merge = commands.add_parser(
+        "merge",
+        help="one report from the JSON reports of a matrix split across CI jobs",
+        description="Joins the JSON reports (--intercom-report) of the jobs of one matrix, split by region, by "
+        "version or by pytest-split group, into the report one job running the whole matrix would have written. "
+        "Exit 1 when a check failed, 0 when all passed; 2, writing nothing, when the reports cannot be joined "
+        "(other targets or spec sources, a newer report format, a report given twice, a file that is no report).",
+    )
+    merge.add_argument("reports", nargs="+", metavar="REPORT.json", help="the JSON report of each job")
+    merge.add_argument("--report", metavar="PATH", help="write the merged JSON report to PATH")
+    merge.add_argument("--report-html", metavar="PATH", help="write the merged HTML report to PATH")
+    merge.add_argument("--junitxml", metavar="PATH", help="write JUnit XML of the merged results to PATH")
+    merge.set_defaults(handler=_merge)
     diff = commands.add_parser(
         "diff",
         help="breaking / non-breaking changes between two specs or versions",

@@ -76,16 +76,25 @@ def test_the_workflow_installs_from_the_repository() -> None:
     )
 
 
+def _expanded(run: str, upgrade_to: str) -> str:
+    """A step's command with its GitHub expressions given values: the matrix group, the upgrade input."""
+
+    def value(expression: re.Match[str]) -> str:
+        if "matrix.group" in expression[1]:
+            return "1"
+        return f"--intercom-version 2.11 --intercom-upgrade-to {upgrade_to}" if upgrade_to else ""
+
+    return re.sub(r"\$\{\{(.*?)\}\}", value, run)
+
+
 @pytest.mark.parametrize("upgrade_to", ["", "2.14"])
 def test_the_workflow_commands_are_accepted_by_our_own_options(upgrade_to: str, tmp_path: Path) -> None:
     runs = [(run, env) for run, env in _run_steps() if run.startswith("intercom-contracts run")]
     assert len(runs) == 2
     for run, job_env in runs:
-        expanded = re.sub(
-            r"\$\{\{(.*?)\}\}",
-            lambda m: f"--intercom-version 2.11 --intercom-upgrade-to {upgrade_to}" if upgrade_to else "",
-            run,
-        )
+        expanded = _expanded(run, upgrade_to)
+        if "--splits" in expanded:
+            pytest.importorskip("pytest_split", reason="the workflow splits with pytest-split: pip install '.[ci]'")
         env = {
             **os.environ,
             **{k: "tok-workflow" if "TOKEN" in k else "991267390" for k in job_env if "${{" in job_env[k]},
@@ -96,6 +105,28 @@ def test_the_workflow_commands_are_accepted_by_our_own_options(upgrade_to: str, 
         words[:1] = _walker().console_script()  # beside this interpreter: PATH may hold neither
         done = subprocess.run(words, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300, check=False)
         assert done.returncode == 0, (expanded, done.stdout[-1500:], done.stderr[-1500:])
+
+
+def test_the_workflow_merges_the_reports_its_split_jobs_write() -> None:
+    from contracts.cli import _parser
+
+    written = {
+        found
+        for run, _ in _run_steps()
+        for found in re.findall(r"--intercom-report=(\S+)", re.sub(r"\$\{\{.*?\}\}", "*", run))
+        if "--splits" in run
+    }
+    assert written == {"contract-*.json"}  # each group's own report, under one pattern
+    (merge,) = [run for run, _ in _run_steps() if run.startswith("intercom-contracts merge")]
+    words = shlex.split(merge)[1:]
+    assert "contract-*.json" in words
+    args = _parser().parse_args(words)  # our own options: an unknown one exits 2 here
+    assert (args.report, args.report_html, args.junitxml) == ("contract.json", "contract.html", "contract.xml")
+    jobs = WORKFLOW["jobs"]
+    assert jobs["report"]["needs"] == "fake"
+    assert jobs["report"]["if"] == "always()"  # a failed group is still reported
+    assert jobs["fake"]["strategy"]["matrix"]["group"] == [1, 2]
+    assert re.search(r"--splits (\d+)", " ".join(run for run, _ in _run_steps()))[1] == "2"  # type: ignore[index]
 
 
 def _stated(pattern: str) -> re.Match[str]:
