@@ -1,4 +1,4 @@
-"""The `intercom-contracts` console script: run, judge, replay, lint, diff, mock.
+"""The `intercom-contracts` console script: run, judge, replay, lint, diff, merge, mock.
 
 Every toolkit error ends the command with one line on stderr and exit code 2; findings (lint --strict, breaking
 changes in diff, differences in replay) exit 1. `run` and `judge` hand their arguments to pytest; a bad option there
@@ -61,7 +61,25 @@ def _judge(arguments: Sequence[str]) -> int:
     if recording.startswith("-"):
         print(f"intercom-contracts judge: error: the HAR file comes first: {JUDGE_USAGE}", file=sys.stderr)
         return EXIT_USAGE
+    problem = _unreadable_recording(recording)
+    if problem is not None:
+        print(f"intercom-contracts judge: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return _pytest("judge", "contracts.judging", ["--intercom-recording", recording, *rest])
+
+
+def _unreadable_recording(path: str) -> str | None:
+    """Why `path` is no HAR recording, in the words the user typed (the plugin would name its own option), or None.
+
+    The file is read once more by the plugin: a recording is at most a few MB, and the user's words are worth it.
+    """
+    from .har import read_recording
+
+    try:
+        read_recording(path)
+    except IntercomContractsError as error:
+        return _scrubbed(str(error))
+    return None
 
 
 def _pytest(command: str, package: str, pytest_args: Sequence[str]) -> int:
@@ -121,6 +139,26 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.breaking else EXIT_OK
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from .merge import merge_reports
+
+    merged = merge_reports(args.reports)  # every report read and checked before anything is written
+    merged.write(report=args.report, report_html=args.report_html, junitxml=args.junitxml)
+    results = merged.results
+    print(results.text_table())
+    if results.skip_reasons():
+        print(results.skip_text())
+    live = results.run.get("live_messages")
+    if live:
+        print(f"live messages: {live['sent']} sent in all (cap {live['cap']}, shares {live['shares']})")
+    totals = results.to_json()["summary"]
+    print(
+        f"merged {len(args.reports)} report(s): {totals['failed']} failed, {totals['passed']} passed, "
+        f"{totals['skipped']} skipped"
+    )
+    return EXIT_FINDINGS if merged.failed else EXIT_OK
+
+
 def _replay(args: argparse.Namespace) -> int:
     from .har import read_recording
     from .redaction import environment_secrets, scrub_lines
@@ -149,14 +187,14 @@ def _mock(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, MockServer
+    from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, MockServer
     from .regions import token_env_for
 
     tokens = {region: os.environ.get(token_env_for(region)) or default for region, default in DEFAULT_TOKENS.items()}
     settings = FakeSettings(
         tokens=tokens,
-        admin_ids=frozenset({args.admin_id}),
-        contact_ids=frozenset({args.contact_id}),
+        admin_ids=frozenset({DEFAULT_ADMIN_ID if args.admin_id is None else args.admin_id}),
+        contact_ids=frozenset({args.contact_id or DEFAULT_CONTACT_ID}),
         rate_limit=args.rate_limit,
         window_seconds=args.window_seconds,
         retry_after=args.retry_after,
@@ -258,18 +296,39 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
     lint.set_defaults(handler=_lint)
-    diff = commands.add_parser("diff", help="breaking / non-breaking changes between two specs or versions")
+    merge = commands.add_parser(
+        "merge",
+        help="one report from the JSON reports of a matrix split across CI jobs",
+        description="Joins the JSON reports (--intercom-report) of the jobs of one matrix, split by region, by "
+        "version or by pytest-split group, into the report one job running the whole matrix would have written. "
+        "Exit 1 when a check failed, 0 when all passed; 2, writing nothing, when the reports cannot be joined "
+        "(other targets or spec sources, a newer report format, a report given twice, a file that is no report).",
+    )
+    merge.add_argument("reports", nargs="+", metavar="REPORT.json", help="the JSON report of each job")
+    merge.add_argument("--report", metavar="PATH", help="write the merged JSON report to PATH")
+    merge.add_argument("--report-html", metavar="PATH", help="write the merged HTML report to PATH")
+    merge.add_argument("--junitxml", metavar="PATH", help="write JUnit XML of the merged results to PATH")
+    merge.set_defaults(handler=_merge)
+    diff = commands.add_parser(
+        "diff",
+        help="breaking / non-breaking changes between two specs or versions",
+        description="Compares the resolved schemas of each operation and classifies every change for a client. "
+        "text and markdown show a summary by kind (kind, count, example places), breaking kinds first; markdown "
+        "then lists every breaking change. --all lists every change instead, breaking first; json holds everything; "
+        "html is one self-contained page. Exit 1 when a change is breaking.",
+    )
     diff.add_argument("old", metavar="OLD", help="bundled, a file path, an https:// URL or official:VERSION")
     diff.add_argument("new", metavar="NEW", help="the same kinds of source")
     diff.add_argument("--operation", action="append", metavar="ID", help="an operationId to compare (repeatable)")
     diff.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
     diff.add_argument(
-        "--all", action="store_true", help="list every change (text and markdown show a summary by kind by default)"
+        "--all",
+        action="store_true",
+        help="text and markdown: list every change, breaking first (default: a summary by kind)",
     )
     diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
     diff.set_defaults(handler=_diff)
-    from .faults import FAULTS
-    from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
+    from .faults import FAULTS  # light; the fake itself is imported only by `mock` (diff and lint start faster)
 
     mock = commands.add_parser(
         "mock",
@@ -279,8 +338,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     mock.add_argument("--port", type=_port, default=0, help="port (default: a free one, printed on start)")
-    mock.add_argument("--admin-id", type=int, default=DEFAULT_ADMIN_ID, help="the admin that may send messages")
-    mock.add_argument("--contact-id", default=DEFAULT_CONTACT_ID, help="the contact that may receive messages")
+    mock.add_argument("--admin-id", type=int, help="the admin that may send messages (default: the workspace's)")
+    mock.add_argument("--contact-id", help="the contact that may receive messages (default: the workspace's)")
     mock.add_argument("--rate-limit", type=int, default=167, metavar="N", help="allowance per window (default: 167)")
     mock.add_argument("--window-seconds", type=int, default=10, metavar="S", help="rate-limit window (default: 10)")
     mock.add_argument("--retry-after", action="store_true", help="send Retry-After with 429 answers")

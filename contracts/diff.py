@@ -58,28 +58,33 @@ class SpecDiff:
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
+    def ordered(self) -> list[Change]:
+        """Every change, the breaking ones first (each side in the order found)."""
+        return [*self.breaking, *(c for c in self.changes if not c.breaking)]
+
     def to_text(self, *, every_change: bool = True) -> str:
-        """Every change, one a line; or (not `every_change`) a summary: how many of each kind, a few where."""
+        """Every change, one a line, breaking first; or (not `every_change`) a summary: how many of each kind, where."""
         if every_change:
             lines = [
                 f"{'BREAKING' if c.breaking else 'ok      '} {c.operation} {c.where} {c.pointer or '/'}: {c.describe()}"
-                for c in self.changes
+                for c in self.ordered()
             ]
         else:
             lines = []
-            for breaking, title in ((True, "breaking"), (False, "breaking no client")):
-                groups = self.groups(breaking=breaking)
-                if groups:
-                    lines.append(f"{title} ({sum(len(g) for g in groups.values())}):")
+            for _breaking, title, groups in self._summary():
+                lines.append(f"{title} ({sum(len(g) for g in groups.values())}):")
                 for kind, changes in groups.items():
-                    where = ", ".join(f"{c.operation} {c.where} {c.pointer or '/'}" for c in changes[:2])
-                    more = f" and {len(changes) - 2} more" if len(changes) > 2 else ""
-                    lines.append(f"  {kind:<26} {len(changes):>5}  e.g. {where}{more}")
+                    lines.append(f"  {kind:<26} {len(changes):>5}  e.g. {_examples(changes)}")
             if self.changes:
-                lines.append("(--all lists every change; --operation ID keeps the operations you use)")
+                lines.append(f"({SUMMARY_HINT})")
         lines += [f"not compared: {note}" for note in self.not_compared]
         lines.append(f"{self.old} -> {self.new}: {len(self.changes)} change(s), {len(self.breaking)} breaking")
         return "\n".join(lines)
+
+    def _summary(self) -> list[tuple[bool, str, dict[str, list[Change]]]]:
+        """(breaking, heading, changes by kind) for the breaking changes, then the others; empty sides left out."""
+        sides = ((True, "breaking"), (False, "non-breaking"))
+        return [(b, title, groups) for b, title in sides if (groups := self.groups(breaking=b))]
 
     def groups(self, *, breaking: bool) -> dict[str, list[Change]]:
         """The breaking changes (or the others) by kind, the field a kind names left out; most frequent first."""
@@ -90,29 +95,73 @@ class SpecDiff:
         return dict(sorted(grouped.items(), key=lambda item: -len(item[1])))
 
     def to_markdown(self, *, every_change: bool = True) -> str:
-        """A table for a pull-request comment: every change, or (not `every_change`) the breaking ones."""
+        """For a pull-request comment: every change, breaking first; or (not `every_change`) the summary by kind
+        (kind, count, example places) followed by every breaking change."""
         lines = [
             f"### API changes {self.old} → {self.new}",
             "",
             f"{len(self.changes)} change(s), **{len(self.breaking)} breaking**.",
-            "",
-            "| | operation | where | pointer | change | old | new |",
-            "|---|---|---|---|---|---|---|",
         ]
-        for c in self.changes if every_change else self.breaking:
-            mark = "❌ breaking" if c.breaking else "✅"
-            cells = [mark, f"`{c.operation}`", c.where, f"`{c.pointer or '/'}`", c.kind, _cell(c.old), _cell(c.new)]
-            lines.append("| " + " | ".join(cells) + " |")
+        if every_change:
+            lines += ["", *_change_table(self.ordered())]
+        else:
+            summary = self._summary()
+            if summary:
+                lines += ["", "| | change | count | e.g. |", "|---|---|---:|---|"]
+            for breaking, title, groups in summary:
+                mark = f"❌ {title}" if breaking else f"✅ {title}"
+                for kind, changes in groups.items():
+                    lines.append(f"| {mark} | {_md(kind)} | {len(changes)} | {_md(_examples(changes))} |")
+            if self.breaking:
+                lines += ["", "Breaking changes:", "", *_change_table(self.breaking)]
+            if self.changes:
+                lines += ["", f"_{SUMMARY_HINT}_"]
         lines += [f"\n_Not compared: {note}_" for note in self.not_compared]
         return "\n".join(lines)
 
 
-def _general(kind: str) -> str:
-    """`subject made optional` -> `field made optional` (a kind naming its field, in general)."""
+SUMMARY_HINT = "--all lists every change, breaking first; --operation ID keeps the operations you use"
+
+
+def _change_table(changes: list[Change]) -> list[str]:
+    lines = ["| | operation | where | pointer | change | old | new |", "|---|---|---|---|---|---|---|"]
+    for c in changes:
+        mark = "❌ breaking" if c.breaking else "✅"
+        cells = [mark, f"`{c.operation}`", c.where, f"`{c.pointer or '/'}`", _md(c.kind), _cell(c.old), _cell(c.new)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _examples(changes: list[Change], shown: int = 2) -> str:
+    """A few places of a kind of change, each told apart from the others: where a kind names a field (`subject made
+    optional` at `/required`), the field's own pointer (`/properties/subject`)."""
+    where = ", ".join(f"{c.operation} {c.where} {_place(c)}" for c in changes[:shown])
+    return where + (f" and {len(changes) - shown} more" if len(changes) > shown else "")
+
+
+def _place(change: Change) -> str:
+    field_name = _named_field(change.kind)
+    if field_name is not None and change.pointer.endswith("/required"):
+        return f"{change.pointer.removesuffix('/required')}/properties/{field_name}"
+    return change.pointer or "/"
+
+
+def _named_field(kind: str) -> str | None:
+    """`subject made optional` -> `subject`; None for a kind that names no field."""
     for suffix in (" made optional", " made required"):
         if kind.endswith(suffix) and " " not in kind[: -len(suffix)]:
-            return "field" + suffix
-    return kind
+            return kind[: -len(suffix)]
+    return None
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _general(kind: str) -> str:
+    """`subject made optional` -> `field made optional` (a kind naming its field, in general)."""
+    field_name = _named_field(kind)
+    return kind if field_name is None else "field" + kind[len(field_name) :]
 
 
 def diff(old: Spec | str, new: Spec | str, *, operations: list[str] | None = None, errata: bool = True) -> SpecDiff:

@@ -32,6 +32,7 @@ th{background:#f4f6f9}td.cell{text-align:center;min-width:4.5rem}
 details{border:1px solid #d5dae1;border-radius:.4rem;margin:.4rem 0;padding:.2rem .7rem}
 details[open]{background:#fbfcfd}summary{cursor:pointer;font-weight:600;padding:.25rem 0}
 pre{white-space:pre-wrap;word-break:break-word;background:#f4f6f9;padding:.5rem;border-radius:.3rem;font-size:.82rem}
+.legend{color:#5a6372;font-size:.85rem}.legend span{padding:0 .35rem;border-radius:.3rem}
 .label{color:#5a6372;font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;margin:.4rem 0 0}
 """
 
@@ -124,11 +125,16 @@ def _matrix(results: Results) -> str:
                 cells.append('<td class="cell"></td>')
                 continue
             outcome = "failed" if counter["failed"] else "passed" if counter["passed"] else "skipped"
-            shown = "/".join(f"{counter[o]}" for o in ("passed", "failed", "skipped"))
+            shown = "<br>".join(f"{counter[o]} {o}" for o in ("failed", "passed", "skipped") if counter[o])
             title = f"passed {counter['passed']}, failed {counter['failed']}, skipped {counter['skipped']}"
-            cells.append(f'<td class="cell {outcome}" title="{_e(title)}">{outcome} {_e(shown)}</td>')
+            cells.append(f'<td class="cell {outcome}" title="{_e(title)}">{shown}</td>')
         rows.append(f"<tr><th>{_e(check)}</th>{''.join(cells)}</tr>")
-    return f'<table class="matrix">{head}{"".join(rows)}</table>'
+    legend = (
+        '<p class="legend">Each cell counts the results of a check in one region and version (a result per test '
+        'that declares the check): <span class="failed">failed</span> <span class="passed">passed</span> '
+        '<span class="skipped">skipped</span>; its colour is the worst of them.</p>'
+    )
+    return f'{legend}<table class="matrix">{head}{"".join(rows)}</table>'
 
 
 def diff_page(result: SpecDiff) -> str:
@@ -140,7 +146,7 @@ def diff_page(result: SpecDiff) -> str:
         f'<span class="harmless">other <span id="other-count">{len(result.changes) - len(result.breaking)}</span>'
         "</span></p>",
     ]
-    for breaking, title in ((True, "Breaking for a client"), (False, "Breaking no client")):
+    for breaking, title in ((True, "Breaking for a client"), (False, "Non-breaking")):
         groups = result.groups(breaking=breaking)
         if not groups:
             continue

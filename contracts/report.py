@@ -14,6 +14,7 @@ from . import cache
 __all__ = ["CheckResult", "Results"]
 
 OUTCOMES = ("passed", "failed", "skipped")
+REPORT_FORMAT = 1  # the JSON report's layout; a reader refuses a later one (reports written before it said none: 1)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Results:
     def to_json(self) -> dict[str, Any]:
         totals = Counter(result.outcome for result in self.results)
         payload: dict[str, Any] = {
+            "format": REPORT_FORMAT,
             "run": self.run,
             "summary": {outcome: totals[outcome] for outcome in OUTCOMES},
             "results": [asdict(result) for result in self.results],
@@ -108,6 +110,16 @@ class Results:
         if self.upgrade is not None:
             payload["upgrade"] = self.upgrade
         return payload
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> Results:
+        """The results a JSON report holds (`to_json`'s output): what `intercom-contracts merge` joins."""
+        results = cls()
+        results.run = dict(payload["run"])
+        results.results = [CheckResult(**row) for row in payload["results"]]
+        results.failures = [dict(failure) for failure in payload["failures"]]
+        results.upgrade = payload.get("upgrade")
+        return results
 
     def write_html(self, path: str | Path) -> None:
         from .html import run_page

@@ -94,6 +94,9 @@ def check_source(source: str) -> None:
                 f"unknown official version {version!r}",
                 hint=f"The package carries {known}; a later one is named like 2.17.",
             )
+        never = unpublished(version)
+        if never is not None:
+            raise SpecError(source, never, hint=published_versions_hint())
         return
     if source.startswith(("https://", "http://")):
         parts = urlsplit(source)
@@ -126,6 +129,57 @@ def is_loopback_host(host: str | None) -> bool:
 def is_official_version(version: str) -> bool:
     """A version the package carries, or one named like a later version (downloaded when asked for)."""
     return version in ("Preview", "Unstable") or bool(_NUMBERED.match(version))
+
+
+def published_values() -> tuple[str, ...]:
+    """Every Intercom-Version value published when the pack was built (what its descriptions list), oldest first."""
+    values = {value for entry in pack_index()["versions"].values() for value in entry["intercom_versions"]}
+    return tuple(sorted(values | set(pack_versions()), key=version_key))
+
+
+def unpublished(version: str) -> str | None:
+    """Why `version` is known, offline, to have no published description; None when it has one or may have one.
+
+    The pack's descriptions list every version published when it was built (1.0-1.4, 2.0-2.16, Preview). A version
+    published since can only come after them: a later number of the newest major, or the next major. Anything else
+    (9.99, 2.05) Intercom never published; 1.0-2.6 were published without a description.
+    """
+    canonical = canonical_version(version)
+    if canonical in pack_versions() or not _NUMBERED.match(canonical):
+        return None
+    if canonical in published_values():
+        return f"Intercom published version {canonical} but no description of it (the oldest is {pack_versions()[0]})"
+    newest = max((v for v in published_values() if _NUMBERED.match(v)), key=version_key)
+    newest_major, major = int(newest.split(".")[0]), int(canonical.split(".")[0])
+    if version_key(canonical) > version_key(newest) and major in (newest_major, newest_major + 1):
+        return None  # may have been published since the pack was built: downloaded when asked for
+    return f"Intercom never published version {canonical}"
+
+
+def published_versions_hint() -> str:
+    """The published versions in a few words, for a message about one that is not."""
+    numbered = [v for v in published_values() if _NUMBERED.match(v)]
+    named = [v for v in published_values() if not _NUMBERED.match(v)]
+    described = [v for v in pack_versions() if _NUMBERED.match(v)]
+    later = f"{described[-1].split('.')[0]}.{int(described[-1].split('.')[1]) + 1}"
+    return (
+        f"Published: {', '.join([*_ranges(numbered), *named])}; described (what official:V loads): "
+        f"{', '.join([*_ranges(described), *(v for v in pack_versions() if v not in described)])}. "
+        f"A version published after this package was built ({later} or later) is downloaded once."
+    )
+
+
+def _ranges(versions: list[str]) -> list[str]:
+    """2.0, 2.1, ..., 2.16 -> 2.0-2.16 (consecutive minors of one major as one range)."""
+    runs: list[list[str]] = []
+    for version in versions:
+        major, minor = (int(part) for part in version.split("."))
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.split(".")[0] == str(major) and int(last.split(".")[1]) + 1 == minor:
+            runs[-1].append(version)
+        else:
+            runs.append([version])
+    return [run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
 
 
 def official_url(version: str) -> str:

@@ -11,7 +11,7 @@ from .facts import CREATE_MESSAGE, IDENTIFY_ADMIN
 from .report import Results
 from .versions import Contracts
 
-__all__ = ["render_text", "upgrade_report"]
+__all__ = ["differing_checks", "render_text", "upgrade_report"]
 
 
 def upgrade_report(results: Results, contracts: Contracts, old: str, new: str) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def upgrade_report(results: Results, contracts: Contracts, old: str, new: str) -
     return {
         "from": old,
         "to": new,
-        "differing_checks": _differing(results, old, new),
+        "differing_checks": differing_checks(results, old, new),
         **_changes(contracts, old, new),
     }
 
@@ -30,7 +30,8 @@ def _verdict(outcomes: list[str]) -> str | None:
     return "failed" if "failed" in outcomes else "passed" if "passed" in outcomes else "skipped"
 
 
-def _differing(results: Results, old: str, new: str) -> list[dict[str, str]]:
+def differing_checks(results: Results, old: str, new: str) -> list[dict[str, str]]:
+    """The region x check whose verdict on `old` differs from that on `new` (a split run: over the merged results)."""
     verdicts: dict[tuple[str, str], dict[str, list[str]]] = {}
     for result in results.results:
         if result.version in (old, new):

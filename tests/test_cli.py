@@ -178,3 +178,41 @@ def test_mock_prints_one_line_and_logs_exchanges_when_asked() -> None:
     assert logged[1].startswith("us GET /nope -> 401 (no operation, version -) BREACH header Authorization")
     assert rest[0] == ""  # nothing more on stdout: one line, as the README shows
     assert "secret-never-logged" not in "".join(logged) + rest[1]
+
+
+def test_judge_names_the_command_and_the_file_the_user_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "BAD.har"
+    bad.write_text("not json")
+    assert main(["judge", str(bad)]) == 4
+    err = capsys.readouterr().err
+    assert err == f"intercom-contracts judge: error: {bad}: not a HAR file (it is not JSON)\n"
+    assert "--intercom-recording" not in err
+
+
+def test_a_version_intercom_never_published_is_refused_offline_naming_the_published_ones(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was touched")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    assert main(["diff", "official:9.99", "official:2.14"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("intercom-contracts diff: error: spec official:9.99: Intercom never published version 9.99.")
+    assert "Published: 1.0-1.4, 2.0-2.16, Preview; described (what official:V loads): 2.7-2.16, Preview." in err
+    assert err.count("\n") == 1
+    assert main(["diff", "official:2.6", "official:2.14"]) == 2
+    assert "Intercom published version 2.6 but no description of it (the oldest is 2.7)" in capsys.readouterr().err
+
+
+def test_a_version_published_after_the_pack_may_be_downloaded() -> None:
+    from contracts.sources import unpublished
+
+    assert [unpublished(v) for v in ("2.17", "2.40", "3.0", "Preview", "2.11")] == [None] * 5
+    assert unpublished("4.1") == "Intercom never published version 4.1"
+    assert unpublished("2.05") == "Intercom never published version 2.05"

@@ -170,3 +170,46 @@ def test_upgrade_to_an_undocumented_version_is_a_usage_error(pytester: pytest.Py
     result = pytester.runpytest(*SUITE, "--intercom-upgrade-to", "9.99")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --intercom-upgrade-to 9.99: not among the versions bundled documents*"])
+
+
+def test_the_readme_upgrade_example_shows_its_three_changes_in_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    arguments = ["diff", "official:2.13", "official:2.14", "--operation", "createMessage", "--format", "markdown"]
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "3 change(s), **0 breaking**." in out
+    assert "| ✅ non-breaking | optional field added | 2 | createMessage request /properties/bcc, " in out
+    assert "| ✅ non-breaking | type widened | 1 | createMessage request /properties/to |" in out
+    assert "Breaking changes:" not in out  # none break: no empty table
+    assert main([*arguments, "--all"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ✅ |")]
+    assert [row.split(" | ")[3] for row in rows] == ["`/properties/bcc`", "`/properties/cc`", "`/properties/to`"]
+
+
+def test_every_change_lists_the_breaking_ones_first(capsys: pytest.CaptureFixture[str]) -> None:
+    result = diff("official:2.11", "official:2.12", operations=["createMessage"], errata=False)
+    assert [c.breaking for c in result.changes] != sorted((c.breaking for c in result.changes), reverse=True)
+    marks = [line.split(" ", 1)[0] for line in result.to_text(every_change=True).splitlines()[:-1]]
+    assert marks == sorted(marks, key=lambda mark: mark != "BREAKING")
+    table = [line for line in result.to_markdown(every_change=True).splitlines() if line.startswith("| ❌")]
+    assert len(table) == len(result.breaking)
+    rows = result.to_markdown(every_change=True).split("|---|---|---|---|---|---|---|\n", 1)[1].splitlines()
+    assert all(row.startswith("| ❌") for row in rows[: len(table)])
+
+
+def test_the_summary_says_non_breaking_and_tells_its_examples_apart() -> None:
+    result = diff("official:2.11", "official:2.12", operations=["createMessage"], errata=False)
+    text = result.to_text(every_change=False)
+    assert "breaking no client" not in text
+    assert "non-breaking (3):" in text
+    made_optional = next(line for line in text.splitlines() if "field made optional" in line)
+    assert made_optional.endswith(
+        "e.g. createMessage response 200 /properties/conversation_id, createMessage response 200 /properties/subject"
+    )
+
+
+def test_diff_help_describes_what_the_formats_print(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "summary by kind (kind, count, example places), breaking kinds first" in help_text
+    assert "--all text and markdown: list every change, breaking first" in help_text

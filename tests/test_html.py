@@ -76,10 +76,21 @@ def test_the_run_report_shows_its_failures_in_the_browser(tmp_path: Path) -> Non
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
     assert dom.count('class="cell failed"') == 2
     assert dom.count('class="cell passed"') == 2
+    assert dom.count(">1 failed</td>") == 2
     shot = tmp_path / "report.png"
     _chromium(f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000
+
+
+def test_each_matrix_cell_says_what_its_numbers_count() -> None:
+    results = _failing_results()
+    results.add(CheckResult("us", "2.14", "message_schema", "passed", "t::d"))
+    page = run_page(results)
+    assert '<td class="cell failed" title="passed 1, failed 1, skipped 0">1 failed<br>1 passed</td>' in page
+    assert '<td class="cell skipped" title="passed 0, failed 0, skipped 1">1 skipped</td>' in page
+    assert not re.search(r">\w+ \d+/\d+/\d+<", page)  # no bare "passed 4/0/0"
+    assert "Each cell counts the results of a check in one region and version" in page
 
 
 def test_the_page_needs_nothing_from_the_network() -> None:

@@ -11,7 +11,9 @@ project's tests). How each command is run:
 - a live run gets `--collect-only`: its options and environment are checked when pytest starts, nothing is sent;
 - `path/to/api.intercom.io.yaml` is a description written for the walk (the pack's 2.11);
 - anything else must exit 0 (`lint --strict` and `diff`, which report findings, may exit 1), without a traceback;
-- `--quick` (the project's tests; CI walks in full) runs the suite with 3 examples a property instead of 100.
+- `--quick` (the project's tests; CI walks in full) runs the suite with 3 examples a property instead of 100;
+- `intercom-contracts` is the console script found on PATH (a user's shell), or the program the caller names
+  (the project's tests run the one beside their interpreter, whatever PATH holds).
 Exit status 1 when any command did not work as documented.
 """
 
@@ -71,13 +73,39 @@ def _sample_spec(directory: Path) -> Path:
     return path
 
 
-def run_command(command: Command, env: dict[str, str], workdir: Path, *, quick: bool = False) -> str | None:
+CONSOLE_SCRIPT = ("intercom-contracts",)
+
+
+def console_script(python: str = sys.executable) -> list[str]:
+    """How to run `intercom-contracts` with `python`: the script installed beside it, else `python -m contracts.cli`.
+
+    A shell that did not activate the virtualenv has neither on PATH; the interpreter knows where it lives.
+    """
+    beside = Path(python).parent / ("intercom-contracts.exe" if os.name == "nt" else "intercom-contracts")
+    return [str(beside)] if beside.is_file() else [python, "-m", "contracts.cli"]
+
+
+def run_command(
+    command: Command,
+    env: dict[str, str],
+    workdir: Path,
+    *,
+    quick: bool = False,
+    program: tuple[str, ...] | list[str] = CONSOLE_SCRIPT,
+) -> str | None:
     """None when the command worked as documented, else what went wrong (one line)."""
-    problems = [run_part(part.strip(), command, env, workdir, quick) for part in command.line.split("&&")]
+    problems = [run_part(part.strip(), command, env, workdir, quick, program) for part in command.line.split("&&")]
     return next((problem for problem in problems if problem), None)
 
 
-def run_part(part: str, command: Command, env: dict[str, str], workdir: Path, quick: bool = False) -> str | None:
+def run_part(
+    part: str,
+    command: Command,
+    env: dict[str, str],
+    workdir: Path,
+    quick: bool = False,
+    program: tuple[str, ...] | list[str] = CONSOLE_SCRIPT,
+) -> str | None:
     words = shlex.split(part)
     if not words:
         return None
@@ -93,7 +121,7 @@ def run_part(part: str, command: Command, env: dict[str, str], workdir: Path, qu
         return f"{part}: not a command this walk knows"
     words = [str(_sample_spec(workdir)) if word == SAMPLE_SPEC else word for word in words]
     if words[1:2] == ["mock"]:
-        return _mock(words, command, env, workdir)
+        return _mock([*program, *words[1:]], command, env, workdir)
     expected = {0}
     if words[1:2] == ["run"] and "live" in words:
         words.append("--collect-only")
@@ -101,7 +129,9 @@ def run_part(part: str, command: Command, env: dict[str, str], workdir: Path, qu
         words += ["--intercom-max-examples", "3"]
     if words[1:2] in (["lint"], ["diff"]):
         expected = {0, 1}
-    done = subprocess.run(words, capture_output=True, text=True, env=env, cwd=workdir, timeout=900, check=False)
+    done = subprocess.run(
+        [*program, *words[1:]], capture_output=True, text=True, env=env, cwd=workdir, timeout=900, check=False
+    )
     output = done.stdout + done.stderr
     if "Traceback" in output:
         return f"{part}: a traceback"
@@ -131,10 +161,14 @@ def _mock(words: list[str], command: Command, env: dict[str, str], workdir: Path
     return None
 
 
-def walk(readme: Path, workdir: Path, *, quick: bool = False) -> list[str]:
+def walk(
+    readme: Path, workdir: Path, *, quick: bool = False, program: tuple[str, ...] | list[str] = CONSOLE_SCRIPT
+) -> list[str]:
     env = dict(os.environ)
     commands = console_commands(readme.read_text())
-    return [problem for command in commands if (problem := run_command(command, env, workdir, quick=quick))]
+    return [
+        problem for command in commands if (problem := run_command(command, env, workdir, quick=quick, program=program))
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
