@@ -26,6 +26,7 @@ from ..redaction import as_curl, redact
 from ..regions import REGIONS
 from ..transport import lower_headers
 from ..versions import Contracts
+from . import interceptors
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
 from .workspace import Workspace
@@ -56,7 +57,7 @@ class _Forced:
 
 
 class IntercomMock:
-    """Intercepts httpx traffic to the three regions (or `base_urls`) and answers as the fake model does."""
+    """Intercepts every client's traffic to the three regions (or `base_urls`) and answers as the fake model does."""
 
     def __init__(
         self,
@@ -73,6 +74,8 @@ class IntercomMock:
             raise UsageError(f"strict must be True, False or 'undocumented', not {strict!r}")
         self.fake = fake or FakeIntercom()
         self.strict = strict
+        self.other_hosts = other_hosts
+        self.escaped: list[str] = []  # requests stopped before leaving for a host no hook served (interceptors)
         self.base_urls = {region: url.rstrip("/") for region, url in (base_urls or REGIONS).items()}
         self.recorded = (
             RecordedAnswers(replay, self.fake.contracts, default_version=self.fake.default_version) if replay else None
@@ -167,7 +170,8 @@ class IntercomMock:
         breaches = self.breaches
         if self.strict == "undocumented":
             breaches += self.undocumented
-        return _describe(breaches, self.base_urls) if breaches else None
+        report = _describe(breaches, self.base_urls) if breaches else None
+        return "\n".join([*self.escaped, *([report] if report else [])]) or None
 
     def undocumented_report(self) -> str | None:
         """Every input of undocumented fate, described (None when there is none)."""
@@ -317,11 +321,13 @@ class IntercomMock:
 
     def __enter__(self) -> IntercomMock:
         self.router.__enter__()
+        interceptors.start(self)  # every other client, and the guard on sockets to Intercom's hosts
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        interceptors.stop(self)
         self.router.__exit__(kind, error, trace)
 
 
