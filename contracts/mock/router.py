@@ -86,8 +86,7 @@ class IntercomMock:
         self._responders = [(base, self._responder(region, base)) for region, base in self.base_urls.items()]
         for base, respond in self._responders:
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=respond)
-        if other_hosts == "pass":
-            self.router.route().pass_through()  # never swallow another host's traffic
+        interceptors.route_the_rest(self.router, self)  # Intercom's other hosts refused; loopback passed; others
 
     @classmethod
     def from_settings(cls, **settings: Any) -> IntercomMock:

@@ -20,12 +20,12 @@ import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .core import CLIENTS, NotIntercepted, pop, push
+from .core import CLIENTS, NotIntercepted, pop, push, route_the_rest
 
 if TYPE_CHECKING:
     from ..router import IntercomMock
 
-__all__ = ["CLIENTS", "NotIntercepted", "start", "stop"]
+__all__ = ["CLIENTS", "NotIntercepted", "route_the_rest", "start", "stop"]
 
 # (the client library, the module of ours hooking it)
 _CLIENTS = (("urllib3", "via_urllib3"), ("aiohttp", "via_aiohttp"))

@@ -120,6 +120,11 @@ def _normal(url: str) -> str:
     return parts._replace(scheme=parts.scheme.lower(), netloc=host).geturl()
 
 
+def refused(mock: IntercomMock, host: str) -> bool:
+    """Whether `refuse` would raise for `host`."""
+    return is_intercom(host, mock) or (mock.other_hosts == "refuse" and not is_loopback(host))
+
+
 def refuse(mock: IntercomMock, client: str, host: str, path: str | None = None) -> None:
     """Raise NotIntercepted (and keep it for teardown) when `host` may not be reached while `mock` is active."""
     if is_intercom(host, mock):
@@ -206,3 +211,23 @@ class WireRequests:
                 self._connection, self._head = h11.Connection(h11.SERVER), None  # the next request on this connection
             else:  # NEED_DATA, PAUSED, ConnectionClosed
                 return done
+
+
+INTERCOM_HOST = r"(^|\.)intercom\.io\.?$"
+LOOPBACK_HOST = r"^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$"
+
+
+def route_the_rest(router: Any, mock: IntercomMock) -> None:
+    """httpx's requests no base URL serves, on the mock's respx router: to an Intercom host refused (one line
+    naming httpx), to loopback passed through, to any other host passed through or (other_hosts="refuse") refused."""
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        refuse(mock, "httpx", request.url.host, request.url.path)
+        raise AssertionError("unreachable: refuse raises for every host routed here")  # pragma: no cover
+
+    router.route(host__regex=INTERCOM_HOST).mock(side_effect=refused)
+    router.route(host__regex=LOOPBACK_HOST).pass_through()
+    if mock.other_hosts == "pass":
+        router.route().pass_through()  # never swallow another host's traffic
+    else:
+        router.route().mock(side_effect=refused)

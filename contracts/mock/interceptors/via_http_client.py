@@ -15,7 +15,19 @@ from typing import Any
 
 import httpx
 
-from .core import DEFAULT_PORTS, Origin, WireRequests, active, origins, refuse, request_of, serve, wants, wire_bytes
+from .core import (
+    DEFAULT_PORTS,
+    Origin,
+    WireRequests,
+    active,
+    origins,
+    refuse,
+    refused,
+    request_of,
+    serve,
+    wants,
+    wire_bytes,
+)
 
 __all__ = ["install"]
 
@@ -49,9 +61,10 @@ def _answered(connection: http.client.HTTPConnection, scheme: str) -> bool:
     if mock is None or getattr(connection, "_tunnel_host", None):
         return False
     host, port = connection.host.lower(), connection.port or DEFAULT_PORTS[scheme]
-    if Origin(scheme, host, port) not in origins(mock):
-        refuse(mock, CLIENT, host)  # raises for an Intercom host, or any off loopback with other_hosts="refuse"
+    served = Origin(scheme, host, port) in origins(mock)
+    if not served and not refused(mock, host):
         return False
+    # A host refused gets the answering socket too: it refuses the request when sent, its path known then.
     shown = host if port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
     connection.sock = AnsweringSocket(mock, f"{scheme}://{shown}", connection.timeout)
     return True
