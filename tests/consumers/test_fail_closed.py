@@ -58,7 +58,7 @@ def test_a_raw_socket_and_tls_request_to_intercom_never_leaves_and_fails_the_tes
         with contextlib.suppress(Exception):  # code under test swallowing the failure: the teardown report has it
             _raw_https_get("api.au.intercom.io")
     assert str(raised.value).startswith(
-        "not intercepted: a socket (a client no hook knows) request to api.intercom.io while intercom_mock is active"
+        "not intercepted: a request by socket (a client no hook knows) to api.intercom.io while intercom_mock is active"
     )
     assert "Use one of httpx, requests, urllib3, urllib.request/http.client, aiohttp, or open an issue" in str(
         raised.value
@@ -66,17 +66,17 @@ def test_a_raw_socket_and_tls_request_to_intercom_never_leaves_and_fails_the_tes
     report = mock.breach_report()
     assert report is not None
     assert [line.split(" while ")[0] for line in report.splitlines()] == [
-        "not intercepted: a socket (a client no hook knows) request to api.intercom.io",
-        "not intercepted: a socket (a client no hook knows) request to api.au.intercom.io",
+        "not intercepted: a request by socket (a client no hook knows) to api.intercom.io",
+        "not intercepted: a request by socket (a client no hook knows) to api.au.intercom.io",
     ]
 
 
 def test_a_socket_connected_by_name_or_by_address_with_tls_naming_intercom_is_stopped() -> None:
     with IntercomMock.from_settings(), socket.socket() as raw:
-        with pytest.raises(NotIntercepted, match=r"request to api\.eu\.intercom\.io "):
+        with pytest.raises(NotIntercepted, match=r"to api\.eu\.intercom\.io "):
             raw.connect(("api.eu.intercom.io", 443))
         left, right = socket.socketpair()  # connected without a name: TLS naming Intercom's host is the last gate
-        with left, right, pytest.raises(NotIntercepted, match=r"request to app\.intercom\.io "):
+        with left, right, pytest.raises(NotIntercepted, match=r"to app\.intercom\.io "):
             ssl.create_default_context().wrap_socket(left, server_hostname="app.intercom.io")
 
 
@@ -84,7 +84,7 @@ def test_a_socket_connected_by_name_or_by_address_with_tls_naming_intercom_is_st
 def test_an_intercom_host_no_base_serves_is_stopped_whatever_the_client(client: str) -> None:
     with IntercomMock.from_settings() as mock, pytest.raises(NotIntercepted) as raised:
         SENDERS[client]("GET", "https://app.intercom.io/a/apps", None, scenarios.headers(), 1)
-    assert str(raised.value).startswith(f"not intercepted: a {NAMED[client]} request to app.intercom.io/a/apps ")
+    assert str(raised.value).startswith(f"not intercepted: a request by {NAMED[client]} to app.intercom.io/a/apps ")
     assert mock.requests == []
     assert mock.breach_report() == str(raised.value)
 
@@ -135,8 +135,8 @@ async def _aiohttp_get(url: str) -> None:
 def test_other_hosts_refuse_refuses_every_clients_traffic(client: str) -> None:
     with IntercomMock.from_settings(other_hosts="refuse") as mock, pytest.raises(NotIntercepted) as raised:
         REFUSED[client]()
-    assert str(raised.value).startswith("refused: a ")
-    assert "request to example.com" in str(raised.value)
+    assert str(raised.value).startswith("refused: a request by ")
+    assert f" to example.com{'' if client == 'socket' else '/x'}: " in str(raised.value)  # the path, when known
     assert "intercom_mock(other_hosts='refuse') lets no request leave for another host" in str(raised.value)
     assert mock.breach_report() == str(raised.value)
 

@@ -130,12 +130,12 @@ def refuse(mock: IntercomMock, client: str, host: str, path: str | None = None) 
     if is_intercom(host, mock):
         where = host + (path or "")
         problem = (
-            f"not intercepted: a {client} request to {where} while intercom_mock is active; it was stopped before "
+            f"not intercepted: a request by {client} to {where} while intercom_mock is active; it was stopped before "
             f"leaving the machine. Use one of {CLIENTS}, or open an issue naming the client"
         )
     elif mock.other_hosts == "refuse" and not is_loopback(host):
         problem = (
-            f"refused: a {client} request to {host}{path or ''}: intercom_mock(other_hosts='refuse') lets no "
+            f"refused: a request by {client} to {host}{path or ''}: intercom_mock(other_hosts='refuse') lets no "
             "request leave for another host"
         )
     else:
