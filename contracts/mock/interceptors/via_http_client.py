@@ -8,8 +8,11 @@ real socket does. Supported: the standard library of Python >= 3.10.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import io
+import ssl
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +39,18 @@ CLIENT = "urllib.request/http.client"
 
 def install() -> Callable[[], None]:
     plain, secure = http.client.HTTPConnection.connect, http.client.HTTPSConnection.connect
+    do_open = urllib.request.AbstractHTTPHandler.do_open
+
+    def do_open_served(self: Any, http_class: Any, request: Any, **connection_args: Any) -> Any:
+        # urllib builds an HTTPSConnection per request, each loading the CA store into a new TLS context (tens of
+        # ms); a connection the fake answers never uses it: one context serves them all.
+        if connection_args.get("context") is None and issubclass(http_class, http.client.HTTPSConnection):
+            mock = active()
+            if mock is not None and wants(mock, request.full_url):
+                connection_args["context"] = _unused_context()
+        return do_open(self, http_class, request, **connection_args)
+
+    urllib.request.AbstractHTTPHandler.do_open = do_open_served  # type: ignore[method-assign]
 
     def connect_plain(self: http.client.HTTPConnection) -> None:
         if not _answered(self, "http"):
@@ -49,10 +64,16 @@ def install() -> Callable[[], None]:
     http.client.HTTPSConnection.connect = connect_secure  # type: ignore[method-assign,assignment]
 
     def undo() -> None:
+        urllib.request.AbstractHTTPHandler.do_open = do_open  # type: ignore[method-assign]
         http.client.HTTPConnection.connect = plain  # type: ignore[method-assign]
         http.client.HTTPSConnection.connect = secure  # type: ignore[method-assign]
 
     return undo
+
+
+@functools.cache
+def _unused_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
 
 
 def _answered(connection: http.client.HTTPConnection, scheme: str) -> bool:
