@@ -50,7 +50,7 @@ def install() -> Callable[[], None]:
                 connection_args["context"] = _unused_context()
         return do_open(self, http_class, request, **connection_args)
 
-    urllib.request.AbstractHTTPHandler.do_open = do_open_served  # type: ignore[method-assign]
+    urllib.request.AbstractHTTPHandler.do_open = do_open_served  # type: ignore[method-assign,assignment]
 
     def connect_plain(self: http.client.HTTPConnection) -> None:
         if not _answered(self, "http"):
