@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import io
 import json
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -81,17 +80,23 @@ def _model() -> Callable[[Any], Any]:
     return answer
 
 
-def _per_request(send: Callable[[], Any], count: int, rounds: int = 3) -> float:
-    """Microseconds per request: the median of `rounds` timed loops of `count`, after a warm-up."""
-    for _ in range(min(50, count)):
+def _loop(send: Callable[[], Any], count: int) -> float:
+    """Microseconds per request over `count` requests, after a short warm-up."""
+    for _ in range(min(20, count)):
         send()
-    times = []
+    start = time.perf_counter()
+    for _ in range(count):
+        send()
+    return (time.perf_counter() - start) / count * 1e6
+
+
+def _compare(loops: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Each timed loop run `rounds` times, interleaved (a busy machine slows all alike); the fastest of each."""
+    best = dict.fromkeys(loops, float("inf"))
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(count):
-            send()
-        times.append((time.perf_counter() - start) / count * 1e6)
-    return statistics.median(times)
+        for name, loop in loops.items():
+            best[name] = min(best[name], loop())
+    return best
 
 
 def _rows(client: str, ours: float, model: float, constant: float, anchor: str) -> list[Row]:
@@ -102,29 +107,51 @@ def _rows(client: str, ours: float, model: float, constant: float, anchor: str) 
 
 
 # -- clients ----------------------------------------------------------------------------------------------------------
-def bench_httpx(count: int) -> list[Row]:
+# Each returns three timed loops: "ours" (intercom_mock), "model" (the plain mock answering through the fake model),
+# "constant" (the plain mock answering a constant).
+Loops = dict[str, Callable[[], float]]
+
+
+def _within(context: Callable[[], Any], send: Callable[[], Any], count: int) -> Callable[[], float]:
+    def loop() -> float:
+        with context():
+            return _loop(send, count)
+
+    return loop
+
+
+def bench_httpx(count: int) -> tuple[str, Loops]:
     import httpx
     import respx
 
     model = _model()
     headers = _headers()
-    with httpx.Client() as client:
+    client = httpx.Client()
 
-        def send() -> None:
-            client.post(URL, content=BODY, headers=headers)
+    def send() -> None:
+        client.post(URL, content=BODY, headers=headers)
 
-        with respx.mock(assert_all_called=False) as plain:
-            plain.post(URL).mock(return_value=httpx.Response(200, content=CONSTANT))
-            constant = _per_request(send, count)
-        with respx.mock(assert_all_called=False) as plain:
-            plain.post(URL).mock(side_effect=lambda r: model(r.method, str(r.url), r.headers.raw, r.content))
-            through_model = _per_request(send, count)
-        with _mock():
-            ours = _per_request(send, count)
-    return _rows("httpx", ours, through_model, constant, "respx route")
+    @contextmanager
+    def plain(side_effect: Any = None) -> Iterator[None]:
+        with respx.mock(assert_all_called=False) as router:
+            route = router.post(URL)
+            if side_effect is None:
+                route.mock(return_value=httpx.Response(200, content=CONSTANT))
+            else:
+                route.mock(side_effect=side_effect)
+            yield
+
+    def through(request: httpx.Request) -> httpx.Response:
+        return model(request.method, str(request.url), request.headers.raw, request.content)
+
+    return "respx route", {
+        "ours": _within(_mock, send, count),
+        "model": _within(lambda: plain(through), send, count),
+        "constant": _within(plain, send, count),
+    }
 
 
-def bench_requests(count: int) -> list[Row]:
+def bench_requests(count: int) -> tuple[str, Loops]:
     import requests
     import responses
 
@@ -139,15 +166,20 @@ def bench_requests(count: int) -> list[Row]:
         answer = model(request.method, request.url, list(request.headers.items()), request.body or b"")
         return answer.status_code, dict(answer.headers), answer.content
 
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as plain:
-        plain.add(responses.POST, URL, body=CONSTANT, status=200, content_type="application/json")
-        constant = _per_request(send, count)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as plain:
-        plain.add_callback(responses.POST, URL, callback=through)
-        through_model = _per_request(send, count)
-    with _mock():
-        ours = _per_request(send, count)
-    return _rows("requests", ours, through_model, constant, "responses callback")
+    @contextmanager
+    def plain(callback: Any = None) -> Iterator[None]:
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+            if callback is None:
+                mocked.add(responses.POST, URL, body=CONSTANT, status=200, content_type="application/json")
+            else:
+                mocked.add_callback(responses.POST, URL, callback=callback)
+            yield
+
+    return "responses", {
+        "ours": _within(_mock, send, count),
+        "model": _within(lambda: plain(through), send, count),
+        "constant": _within(plain, send, count),
+    }
 
 
 @contextmanager
@@ -176,7 +208,7 @@ def _stub_pool(answer: Callable[[str, str, Any, bytes], tuple[int, Any, bytes]])
         HTTPConnectionPool._make_request = original  # type: ignore[method-assign]
 
 
-def bench_urllib3(count: int) -> list[Row]:
+def bench_urllib3(count: int) -> tuple[str, Loops]:
     import urllib3
 
     model = _model()
@@ -190,16 +222,16 @@ def bench_urllib3(count: int) -> list[Row]:
         answer = model(method, url, list(sent.items()), body)
         return answer.status_code, dict(answer.headers), answer.content
 
-    with _stub_pool(lambda *_: (200, {"Content-Type": "application/json"}, CONSTANT)):
-        constant = _per_request(send, count)
-    with _stub_pool(through):
-        through_model = _per_request(send, count)
-    with _mock():
-        ours = _per_request(send, count)
-    return _rows("urllib3", ours, through_model, constant, "stubbed pool._make_request")
+    return "stubbed pool._make_request", {
+        "ours": _within(_mock, send, count),
+        "model": _within(lambda: _stub_pool(through), send, count),
+        "constant": _within(
+            lambda: _stub_pool(lambda *_: (200, {"Content-Type": "application/json"}, CONSTANT)), send, count
+        ),
+    }
 
 
-def bench_urllib(count: int) -> list[Row]:
+def bench_urllib(count: int) -> tuple[str, Loops]:
     import email.message
     import urllib.request
 
@@ -232,21 +264,21 @@ def bench_urllib(count: int) -> list[Row]:
 
         return send
 
-    constant_opener = stub_opener(lambda _: (200, {"Content-Type": "application/json"}, CONSTANT))
-    constant = _per_request(sender(constant_opener), count)
-    through_model = _per_request(sender(stub_opener(through)), count)
-    with _mock():
-        ours = _per_request(sender(urllib.request.build_opener()), count)
-    return _rows("urllib.request", ours, through_model, constant, "stub HTTPSHandler")
+    constant = stub_opener(lambda _: (200, {"Content-Type": "application/json"}, CONSTANT))
+    return "stub HTTPSHandler", {
+        "ours": _within(_mock, sender(urllib.request.build_opener()), count),
+        "model": lambda: _loop(sender(stub_opener(through)), count),
+        "constant": lambda: _loop(sender(constant), count),
+    }
 
 
-def bench_aiohttp(count: int) -> list[Row]:
+def bench_aiohttp(count: int) -> tuple[str, Loops]:
     import aiohttp
 
     model = _model()
     headers = _headers()
 
-    def timed(url: str = URL, rounds: int = 3) -> float:
+    def timed(url: str = URL) -> float:
         async def main() -> float:
             async with aiohttp.ClientSession() as session:
 
@@ -254,50 +286,54 @@ def bench_aiohttp(count: int) -> list[Row]:
                     async with session.post(url, data=BODY, headers=headers) as response:
                         await response.read()
 
-                for _ in range(min(50, count)):
+                for _ in range(min(20, count)):
                     await send()
-                times = []
-                for _ in range(rounds):
-                    start = time.perf_counter()
-                    for _ in range(count):
-                        await send()
-                    times.append((time.perf_counter() - start) / count * 1e6)
-                return statistics.median(times)
+                start = time.perf_counter()
+                for _ in range(count):
+                    await send()
+                return (time.perf_counter() - start) / count * 1e6
 
         return asyncio.run(main())
 
-    with _mock():
-        ours = timed()
+    def ours() -> float:
+        with _mock():
+            return timed()
+
     try:
-        constant, through_model = _aioresponses(timed, model)
+        anchors = _aioresponses(timed, model)
         anchor = "aioresponses"
     except TypeError as error:  # aioresponses 0.7.x builds ClientResponse as aiohttp < 3.13 did
         print(
             f"note: aioresponses does not run with this aiohttp ({error}); the anchor is a loopback aiohttp.web server",
             file=sys.stderr,
         )
-        constant, through_model = _loopback_server(timed, model)
+        anchors = _loopback_server(timed, model)
         anchor = "loopback aiohttp.web server"
-    return _rows("aiohttp", ours, through_model, constant, anchor)
+    return anchor, {"ours": ours, **anchors}
 
 
-def _aioresponses(timed: Callable[[], float], model: Callable[..., Any]) -> tuple[float, float]:
+def _aioresponses(timed: Callable[[], float], model: Callable[..., Any]) -> Loops:
     from aioresponses import CallbackResult, aioresponses
 
     def through(url: Any, **kwargs: Any) -> CallbackResult:
         answer = model("POST", str(url), list(kwargs.get("headers", {}).items()), kwargs.get("data") or b"")
         return CallbackResult(status=answer.status_code, body=answer.content, headers=dict(answer.headers))
 
-    with aioresponses() as plain:
-        plain.post(URL, body=CONSTANT, repeat=True, content_type="application/json")
-        constant = timed()
-    with aioresponses() as plain:
-        plain.post(URL, callback=through, repeat=True)
-        through_model = timed()
-    return constant, through_model
+    def with_model() -> float:
+        with aioresponses() as plain:
+            plain.post(URL, callback=through, repeat=True)
+            return timed()
+
+    def constant() -> float:
+        with aioresponses() as plain:
+            plain.post(URL, body=CONSTANT, repeat=True, content_type="application/json")
+            return timed()
+
+    constant()  # raises TypeError when aioresponses cannot build this aiohttp's response
+    return {"model": with_model, "constant": constant}
 
 
-def _loopback_server(timed: Callable[..., float], model: Callable[..., Any]) -> tuple[float, float]:
+def _loopback_server(timed: Callable[..., float], model: Callable[..., Any]) -> Loops:
     """aiohttp's own test seam: an aiohttp.web app on loopback (a real socket), answering a constant or the model."""
     import threading
 
@@ -312,28 +348,32 @@ def _loopback_server(timed: Callable[..., float], model: Callable[..., Any]) -> 
         answer = model(request.method, URL, list(request.headers.items()), body)
         return web.Response(body=answer.content, status=answer.status_code, content_type="application/json")
 
-    results = []
-    for handler in (constant, through):
-        app = web.Application()
-        app.router.add_post("/messages", handler)
-        loop = asyncio.new_event_loop()
-        runner = web.AppRunner(app)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        thread = threading.Thread(target=loop.run_forever, daemon=True)
-        thread.start()
-        try:
-            results.append(timed(f"http://127.0.0.1:{port}/messages"))
-        finally:
-            asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result()
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-    return results[0], results[1]
+    def serving(handler: Any) -> Callable[[], float]:
+        def loop() -> float:
+            app = web.Application()
+            app.router.add_post("/messages", handler)
+            server_loop = asyncio.new_event_loop()
+            runner = web.AppRunner(app)
+            server_loop.run_until_complete(runner.setup())
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            server_loop.run_until_complete(site.start())
+            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            thread = threading.Thread(target=server_loop.run_forever, daemon=True)
+            thread.start()
+            try:
+                return timed(f"http://127.0.0.1:{port}/messages")
+            finally:
+                asyncio.run_coroutine_threadsafe(runner.cleanup(), server_loop).result()
+                server_loop.call_soon_threadsafe(server_loop.stop)
+                thread.join()
+                server_loop.close()
+
+        return loop
+
+    return {"model": serving(through), "constant": serving(constant)}
 
 
-CLIENTS: dict[str, Callable[[int], list[Row]]] = {
+CLIENTS: dict[str, Callable[[int], tuple[str, Loops]]] = {
     "httpx": bench_httpx,
     "requests": bench_requests,
     "urllib3": bench_urllib3,
@@ -344,15 +384,20 @@ CLIENTS: dict[str, Callable[[int], list[Row]]] = {
 
 def bench_clients(quick: bool, only: list[str] | None = None) -> list[Row]:
     """Every client's rows (a client not installed is left out with a note)."""
-    count = 200 if quick else 1000
+    count, rounds = (100, 3) if quick else (300, 7)
     rows: list[Row] = []
     for name, bench in CLIENTS.items():
         if only and name not in only:
             continue
         try:
-            rows += bench(count)
+            anchor, loops = bench(count)
         except ImportError as error:
             print(f"note: {name} not measured: {error}", file=sys.stderr)
+            continue
+        best = _compare(loops, rounds)
+        rows += _rows(
+            name if name != "urllib" else "urllib.request", best["ours"], best["model"], best["constant"], anchor
+        )
     return rows
 
 
