@@ -8,6 +8,8 @@ for the teardown report (the code under test may swallow the exception).
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,14 +83,19 @@ def _hosts(mock: IntercomMock) -> set[str]:
     return {(urlsplit(base).hostname or "") for base in mock.base_urls.values()}
 
 
-def origins(mock: IntercomMock) -> set[Origin]:
+def origins(mock: IntercomMock) -> frozenset[Origin]:
     """The (scheme, host, port) the mock serves: a connection to one of them is answered, never opened."""
+    return _origins(tuple(mock.base_urls.values()))
+
+
+@functools.lru_cache(maxsize=64)
+def _origins(bases: tuple[str, ...]) -> frozenset[Origin]:
     found = set()
-    for base in mock.base_urls.values():
+    for base in bases:
         parts = urlsplit(base)
         scheme = parts.scheme.lower()
         found.add(Origin(scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme, 0)))
-    return found
+    return frozenset(found)
 
 
 def wants(mock: IntercomMock, url: str) -> bool:
@@ -180,26 +187,48 @@ def wire_bytes(response: httpx.Response) -> bytes:
 
 
 class WireRequests:
-    """HTTP/1.1 requests read from the bytes a client writes (h11, as a server reads them), one after another.
+    """HTTP/1.1 requests read from the bytes a client writes, one after another.
 
-    The clients here wait for an answer before they send the next request: no pipelining to keep apart.
+    The plain framing every client here uses for a JSON API (a head, then a Content-Length body or none) is read
+    directly: h11 costs about as much as the fake's whole answer. Anything else (chunked bodies, `Expect`, a head
+    that does not read plainly) goes to h11, as a server reads it. The clients here wait for an answer before they
+    send the next request: no pipelining to keep apart.
     """
 
     def __init__(self) -> None:
-        import h11
-
-        self._h11 = h11
-        self._connection = h11.Connection(h11.SERVER)
-        self._head: h11.Request | None = None
-        self._body: list[bytes] = []
+        self._buffer = b""
+        self._h11: Any = None  # the h11 connection, once a request needed it
 
     def feed(self, data: bytes) -> list[tuple[str, str, list[tuple[bytes, bytes]], bytes]]:
         """Every request completed by `data`: method, target, headers, body."""
-        h11 = self._h11
-        done = []
-        self._connection.receive_data(data)
+        if self._h11 is not None:
+            return self._feed_h11(data)
+        self._buffer += data
+        done: list[tuple[str, str, list[tuple[bytes, bytes]], bytes]] = []
         while True:
-            event = self._connection.next_event()
+            head, found, rest = self._buffer.partition(b"\r\n\r\n")
+            if not found:
+                return done
+            plain = _plain_head(head)
+            if plain is None:  # not the plain framing: h11 reads the rest of this connection
+                buffered, self._buffer = self._buffer, b""
+                return done + self._feed_h11(buffered)
+            method, target, headers, length = plain
+            if len(rest) < length:
+                return done
+            done.append((method, target, headers, rest[:length]))
+            self._buffer = rest[length:]
+
+    def _feed_h11(self, data: bytes) -> list[tuple[str, str, list[tuple[bytes, bytes]], bytes]]:
+        import h11
+
+        if self._h11 is None:
+            self._h11, self._head = h11.Connection(h11.SERVER), None
+            self._body: list[bytes] = []
+        done = []
+        self._h11.receive_data(data)
+        while True:
+            event = self._h11.next_event()
             if isinstance(event, h11.Request):
                 self._head, self._body = event, []
             elif isinstance(event, h11.Data):
@@ -208,9 +237,33 @@ class WireRequests:
                 head = self._head
                 headers = [(bytes(name), bytes(value)) for name, value in head.headers.raw_items()]
                 done.append((head.method.decode("ascii"), head.target.decode("ascii"), headers, b"".join(self._body)))
-                self._connection, self._head = h11.Connection(h11.SERVER), None  # the next request on this connection
+                self._h11, self._head = h11.Connection(h11.SERVER), None  # the next request on this connection
             else:  # NEED_DATA, PAUSED, ConnectionClosed
                 return done
+
+
+_REQUEST_LINE = re.compile(rb"([A-Z]+) (\S+) HTTP/1\.[01]")
+_FRAMING = (b"transfer-encoding", b"expect")
+
+
+def _plain_head(head: bytes) -> tuple[str, str, list[tuple[bytes, bytes]], int] | None:
+    """Method, target, headers and body length of a request head in the plain framing; None for anything else."""
+    line, *fields = head.split(b"\r\n")
+    request = _REQUEST_LINE.fullmatch(line)
+    if request is None:
+        return None
+    headers, length = [], 0
+    for field in fields:
+        name, colon, value = field.partition(b":")
+        if not colon or not name or name != name.strip() or name.lower() in _FRAMING:
+            return None
+        value = value.strip(b" \t")
+        if name.lower() == b"content-length":
+            if not value.isdigit():
+                return None
+            length = int(value)
+        headers.append((name, value))
+    return request[1].decode("ascii"), request[2].decode("ascii"), headers, length
 
 
 INTERCOM_HOST = r"(^|\.)intercom\.io\.?$"
