@@ -21,7 +21,7 @@ US = "https://api.intercom.io"
 EU = "https://api.eu.intercom.io"
 TOKEN = "consumer-token-123"
 ADMIN = 991267390  # the workspace's admin (an integer in 2.11's Create-a-message)
-IN_APP = {"message_type": "inapp", "body": "Welcome!", "from": {"type": "admin", "id": ADMIN}}
+IN_APP = {"message_type": "in_app", "body": "Welcome!", "from": {"type": "admin", "id": ADMIN}}
 
 
 def headers(token: str = TOKEN) -> dict[str, str]:
@@ -52,6 +52,7 @@ def happy_path(send: Send, base: str = US) -> IntercomMock:
     ]
     assert [m["body"] for m in mock.messages] == ["Welcome!"]
     assert mock.breach_report() is None
+    assert mock.undocumented_report() is None
     return mock
 
 

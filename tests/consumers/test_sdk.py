@@ -24,7 +24,7 @@ def _happy(client: Any) -> None:
     assert client.contacts.find(contact_id=contact.id).email == "jane@example.com"
     sent = client.messages.create(
         request={
-            "message_type": "inapp",
+            "message_type": "in_app",
             "body": "Welcome!",
             "from": {"type": "admin", "id": ADMIN},
             "to": {"type": "user", "id": contact.id},
@@ -39,7 +39,7 @@ async def _happy_async(client: Any) -> None:
     assert (await client.contacts.find(contact_id=contact.id)).email == "jane@example.com"
     sent = await client.messages.create(
         request={
-            "message_type": "inapp",
+            "message_type": "in_app",
             "body": "Welcome!",
             "from": {"type": "admin", "id": ADMIN},
             "to": {"type": "user", "id": contact.id},
@@ -67,10 +67,12 @@ def test_happy_path_sync_and_async() -> None:
         _happy(intercom.Intercom(token="sdk-token"))
     assert _paths(mock) == EXPECTED
     assert mock.breach_report() is None
+    assert mock.undocumented_report() is None
     with IntercomMock.from_settings(version="2.14") as mock:
         asyncio.run(_happy_async(intercom.AsyncIntercom(token="sdk-token")))
     assert _paths(mock) == EXPECTED
     assert mock.breach_report() is None
+    assert mock.undocumented_report() is None
 
 
 def test_body_left_out_is_a_breach() -> None:
@@ -79,7 +81,7 @@ def test_body_left_out_is_a_breach() -> None:
         with pytest.raises(ApiError) as raised:
             client.messages.create(
                 request={
-                    "message_type": "inapp",
+                    "message_type": "in_app",
                     "from": {"type": "admin", "id": ADMIN},
                     "to": {"type": "user", "id": "x1"},
                 }

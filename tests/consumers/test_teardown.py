@@ -11,7 +11,7 @@ def test_a_requests_breach_fails_at_teardown_with_the_breach_text(pytester: pyte
 import requests
 
 def test_sends_without_body(intercom_mock):
-    message = {"message_type": "inapp", "from": {"type": "admin", "id": 991267390}, "to": {"type": "user", "id": "x"}}
+    message = {"message_type": "in_app", "from": {"type": "admin", "id": 991267390}, "to": {"type": "user", "id": "x"}}
     answer = requests.post("https://api.intercom.io/messages", json=message,
                            headers={"Authorization": "Bearer dummy-token-123", "Intercom-Version": "2.11"})
     assert answer.status_code == 400   # the code under test "handles" it
