@@ -167,3 +167,25 @@ def test_the_hooks_are_gone_when_the_mock_stops() -> None:
         pass
     with pytest.raises(socket.gaierror):  # the real lookup (no network here): no NotIntercepted, nothing answered
         socket.getaddrinfo("api.intercom.io.invalid", 443)
+
+
+DEAD_PROXY = "http://127.0.0.1:9"  # nothing listens: a client that tried the proxy would fail to connect
+
+
+@pytest.mark.parametrize("client", sorted(SENDERS))
+def test_behind_an_https_proxy_the_fake_still_answers_and_no_tunnel_is_opened(
+    client: str, monkeypatch: pytest.MonkeyPatch, sockets_opened: list[Any]
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(name, DEAD_PROXY)
+    if client == "aiohttp":  # aiohttp reads the environment's proxies only when asked
+        monkeypatch.setattr(aiohttp.ClientSession, "__init__", _trusting_env(aiohttp.ClientSession.__init__))
+    scenarios.happy_path(SENDERS[client])
+    assert sockets_opened == []
+
+
+def _trusting_env(init: Callable[..., None]) -> Callable[..., None]:
+    def trusting(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **{**kwargs, "trust_env": True})
+
+    return trusting

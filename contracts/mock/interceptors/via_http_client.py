@@ -79,9 +79,11 @@ def _unused_context() -> ssl.SSLContext:
 def _answered(connection: http.client.HTTPConnection, scheme: str) -> bool:
     """Hand the connection an answering socket when the mock serves its host; refuse what may not leave."""
     mock = active()
-    if mock is None or getattr(connection, "_tunnel_host", None):
+    if mock is None:
         return False
-    host, port = connection.host.lower(), connection.port or DEFAULT_PORTS[scheme]
+    tunnel = getattr(connection, "_tunnel_host", None)  # through a proxy (urllib's https_proxy): the host beyond it
+    host = (tunnel or connection.host).lower()
+    port = (getattr(connection, "_tunnel_port", None) if tunnel else connection.port) or DEFAULT_PORTS[scheme]
     served = Origin(scheme, host, port) in origins(mock)
     if not served and not refused(mock, host):
         return False

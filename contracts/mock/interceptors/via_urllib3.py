@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 import urllib3
-from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.response import HTTPResponse
 
-from .core import DEFAULT_PORTS, request_of, route, serve
+from .core import DEFAULT_PORTS, active, request_of, route, serve, wants
 
 __all__ = ["install"]
 
@@ -39,9 +39,20 @@ def install() -> Callable[[], None]:
         return _answer(self, mock, method, target, url, *args, **kwargs)
 
     HTTPConnectionPool._make_request = _make_request  # type: ignore[method-assign]
+    prepare_proxy = HTTPSConnectionPool._prepare_proxy
+
+    def _prepare_proxy(self: HTTPSConnectionPool, conn: Any) -> None:
+        # Through an https proxy (requests' HTTPS_PROXY) the tunnel is opened before the request: never to a host
+        # the fake answers.
+        mock = active()
+        if mock is None or not wants(mock, _origin(self) + "/"):
+            prepare_proxy(self, conn)
+
+    HTTPSConnectionPool._prepare_proxy = _prepare_proxy  # type: ignore[method-assign]
 
     def undo() -> None:
         HTTPConnectionPool._make_request = original  # type: ignore[method-assign]
+        HTTPSConnectionPool._prepare_proxy = prepare_proxy  # type: ignore[method-assign]
 
     return undo
 
