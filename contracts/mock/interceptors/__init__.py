@@ -50,7 +50,10 @@ def _install() -> None:
     _undo.append(via_http_client.install())
     for library, module in _CLIENTS:
         if _installed(library):
-            hook = importlib.import_module(f"{__name__}.{module}")
+            try:
+                hook = importlib.import_module(f"{__name__}.{module}")
+            except ImportError:  # a broken or partial install: its traffic is left to the guard, which refuses it
+                continue
             _undo.append(hook.install())
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["CLIENTS", "NotIntercepted", "Origin", "active", "pop", "push", "refuse", "route", "serve", "wants"]
 
 CLIENTS = "httpx, requests, urllib3, urllib.request/http.client, aiohttp"
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1", ""})
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "", "0.0.0.0", "::"})  # and "any": this host
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Decision = Literal["serve", "pass"]
