@@ -197,6 +197,7 @@ class WireRequests:
 
     def __init__(self) -> None:
         self._buffer = b""
+        self._head: tuple[str, str, list[tuple[bytes, bytes]], int] | None = None  # read, its body still coming
         self._h11: Any = None  # the h11 connection, once a request needed it
 
     def feed(self, data: bytes) -> list[tuple[str, str, list[tuple[bytes, bytes]], bytes]]:
@@ -206,38 +207,40 @@ class WireRequests:
         self._buffer += data
         done: list[tuple[str, str, list[tuple[bytes, bytes]], bytes]] = []
         while True:
-            head, found, rest = self._buffer.partition(b"\r\n\r\n")
-            if not found:
+            if self._head is None:  # the head, read once (http.client writes the body after it)
+                head, found, rest = self._buffer.partition(b"\r\n\r\n")
+                if not found:
+                    return done
+                self._head = _plain_head(head)
+                if self._head is None:  # not the plain framing: h11 reads the rest of this connection
+                    buffered, self._buffer = self._buffer, b""
+                    return done + self._feed_h11(buffered)
+                self._buffer = rest
+            method, target, headers, length = self._head
+            if len(self._buffer) < length:
                 return done
-            plain = _plain_head(head)
-            if plain is None:  # not the plain framing: h11 reads the rest of this connection
-                buffered, self._buffer = self._buffer, b""
-                return done + self._feed_h11(buffered)
-            method, target, headers, length = plain
-            if len(rest) < length:
-                return done
-            done.append((method, target, headers, rest[:length]))
-            self._buffer = rest[length:]
+            done.append((method, target, headers, self._buffer[:length]))
+            self._buffer, self._head = self._buffer[length:], None
 
     def _feed_h11(self, data: bytes) -> list[tuple[str, str, list[tuple[bytes, bytes]], bytes]]:
         import h11
 
         if self._h11 is None:
-            self._h11, self._head = h11.Connection(h11.SERVER), None
+            self._h11, self._event = h11.Connection(h11.SERVER), None
             self._body: list[bytes] = []
         done = []
         self._h11.receive_data(data)
         while True:
             event = self._h11.next_event()
             if isinstance(event, h11.Request):
-                self._head, self._body = event, []
+                self._event, self._body = event, []
             elif isinstance(event, h11.Data):
                 self._body.append(bytes(event.data))
-            elif isinstance(event, h11.EndOfMessage) and self._head is not None:
-                head = self._head
+            elif isinstance(event, h11.EndOfMessage) and self._event is not None:
+                head = self._event
                 headers = [(bytes(name), bytes(value)) for name, value in head.headers.raw_items()]
                 done.append((head.method.decode("ascii"), head.target.decode("ascii"), headers, b"".join(self._body)))
-                self._h11, self._head = h11.Connection(h11.SERVER), None  # the next request on this connection
+                self._h11, self._event = h11.Connection(h11.SERVER), None  # the next request on this connection
             else:  # NEED_DATA, PAUSED, ConnectionClosed
                 return done
 
