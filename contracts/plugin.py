@@ -23,7 +23,7 @@ from .settings import OPTIONS, RunSettings
 
 if TYPE_CHECKING:
     from .checks import Judge
-    from .client import IntercomClient
+    from .client import HttpExchange, IntercomClient
     from .contract import Contract
     from .har import HarWriter, Recording  # noqa: F401  (Recording: named in a stash key)
     from .mock import IntercomMock
@@ -393,6 +393,10 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         pytest.fail(problem, pytrace=False)
     with mock:
         yield mock
+    recorder = request.config.stash.get(RECORDER_KEY, None)
+    if recorder is not None:  # --intercom-record: what the code under test sent, whichever client sent it
+        for exchange in _sent_by(mock):
+            recorder.listen(exchange)
     report = mock.breach_report() if mock.strict else None
     if report is not None:
         pytest.fail(report, pytrace=False)
@@ -401,6 +405,31 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         from .errors import UndocumentedInputWarning
 
         request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
+
+
+def _sent_by(mock: IntercomMock) -> list[HttpExchange]:
+    """The mock's exchanges as the run's client records its own (for the HAR file)."""
+    from .client import HttpExchange
+
+    sent = []
+    for exchange in mock.requests:
+        request, response = exchange.request, exchange.response
+        base = mock.base_urls.get(request.region, request.region)
+        sent.append(
+            HttpExchange(
+                region=request.region,
+                version=exchange.version,
+                method=request.method,
+                url=base + request.path + (f"?{request.query}" if request.query else ""),
+                request_headers=dict(request.headers),
+                request_body=request.body or None,
+                status=response.status,
+                headers={name.lower(): value for name, value in response.headers.items()},
+                content=response.content(),
+                path=request.path,
+            )
+        )
+    return sent
 
 
 # -- outcomes and reports ----------------------------------------------------------------------------------------

@@ -103,7 +103,8 @@ def test_the_table_names_no_module_that_is_gone() -> None:
 def test_loading_the_plugin_imports_nothing_heavy() -> None:
     probe = (
         "import sys, contracts.plugin\n"
-        "heavy = ('jsonschema', 'jsonschema_rs', 'yaml', 'httpx', 'httpcore', 'respx', 'schemathesis', 'referencing')\n"
+        "heavy = ('jsonschema', 'jsonschema_rs', 'yaml', 'httpx', 'httpcore', 'respx', 'schemathesis', 'referencing',"
+        " 'requests', 'urllib3', 'aiohttp', 'h11')\n"
         "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
         "print(','.join(sorted(m for m in sys.modules if m.startswith(('contracts', 'strategies')))))\n"
     )

@@ -23,6 +23,7 @@ from ..redaction import as_curl, redact
 from ..regions import REGIONS
 from ..transport import lower_headers
 from ..versions import Contracts
+from . import interceptors
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
 from .rules import ForcedAnswers, Rule
@@ -42,7 +43,7 @@ class ContractBreach(IntercomContractsError, AssertionError):
 
 
 class IntercomMock(ForcedAnswers):
-    """Intercepts httpx traffic to the three regions (or `base_urls`) and answers as the fake model does.
+    """Intercepts every client's traffic to the three regions (or `base_urls`) and answers as the fake model does.
 
     Unhappy paths on demand (`respond_with`, `respond_next_with`, `rate_limit_next`, `slow_next`) are rules queued on
     the fake (contracts.mock.rules): the exchange kept is the answer sent.
@@ -63,6 +64,8 @@ class IntercomMock(ForcedAnswers):
             raise UsageError(f"strict must be True, False or 'undocumented', not {strict!r}")
         self.fake = fake or FakeIntercom()
         self.strict = strict
+        self.other_hosts = other_hosts
+        self.escaped: list[str] = []  # requests stopped before leaving for a host no hook served (interceptors)
         self.base_urls = {region: url.rstrip("/") for region, url in (base_urls or REGIONS).items()}
         self.recorded = (
             RecordedAnswers(replay, self.fake.contracts, default_version=self.fake.default_version) if replay else None
@@ -75,8 +78,7 @@ class IntercomMock(ForcedAnswers):
         self._responders = [(base, self._responder(region, base)) for region, base in self.base_urls.items()]
         for base, respond in self._responders:
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=respond)
-        if other_hosts == "pass":
-            self.router.route().pass_through()  # never swallow another host's traffic
+        interceptors.route_the_rest(self.router, self)  # Intercom's other hosts refused; loopback passed; others
 
     @classmethod
     def from_settings(cls, **settings: Any) -> IntercomMock:
@@ -162,7 +164,8 @@ class IntercomMock(ForcedAnswers):
         breaches = self.breaches
         if self.strict == "undocumented":
             breaches += self.undocumented
-        return _describe(breaches, self.base_urls) if breaches else None
+        report = _describe(breaches, self.base_urls) if breaches else None
+        return "\n".join([*self.escaped, *([report] if report else [])]) or None
 
     def undocumented_report(self) -> str | None:
         """Every input of undocumented fate, described (None when there is none)."""
@@ -233,11 +236,13 @@ class IntercomMock(ForcedAnswers):
 
     def __enter__(self) -> IntercomMock:
         self.router.__enter__()
+        interceptors.start(self)  # every other client, and the guard on sockets to Intercom's hosts
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        interceptors.stop(self)
         self.router.__exit__(kind, error, trace)
 
 

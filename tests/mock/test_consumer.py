@@ -178,13 +178,17 @@ def test_passes(intercom_mock):
     assert httpx.get("{other.base_urls["us"]}/me").status_code == 401
 
 @pytest.mark.intercom_mock(other_hosts="refuse")
-def test_refused(intercom_mock):
-    with pytest.raises(respx.models.AllMockedAssertionError):
-        httpx.get("{other.base_urls["us"]}/me")
+def test_refused_off_loopback(intercom_mock):
+    from contracts.mock.interceptors import NotIntercepted
+
+    assert httpx.get("{other.base_urls["us"]}/me").status_code == 401  # loopback stays open
+    with pytest.raises(NotIntercepted, match="refused: a request by httpx to example.com/x"):
+        httpx.get("https://example.com/x")
+    intercom_mock.escaped.clear()  # refused as asked: not a failure of this test
 """
         )
         pytester.runpytest().assert_outcomes(passed=2)
-        assert len(other.fake.exchanges) == 1
+        assert len(other.fake.exchanges) == 2
 
 
 def test_a_request_the_client_gave_up_on_is_judged_all_the_same() -> None:
