@@ -122,6 +122,9 @@ class CheckFailure(IntercomContractsError, AssertionError):
             "curl": self.curl,
         }
 
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [self.as_dict()]
+
     def __str__(self) -> str:
         return "\n".join([self.headline, *self.details(), f"  Reproduce: {self.curl}"])
 
@@ -135,6 +138,9 @@ class ExchangeFailures(IntercomContractsError, AssertionError):
         if not self.failures:
             raise ValueError("ExchangeFailures needs at least one failure")
         super().__init__(str(self))
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [failure.as_dict() for failure in self.failures]
 
     @property
     def checks(self) -> tuple[str, ...]:
