@@ -78,6 +78,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         payload.failures = outcomes.describe_failure(item, report, error)
     payload.attach(report)
     outcomes.redact_report(report)
+    outcomes.keep_shown(report)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_exception_interact(node: Any, call: pytest.CallInfo[Any], report: Any) -> None:
+    if isinstance(report, pytest.TestReport):  # other plugins may rewrite a failure's report here: ours is restored
+        outcomes.restore_shown(report)
 
 
 class _Reporting:

@@ -261,3 +261,19 @@ def test_ids_come_from_the_environment_when_no_option_is_given(monkeypatch: pyte
     monkeypatch.setenv("INTERCOM_CONTACT_ID", "c-env")
     resolved = resolve_settings(_Config({"intercom_contact_id": "c-cli"}, {}))  # type: ignore[arg-type]
     assert (resolved.admin_id, resolved.contact_id) == (42, "c-cli")
+
+
+def test_a_failure_of_ours_is_restored_after_another_plugin_rewrites_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """schemathesis's pytest_exception_interact rewrites the report of any exception group (ExchangeFailures is
+    one): the failure is shown as written again; another report is only redacted again."""
+    report = _report(outcome="failed")
+    outcomes.describe_failure(_Item(), report, ExchangeFailures([_failure("auth_required")]))  # type: ignore[arg-type]
+    outcomes.keep_shown(report)
+    shown = report.longrepr
+    report.longrepr = "| ExceptionGroup: rewritten"  # type: ignore[assignment]
+    outcomes.restore_shown(report)
+    assert report.longrepr is shown
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", "tok-restored-0123")
+    theirs = _report(outcome="failed", longrepr="rewritten with tok-restored-0123")
+    outcomes.restore_shown(theirs)
+    assert "tok-restored-0123" not in str(theirs.longrepr)

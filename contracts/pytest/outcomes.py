@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -79,6 +80,26 @@ class FailureRepr:
 
     def __str__(self) -> str:
         return self.text
+
+
+_SHOWN: weakref.WeakKeyDictionary[pytest.TestReport, FailureRepr] = weakref.WeakKeyDictionary()
+
+
+def keep_shown(report: pytest.TestReport) -> None:
+    """Remember a failure shown as the toolkit wrote it, to restore it (see `restore_shown`)."""
+    if isinstance(report.longrepr, FailureRepr):
+        _SHOWN[report] = report.longrepr
+
+
+def restore_shown(report: pytest.TestReport) -> None:
+    """After other plugins' `pytest_exception_interact`: schemathesis's rewrites the report of any exception group
+    (deduplicating its members by where they were raised: every check failure is raised in one place). A failure of
+    ours is shown as written again; whatever else is there is redacted again."""
+    shown = _SHOWN.pop(report, None)
+    if shown is not None:
+        report.longrepr = shown  # type: ignore[assignment]
+    else:
+        redact_report(report)
 
 
 def redact_report(report: pytest.TestReport) -> None:

@@ -45,4 +45,3 @@ class Payload:
 def share_run_id(node: Any, run_id: str) -> None:
     """xdist: every worker shares the controller's run id (and so the live message cap)."""
     node.workerinput[RUN_ID] = run_id
-
