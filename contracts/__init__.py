@@ -12,12 +12,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .checks import CheckFailure, Intent, Judge, NotApplicable
+    from .checks import Intent, Judge
     from .contract import Contract
     from .errors import ContractViolation, IntercomContractsError, SpecError, UndocumentedInputWarning, UsageError
     from .exchange import Exchange
     from .regions import REGIONS
     from .spec import Spec, load_spec
+    from .verdicts import CheckFailure, NotApplicable
     from .versions import Contracts
 
 __all__ = [
@@ -42,7 +43,7 @@ __version__ = "0.1.0"
 
 _HOMES = {
     "REGIONS": "regions",
-    "CheckFailure": "checks",
+    "CheckFailure": "verdicts",
     "Contract": "contract",
     "ContractViolation": "errors",
     "Contracts": "versions",
@@ -50,7 +51,7 @@ _HOMES = {
     "Intent": "checks",
     "IntercomContractsError": "errors",
     "Judge": "checks",
-    "NotApplicable": "checks",
+    "NotApplicable": "verdicts",
     "Spec": "spec",
     "SpecError": "errors",
     "UndocumentedInputWarning": "errors",
