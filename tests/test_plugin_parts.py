@@ -277,3 +277,14 @@ def test_a_failure_of_ours_is_restored_after_another_plugin_rewrites_it(monkeypa
     theirs = _report(outcome="failed", longrepr="rewritten with tok-restored-0123")
     outcomes.restore_shown(theirs)
     assert "tok-restored-0123" not in str(theirs.longrepr)
+
+
+def test_live_regions_default_to_those_with_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("INTERCOM_ACCESS_TOKEN"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN_EU", "tok-eu-only")
+    assert RunSettings.resolve({"intercom-target": "live"}.get).regions == ("eu",)
+    with pytest.raises(UsageError) as raised:
+        RunSettings.resolve({"intercom-target": "live", "intercom-region": ["au"]}.get)
+    assert str(raised.value) == "--intercom-region au: no access token for au; set INTERCOM_ACCESS_TOKEN_AU"
