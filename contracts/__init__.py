@@ -12,18 +12,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .checks import Intent, Judge
     from .contract import Contract
     from .errors import ContractViolation, IntercomContractsError, SpecError, UndocumentedInputWarning, UsageError
+    from .exchange import Exchange
     from .regions import REGIONS
     from .spec import Spec, load_spec
+    from .verdicts import CheckFailure, NotApplicable
     from .versions import Contracts
 
 __all__ = [
     "REGIONS",
+    "CheckFailure",
     "Contract",
     "ContractViolation",
     "Contracts",
+    "Exchange",
+    "Intent",
     "IntercomContractsError",
+    "Judge",
+    "NotApplicable",
     "Spec",
     "SpecError",
     "UndocumentedInputWarning",
@@ -35,10 +43,15 @@ __version__ = "0.1.0"
 
 _HOMES = {
     "REGIONS": "regions",
+    "CheckFailure": "verdicts",
     "Contract": "contract",
     "ContractViolation": "errors",
     "Contracts": "versions",
+    "Exchange": "exchange",
+    "Intent": "checks",
     "IntercomContractsError": "errors",
+    "Judge": "checks",
+    "NotApplicable": "verdicts",
     "Spec": "spec",
     "SpecError": "errors",
     "UndocumentedInputWarning": "errors",

@@ -131,9 +131,6 @@ def schemathesis_checks(context: CheckContext, exchange: HttpExchange) -> None:
     except (AssertionError, FailureGroup) as failure:
         lines = [line for line in str(failure).strip().splitlines() if line.strip()]
         fail(
-            "schemathesis",
-            context,
-            exchange,
             lines[0] if lines else type(failure).__name__,
             answer_of(exchange),
             "\n".join(lines[1:8]) or "the operation's responses",

@@ -1,23 +1,32 @@
 """The named checks, in a registry that states when each one applies.
 
-A check is a plain function `check(context, exchange) -> None` that raises `CheckFailure` through `fail(...)`.
-It is registered with `@check(name, intents=..., operations=..., statuses=...)`: the exchanges it judges are
-declared as data, so a check's body never asks "does this concern me?". `judge` runs every applicable check of a
-selection over one exchange and collects every failure, never only the first (schemathesis's failure groups):
-each check has a verdict for every exchange it applies to.
+A check is a plain function `check(context, exchange) -> None`, registered under its own name with
+`@check(intents=..., operations=..., statuses=...)`: the exchanges it judges are declared as data, so a check's
+body never asks "does this concern me?". Its body says what is wrong with `fail(problem, received, documented)`;
+the registry adds which check, where and how to reproduce it (a `CheckFailure`). A check whose promise says
+nothing of an exchange raises `NotApplicable`: recorded as such, never as a pass.
+
+    @check(statuses=lambda status: status == 429)
+    def rate_limit_body(context: CheckContext, exchange: Exchange) -> None:
+        if "rate_limit_exceeded" not in exchange.error_codes():
+            fail("a 429 without the documented code", answer_of(exchange), "rate_limit_exceeded")
+
+`judge` runs every applicable check of a selection over one exchange and collects every failure, never only the
+first: an exchange's failures form one exception group (`ExchangeFailures`), and each check has a verdict for
+every exchange it applies to.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from .client import HttpExchange
 from .contract import Contract
 from .errata import undocumented_inputs
-from .errors import ContractViolation, IntercomContractsError, SpecError, render_value
+from .errors import ContractViolation, SpecError, render_value
+from .exchange import Exchange
 from .facts import (
     CREATE_MESSAGE_STATUSES,
     MESSAGE_TYPES_IN_RESPONSE,
@@ -27,6 +36,7 @@ from .facts import (
     Rejection,
 )
 from .regions import REGIONS
+from .verdicts import CheckFailure, ExchangeFailures, Failed, NotApplicable, Verdict, fail
 
 __all__ = [
     "CHECKS",
@@ -35,11 +45,14 @@ __all__ = [
     "CheckContext",
     "CheckFailure",
     "ExchangeFailures",
+    "Failed",
     "Intent",
     "Judge",
     "Judgement",
+    "NotApplicable",
     "Verdict",
     "check",
+    "fail",
     "judge",
 ]
 
@@ -78,7 +91,7 @@ class CheckContext:
     operation: str | None = None  # the operationId the request was sent to (None: found from method and path)
     case: Any = None  # breadth: the schemathesis case the request was built from
 
-    def operation_of(self, exchange: HttpExchange) -> str | None:
+    def operation_of(self, exchange: Exchange) -> str | None:
         return (
             self.operation
             if self.operation is not None
@@ -86,73 +99,7 @@ class CheckContext:
         )
 
 
-class CheckFailure(IntercomContractsError, AssertionError):
-    """A broken promise: the check, where it happened, and what was received against what is documented."""
-
-    def __init__(
-        self,
-        check: str,
-        context: CheckContext,
-        exchange: HttpExchange,
-        *,
-        problem: str,
-        received: Any,
-        documented: Any,
-    ):
-        self.check, self.region, self.version = check, context.region, context.version
-        self.problem, self.received, self.documented = problem, received, documented
-        self.curl = exchange.curl()
-        super().__init__(str(self))
-
-    @property
-    def headline(self) -> str:
-        return f"[{self.check}] region {self.region}, version {self.version or 'default'}: {self.problem}"
-
-    def details(self) -> list[str]:
-        return [f"  Received: {_shown(self.received)}", f"  Documented: {_shown(self.documented)}"]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "region": self.region,
-            "version": self.version,
-            "problem": self.problem,
-            "received": _shown(self.received),
-            "documented": _shown(self.documented),
-            "curl": self.curl,
-        }
-
-    def __str__(self) -> str:
-        return "\n".join([self.headline, *self.details(), f"  Reproduce: {self.curl}"])
-
-
-class ExchangeFailures(IntercomContractsError, AssertionError):
-    """Every check that failed for one exchange, shown together (the reproduction once, at the end)."""
-
-    def __init__(self, failures: Iterable[CheckFailure], *, verdicts: Iterable[Verdict] = ()):
-        self.failures = tuple(failures)
-        self.verdicts = tuple(verdicts)  # every verdict of the exchange, passed ones included
-        if not self.failures:
-            raise ValueError("ExchangeFailures needs at least one failure")
-        super().__init__(str(self))
-
-    @property
-    def checks(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(failure.check for failure in self.failures))
-
-    def __str__(self) -> str:
-        first, *others = self.failures
-        headline = first.headline
-        if others:
-            headline += f" (and {len(others)} more: {', '.join(f.check for f in others)})"
-        lines = [headline, *first.details()]
-        for failure in others:
-            lines += [failure.headline, *failure.details()]
-        lines.append(f"  Reproduce: {first.curl}")
-        return "\n".join(lines)
-
-
-CheckFunction = Callable[[CheckContext, HttpExchange], None]
+CheckFunction = Callable[[CheckContext, Exchange], None]
 
 
 @dataclass(frozen=True)
@@ -165,7 +112,7 @@ class Check:
     operations: frozenset[str] | None = None  # None: every operation
     statuses: Callable[[int], bool] | None = None  # None: every answer
 
-    def applies(self, context: CheckContext, exchange: HttpExchange) -> bool:
+    def applies(self, context: CheckContext, exchange: Exchange) -> bool:
         if context.intent not in self.intents:
             return False
         if self.statuses is not None and not self.statuses(exchange.status):
@@ -177,42 +124,35 @@ CHECKS: dict[str, Check] = {}
 
 
 def check(
-    name: str,
+    name: str | None = None,
     *,
     intents: Iterable[Intent] = ANY_INTENT,
     operations: Iterable[str] | None = None,
     statuses: Callable[[int], bool] | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check under `name`, applying to the given intents, operations and answer statuses."""
+    """Register a check under `name` (default: the function's name), applying to the given intents, operations
+    and answer statuses. Its body calls `fail(problem, received, documented)` or raises `NotApplicable`."""
 
     def register(function: CheckFunction) -> CheckFunction:
-        CHECKS[name] = Check(
-            name, function, frozenset(intents), None if operations is None else frozenset(operations), statuses
+        registered = name or function.__name__
+        CHECKS[registered] = Check(
+            registered, function, frozenset(intents), None if operations is None else frozenset(operations), statuses
         )
         return function
 
     return register
 
 
-@dataclass
-class Verdict:
-    """What one check made of one exchange: passed, failed (with the failure), or not applicable."""
-
-    check: str
-    outcome: str  # passed | failed | not-applicable
-    failure: CheckFailure | None = field(default=None, repr=False)
-
-
 @dataclass(frozen=True)
 class Judgement:
     """One exchange judged: what it was sent for, and what each check made of it (a recording keeps both)."""
 
-    exchange: HttpExchange
+    exchange: Exchange
     context: CheckContext
     verdicts: tuple[Verdict, ...]
 
 
-def judge(context: CheckContext, exchange: HttpExchange, names: Iterable[str]) -> list[Verdict]:
+def judge(context: CheckContext, exchange: Exchange, names: Iterable[str]) -> list[Verdict]:
     """Run every named check that applies to `exchange`; raise ExchangeFailures holding all that failed."""
     verdicts = []
     for name in names:
@@ -222,7 +162,12 @@ def judge(context: CheckContext, exchange: HttpExchange, names: Iterable[str]) -
             continue
         try:
             registered.function(context, exchange)
-        except CheckFailure as failure:
+        except NotApplicable:
+            verdicts.append(Verdict(name, "not-applicable"))
+        except Failed as found:
+            failure = CheckFailure(
+                name, context, exchange, problem=found.problem, received=found.received, documented=found.documented
+            )
             verdicts.append(Verdict(name, "failed", failure))
         else:
             verdicts.append(Verdict(name, "passed"))
@@ -237,20 +182,7 @@ def unknown_checks(names: Iterable[str]) -> list[str]:
 
 
 # -- wording --------------------------------------------------------------------------------------------------------
-def fail(
-    check_name: str, context: CheckContext, exchange: HttpExchange, problem: str, received: Any, documented: Any
-) -> None:
-    raise CheckFailure(check_name, context, exchange, problem=problem, received=received, documented=documented)
-
-
-def _shown(value: Any) -> str:
-    """A value on one line: prose as it is, anything else (or text with line breaks) as JSON."""
-    if isinstance(value, str) and value.isprintable():
-        return value
-    return render_value(value, limit=600)
-
-
-def answer_of(exchange: HttpExchange) -> str:
+def answer_of(exchange: Exchange) -> str:
     """What was received, in one line: status, content type, and the error codes or a body excerpt."""
     kind = exchange.headers.get("content-type", "").split(";")[0].strip() or "no content type"
     codes = exchange.error_codes()
@@ -260,20 +192,18 @@ def answer_of(exchange: HttpExchange) -> str:
     return f"HTTP {exchange.status} ({kind}){f': {excerpt}' if excerpt else ', empty body'}"
 
 
-def _refusal(
-    name: str, context: CheckContext, exchange: HttpExchange, what: str, status: int, code: str | None
-) -> None:
+def _refusal(exchange: Exchange, what: str, status: int, code: str | None) -> None:
     """Fail unless the answer is `status` with the JSON error envelope carrying `code`, naming what differs."""
     documented = f"{status}{f' {code}' if code else ''} in an error.list envelope"
     if exchange.status != status:
         problem = _refusal_problem(what, exchange, refused=False, code=code, documented=str(status))
-        fail(name, context, exchange, problem, answer_of(exchange), documented)
+        fail(problem, answer_of(exchange), documented)
     if code is not None and code not in exchange.error_codes():
         problem = _refusal_problem(what, exchange, refused=True, code=code, documented=str(status))
-        fail(name, context, exchange, problem, answer_of(exchange), documented)
+        fail(problem, answer_of(exchange), documented)
 
 
-def _refusal_problem(what: str, exchange: HttpExchange, *, refused: bool, code: str | None, documented: str) -> str:
+def _refusal_problem(what: str, exchange: Exchange, *, refused: bool, code: str | None, documented: str) -> str:
     """How an answer falls short of a documented refusal: accepted, refused without the envelope or the code, or
     answered with another status (`refused`: its status is the documented one)."""
     if exchange.status < 300:
@@ -284,30 +214,19 @@ def _refusal_problem(what: str, exchange: HttpExchange, *, refused: bool, code: 
     return f"{what} was answered HTTP {exchange.status}, not {documented}"
 
 
-def _validated(name: str, context: CheckContext, exchange: HttpExchange, validate: Callable[[Any], None]) -> None:
+def _validated(exchange: Exchange, validate: Callable[[Any], None]) -> None:
     """Validate the answer's JSON body; a body that is not JSON is said to be so, not judged as `null`."""
     body = exchange.json
     if body is None:
         problem = exchange.json_problem or "the body is not JSON"
-        fail(name, context, exchange, f"{problem}, so it cannot be judged", answer_of(exchange), "a JSON body")
+        fail(f"{problem}, so it cannot be judged", answer_of(exchange), "a JSON body")
     try:
         validate(body)
     except ContractViolation as violation:
-        _violation(name, context, exchange, violation)
+        fail(f"{violation.subject} at {violation.path}: {violation.message}", violation.received, violation.expected)
 
 
-def _violation(name: str, context: CheckContext, exchange: HttpExchange, violation: ContractViolation) -> None:
-    fail(
-        name,
-        context,
-        exchange,
-        f"{violation.subject} at {violation.path}: {violation.message}",
-        violation.received,
-        violation.expected,
-    )
-
-
-def _documented_without_body(context: CheckContext, exchange: HttpExchange) -> bool:
+def _documented_without_body(context: CheckContext, exchange: Exchange) -> bool:
     """Whether the operation reached documents this status with no JSON body (a 202, a 204)."""
     from .api import operation_contract
 
@@ -328,48 +247,45 @@ def _is_error(status: int) -> bool:
 
 
 # -- the checks -----------------------------------------------------------------------------------------------------
-@check("no_server_error")
-def no_server_error(context: CheckContext, exchange: HttpExchange) -> None:
+@check()
+def no_server_error(context: CheckContext, exchange: Exchange) -> None:
     if exchange.status >= 500:
-        fail("no_server_error", context, exchange, "the server failed", answer_of(exchange), "no 5xx")
+        fail("the server failed", answer_of(exchange), "no 5xx")
 
 
-@check("status_code_documented")
-def status_code_documented(context: CheckContext, exchange: HttpExchange) -> None:
+@check()
+def status_code_documented(context: CheckContext, exchange: Exchange) -> None:
     documented = sorted(context.contract.statuses | CREATE_MESSAGE_STATUSES)
     if exchange.status not in documented:
-        fail("status_code_documented", context, exchange, "undocumented status", answer_of(exchange), documented)
+        fail("undocumented status", answer_of(exchange), documented)
 
 
-@check("json_content_type")
-def json_content_type(context: CheckContext, exchange: HttpExchange) -> None:
+@check()
+def json_content_type(context: CheckContext, exchange: Exchange) -> None:
     if not exchange.content and _documented_without_body(context, exchange):
-        return  # e.g. 202 Accepted for an event: the description documents no body for it
+        raise NotApplicable("no body is documented")  # e.g. 202 Accepted for an event
     kind = exchange.headers.get("content-type", "")
     if kind.split(";")[0].strip().lower() != "application/json":
-        fail("json_content_type", context, exchange, "the answer is not JSON", answer_of(exchange), "application/json")
+        fail("the answer is not JSON", answer_of(exchange), "application/json")
     if exchange.json is None:
         problem = exchange.json_problem or "the body is not JSON"
-        fail("json_content_type", context, exchange, problem, answer_of(exchange), "a JSON body")
+        fail(problem, answer_of(exchange), "a JSON body")
 
 
-@check("message_schema", operations=["createMessage"], statuses=lambda status: status == 200)
-def message_schema(context: CheckContext, exchange: HttpExchange) -> None:
-    _validated("message_schema", context, exchange, context.contract.validate_message)
+@check(operations=["createMessage"], statuses=lambda status: status == 200)
+def message_schema(context: CheckContext, exchange: Exchange) -> None:
+    _validated(exchange, context.contract.validate_message)
 
 
-@check("error_envelope", statuses=_is_error)
-def error_envelope(context: CheckContext, exchange: HttpExchange) -> None:
-    _validated("error_envelope", context, exchange, context.contract.validate_error)
+@check(statuses=_is_error)
+def error_envelope(context: CheckContext, exchange: Exchange) -> None:
+    _validated(exchange, context.contract.validate_error)
 
 
-@check("message_echoes_request", intents=[Intent.VALID], operations=["createMessage"])
-def message_echoes_request(context: CheckContext, exchange: HttpExchange) -> None:
+@check(intents=[Intent.VALID], operations=["createMessage"])
+def message_echoes_request(context: CheckContext, exchange: Exchange) -> None:
     if exchange.status != 200:
         fail(
-            "message_echoes_request",
-            context,
-            exchange,
             "a valid request did not create a message",
             answer_of(exchange),
             "200 and the Message",
@@ -390,69 +306,65 @@ def message_echoes_request(context: CheckContext, exchange: HttpExchange) -> Non
         promises.append(("created_at", message.get("created_at"), sent["created_at"]))
     for name, received, documented in promises:
         if received != documented:
-            fail("message_echoes_request", context, exchange, f"the Message does not echo {name}", received, documented)
+            fail(f"the Message does not echo {name}", received, documented)
 
 
-@check("invalid_request_rejected", intents=[Intent.INVALID])
-def invalid_request_rejected(context: CheckContext, exchange: HttpExchange) -> None:
+@check(intents=[Intent.INVALID])
+def invalid_request_rejected(context: CheckContext, exchange: Exchange) -> None:
     expected = context.expected
-    if expected is None or expected.accepts(exchange.status, exchange.error_codes()):
+    if expected is None:
+        raise NotApplicable("no documented rejection was expected")
+    if expected.accepts(exchange.status, exchange.error_codes()):
         return
     if undocumented_inputs(context.operation_of(exchange) or "", exchange.payload):
-        return  # its fate is not documented: never expected to be refused
+        raise NotApplicable("its fate is not documented: never expected to be refused")
     what = f"an invalid request ({expected.rule} at {expected.path})"
     refused = _is_error(exchange.status) and expected.status in (None, exchange.status)
     problem = _refusal_problem(what, exchange, refused=refused, code=expected.code, documented=expected.answer())
-    fail("invalid_request_rejected", context, exchange, problem, answer_of(exchange), expected.describe())
+    fail(problem, answer_of(exchange), expected.describe())
 
 
-@check("auth_required", intents=UNAUTHENTICATED)
-def auth_required(context: CheckContext, exchange: HttpExchange) -> None:
+@check(intents=UNAUTHENTICATED)
+def auth_required(context: CheckContext, exchange: Exchange) -> None:
     status, code, _ = UNAUTHORIZED
     what = {
         Intent.NO_TOKEN: "a request without a token",
         Intent.WRONG_TOKEN: "a request with a wrong token",
     }.get(context.intent, "a request with another region's token")
-    _refusal("auth_required", context, exchange, what, status, code)
+    _refusal(exchange, what, status, code)
 
 
-@check("version_refused", intents=[Intent.UNKNOWN_VERSION])
-def version_refused(context: CheckContext, exchange: HttpExchange) -> None:
+@check(intents=[Intent.UNKNOWN_VERSION])
+def version_refused(context: CheckContext, exchange: Exchange) -> None:
     status, code, _ = VERSION_INVALID
     shown = exchange.request_headers.get("Intercom-Version")
-    _refusal("version_refused", context, exchange, f"an unknown Intercom-Version ({shown})", status, code)
+    _refusal(exchange, f"an unknown Intercom-Version ({shown})", status, code)
 
 
-@check("version_accepted", intents=[Intent.READ], statuses=lambda status: status != RATE_LIMITED[0])
-def version_accepted(context: CheckContext, exchange: HttpExchange) -> None:
+@check(intents=[Intent.READ], statuses=lambda status: status != RATE_LIMITED[0])
+def version_accepted(context: CheckContext, exchange: Exchange) -> None:
     if not 200 <= exchange.status < 300:
         shown = exchange.request_headers.get("Intercom-Version", "none: the default")
         fail(
-            "version_accepted",
-            context,
-            exchange,
             f"a documented Intercom-Version ({shown}) was not served",
             answer_of(exchange),
             "2xx",
         )
 
 
-def _int_header(exchange: HttpExchange, name: str) -> int | None:
+def _int_header(exchange: Exchange, name: str) -> int | None:
     try:
         return int(exchange.headers[name])
     except (KeyError, ValueError):
         return None
 
 
-@check("rate_limit_headers", intents=AUTHENTICATED, statuses=lambda status: status not in (401, 403))
-def rate_limit_headers(context: CheckContext, exchange: HttpExchange) -> None:
+@check(intents=AUTHENTICATED, statuses=lambda status: status not in (401, 403))
+def rate_limit_headers(context: CheckContext, exchange: Exchange) -> None:
     names = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
     values = {name: _int_header(exchange, name) for name in names}
     if any(value is None for value in values.values()):
         fail(
-            "rate_limit_headers",
-            context,
-            exchange,
             "rate-limit headers missing or not integers",
             {name: exchange.headers.get(name) for name in names},
             "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset as integers",
@@ -460,43 +372,37 @@ def rate_limit_headers(context: CheckContext, exchange: HttpExchange) -> None:
     limit, remaining = values["x-ratelimit-limit"] or 0, values["x-ratelimit-remaining"] or 0
     if not 0 <= remaining <= limit:
         fail(
-            "rate_limit_headers",
-            context,
-            exchange,
             "X-RateLimit-Remaining is outside 0..X-RateLimit-Limit",
             {"limit": limit, "remaining": remaining},
             "0 <= remaining <= limit",
         )
 
 
-@check("rate_limit_body", statuses=lambda status: status == RATE_LIMITED[0])
-def rate_limit_body(context: CheckContext, exchange: HttpExchange) -> None:
+@check(statuses=lambda status: status == RATE_LIMITED[0])
+def rate_limit_body(context: CheckContext, exchange: Exchange) -> None:
     code = RATE_LIMITED[1]
     if code not in exchange.error_codes():
-        fail("rate_limit_body", context, exchange, "a 429 without the documented code", answer_of(exchange), code)
+        fail("a 429 without the documented code", answer_of(exchange), code)
 
 
-@check("request_id_matches")
-def request_id_matches(context: CheckContext, exchange: HttpExchange) -> None:
+@check()
+def request_id_matches(context: CheckContext, exchange: Exchange) -> None:
     header = exchange.headers.get("x-request-id")
     body = exchange.json
     if header is None or not isinstance(body, dict) or body.get("request_id") is None:
-        return
+        raise NotApplicable("no X-Request-Id header and request_id in the body to compare")
     if body["request_id"] != header:
         fail(
-            "request_id_matches",
-            context,
-            exchange,
             "the body's request_id differs from X-Request-Id",
             body["request_id"],
             f"{header} (the X-Request-Id header)",
         )
 
 
-@check("me_region", operations=["identifyAdmin"], statuses=lambda status: status == 200)
-def me_region(context: CheckContext, exchange: HttpExchange) -> None:
+@check(operations=["identifyAdmin"], statuses=lambda status: status == 200)
+def me_region(context: CheckContext, exchange: Exchange) -> None:
     if context.contract.compiled.admin is not None:
-        _validated("me_region", context, exchange, context.contract.validate_admin)
+        _validated(exchange, context.contract.validate_admin)
     body = exchange.json
     app = body.get("app") if isinstance(body, dict) else None
     region = app.get("region") if isinstance(app, dict) else None
@@ -504,23 +410,17 @@ def me_region(context: CheckContext, exchange: HttpExchange) -> None:
         return  # every published description lets `app` be null: nothing says which region then
     if not isinstance(region, str) or region.lower() != context.region:
         fail(
-            "me_region",
-            context,
-            exchange,
             "GET /me reports another region than the server asked",
             region,
             context.region.upper(),
         )
 
 
-@check("region_servers")
-def region_servers(context: CheckContext, exchange: HttpExchange) -> None:
+@check()
+def region_servers(context: CheckContext, exchange: Exchange) -> None:
     documented = REGIONS[context.region]
     if documented not in context.contract.servers:
         fail(
-            "region_servers",
-            context,
-            exchange,
             f"the spec does not list the {context.region} server",
             context.contract.servers,
             documented,
@@ -560,7 +460,7 @@ class Judge:
 
     def __call__(
         self,
-        exchange: HttpExchange,
+        exchange: Exchange,
         intent: Intent = Intent.VALID,
         *,
         expected: Rejection | None = None,
@@ -578,7 +478,7 @@ class Judge:
         self._record(exchange, context, verdicts)
         return verdicts
 
-    def _record(self, exchange: HttpExchange, context: CheckContext, verdicts: Iterable[Verdict]) -> None:
+    def _record(self, exchange: Exchange, context: CheckContext, verdicts: Iterable[Verdict]) -> None:
         verdicts = tuple(verdicts)
         if self.keep_judgements:
             self.judgements.append(Judgement(exchange, context, verdicts))

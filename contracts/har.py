@@ -27,10 +27,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import UsageError
+from .exchange import Exchange
 from .redaction import REDACTED, REDACTED_WHOLE, SECRET_HEADERS, holds_secret, redact, scrub
 from .regions import REGIONS
 from .report import write_atomically
@@ -224,22 +225,6 @@ HAR_SCHEMA: dict[str, Any] = {
 }
 
 
-class Sent(Protocol):
-    """What an entry is made of: an exchange as the client records it (contracts.client.HttpExchange)."""
-
-    region: str
-    method: str
-    url: str
-    path: str
-    request_headers: dict[str, str]
-    request_body: bytes | None
-    status: int
-    headers: dict[str, str]
-    content: bytes
-    started: float
-    elapsed: float
-
-
 @dataclass(frozen=True)
 class HarEntry:
     """One recorded exchange as the file holds it (bodies decoded, credentials redacted)."""
@@ -271,6 +256,23 @@ class HarEntry:
     def has_credential(self) -> bool:
         return any(name.lower() == "authorization" for name in self.request_headers)
 
+    def exchange(self) -> Exchange:
+        """The recorded exchange as the client would have made it (the credential stays redacted)."""
+        return Exchange(
+            region=self.region or "us",
+            version=self.version,
+            method=self.method,
+            url=self.url,
+            request_headers=dict(self.request_headers),
+            request_body=self.request_body,
+            status=self.status,
+            headers=dict(self.response_headers),
+            content=self.content,
+            path=self.path,
+            started=self.started,
+            elapsed=self.elapsed,
+        )
+
 
 @dataclass(frozen=True)
 class Recording:
@@ -289,7 +291,7 @@ class Recording:
 
 
 # -- writing ----------------------------------------------------------------------------------------------------
-def entry_of(exchange: Sent, *, meta: Mapping[str, Any], secrets: Iterable[str] = ()) -> dict[str, Any]:
+def entry_of(exchange: Exchange, *, meta: Mapping[str, Any], secrets: Iterable[str] = ()) -> dict[str, Any]:
     """The HAR entry of an exchange, `meta` as its `_intercom`; credentials and `secrets` redacted."""
     secrets = tuple(secrets)
     started = datetime.fromtimestamp(exchange.started or time.time(), tz=timezone.utc)

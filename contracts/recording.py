@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from .checks import RESPONSE_CHECKS, Intent, Judge, Judgement
-from .client import HttpExchange
 from .contract import Contract
 from .errors import ContractViolation
+from .exchange import Exchange
 from .facts import CREATE_MESSAGE, Rejection
 from .har import HarEntry, Recording, entry_of
 
@@ -37,10 +37,10 @@ class Recorder:
 
     def __init__(self, *, secrets: Iterable[str] = ()):
         self.secrets = tuple(secrets)
-        self._pending: list[HttpExchange] = []
+        self._pending: list[Exchange] = []
         self._lock = threading.Lock()
 
-    def listen(self, exchange: HttpExchange) -> None:
+    def listen(self, exchange: Exchange) -> None:
         if not exchange.replayed:  # answered from the record of the first send: nothing went on the wire
             with self._lock:
                 self._pending.append(exchange)
@@ -93,7 +93,7 @@ class RecordedExchange:
     """One recorded exchange and what it was sent for, as one version's contract sees it."""
 
     entry: HarEntry
-    exchange: HttpExchange
+    exchange: Exchange
     intent: Intent
     expected: Rejection | None
     operation: str | None
@@ -127,22 +127,9 @@ class Rejudged:
         return replace(self, exchanges=tuple(judged_as(item, contract) for item in self.exchanges))
 
 
-def exchange_of(entry: HarEntry) -> HttpExchange:
+def exchange_of(entry: HarEntry) -> Exchange:
     """The recorded exchange as the client would have made it (the credential stays redacted)."""
-    return HttpExchange(
-        region=entry.region or "us",
-        version=entry.version,
-        method=entry.method,
-        url=entry.url,
-        request_headers=dict(entry.request_headers),
-        request_body=entry.request_body,
-        status=entry.status,
-        headers=dict(entry.response_headers),
-        content=entry.content,
-        path=entry.path,
-        started=entry.started,
-        elapsed=entry.elapsed,
-    )
+    return entry.exchange()
 
 
 def rejudging(recording: Recording, versions: Iterable[str], *, default: str) -> list[Rejudged]:

@@ -16,7 +16,9 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
+
+from .loopback import Loopback
 
 
 @dataclass
@@ -70,52 +72,10 @@ def nested(encodings: tuple[str, ...], size: int) -> bytes:
     return data
 
 
-_L = TypeVar("_L", bound="_Loopback")
-
-
-class _Loopback:
-    """A listening socket on 127.0.0.1 (a free port) whose accept loop runs in a thread until the `with` ends."""
-
-    def __init__(self, backlog: int) -> None:
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(backlog)
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._stop = threading.Event()
-        self._connections: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    def __enter__(self: _L) -> _L:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        for connection in self._connections:
-            with contextlib.suppress(OSError):
-                connection.close()
-        self.listener.close()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                continue
-            self._connections.append(connection)
-            self._handle(connection)
-
-    def _handle(self, connection: socket.socket) -> None:
-        raise NotImplementedError
-
-
-class HostileServer(_Loopback):
+class HostileServer(Loopback):
     def __init__(self, behaviour: Callable[[Request], Answer]):
         super().__init__(backlog=128)
+        self.url = f"http://127.0.0.1:{self.port}"
         self.behaviour = behaviour
         self.requests: list[Request] = []
 
@@ -174,11 +134,12 @@ class HostileServer(_Loopback):
             time.sleep(drip)
 
 
-class Recorder(_Loopback):
+class Recorder(Loopback):
     """A listening socket that records every byte sent to it and answers nothing useful (a proxy's view)."""
 
     def __init__(self) -> None:
         super().__init__(backlog=16)
+        self.url = f"http://127.0.0.1:{self.port}"
         self.received = bytearray()
         self.connections = 0
 

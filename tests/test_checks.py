@@ -284,3 +284,59 @@ def test_what_a_third_party_mock_got_wrong_is_caught_by_our_own_checks(
     with pytest.raises(ExchangeFailures) as raised:
         judge(_context(contract), exchange, (*RESPONSE_CHECKS, "message_echoes_request"))
     assert check in raised.value.checks
+
+
+# -- the checks API ---------------------------------------------------------------------------------------------------
+def test_a_check_is_named_by_its_registration_and_its_failure_by_the_registry(contract: Contract) -> None:
+    from contracts.checks import check, fail
+
+    @check(statuses=lambda status: status == 200)
+    def sample_check_of_the_api(context: object, exchange: HttpExchange) -> None:
+        fail("a problem", exchange.status, "not 200")
+
+    try:
+        assert CHECKS["sample_check_of_the_api"].function is sample_check_of_the_api
+        exchange = HttpExchange("us", "2.11", "GET", "https://api.intercom.io/me", {}, None, 200, {}, b"{}", path="/me")
+        with pytest.raises(ExchangeFailures) as raised:
+            judge(_context(contract, Intent.READ), exchange, ("sample_check_of_the_api",))
+        (failure,) = raised.value.exceptions  # an exception group of CheckFailure
+        assert isinstance(raised.value, ExceptionGroup)
+        assert (failure.check, failure.problem, failure.received, failure.documented) == (
+            "sample_check_of_the_api",
+            "a problem",
+            200,
+            "not 200",
+        )
+        assert failure.curl.startswith("curl ")
+        assert failure.region == REGION
+    finally:
+        del CHECKS["sample_check_of_the_api"]
+
+
+def test_not_applicable_is_recorded_as_such_never_as_a_pass(contract: Contract) -> None:
+    """request_id_matches without an X-Request-Id has nothing to compare: not applicable, not passed."""
+    without = HttpExchange("us", "2.11", "GET", "https://api.intercom.io/me", {}, None, 200, {}, b"{}", path="/me")
+    (verdict,) = judge(_context(contract, Intent.READ), without, ("request_id_matches",))
+    assert verdict.outcome == "not-applicable"
+    headers = {"x-request-id": "r1"}
+    matching = HttpExchange(
+        "us", "2.11", "GET", "https://api.intercom.io/me", {}, None, 200, headers, b'{"request_id": "r1"}', path="/me"
+    )
+    (verdict,) = judge(_context(contract, Intent.READ), matching, ("request_id_matches",))
+    assert verdict.outcome == "passed"
+    bound = Judge(contract, REGION, ("request_id_matches",))
+    bound(without, Intent.READ)
+    assert bound.outcomes == {}  # never applied: no row in the run's table
+
+
+def test_a_groups_parts_split_as_an_exception_group_does(contract: Contract) -> None:
+    exchange = HttpExchange("us", "2.11", "GET", "https://api.intercom.io/me", {}, None, 500, {}, b"x", path="/me")
+    with pytest.raises(ExchangeFailures) as raised:
+        judge(_context(contract, Intent.READ), exchange, ("no_server_error", "json_content_type"))
+    group = raised.value
+    part = group.subgroup(lambda failure: getattr(failure, "check", "") == "no_server_error")
+    assert isinstance(part, ExchangeFailures)
+    assert part.checks == ("no_server_error",)
+    assert part.verdicts == group.verdicts
+    with pytest.raises(ValueError, match="at least one failure"):
+        ExchangeFailures([])

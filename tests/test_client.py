@@ -7,18 +7,7 @@ import pytest
 
 from contracts.client import IntercomClient, Pacing, TransportFailure
 
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
+from .loopback import FakeTime
 
 
 def _client(handler: object, pacing: Pacing | None = None, *, timeout: float = 10.0) -> IntercomClient:
@@ -45,7 +34,7 @@ def test_a_server_error_is_never_retried() -> None:
 
 
 def test_a_429_is_waited_out_by_retry_after_then_sent_again() -> None:
-    time = FakeTime()
+    time = FakeTime(digits=3)
     answers = [httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json={})]
     sent: list[httpx.Request] = []
 
@@ -60,7 +49,7 @@ def test_a_429_is_waited_out_by_retry_after_then_sent_again() -> None:
 
 
 def test_without_retry_after_the_reset_header_is_used() -> None:
-    time = FakeTime()
+    time = FakeTime(digits=3)
     reset = str(int(time.now) + 7)
     answers = [
         httpx.Response(429, headers={"X-RateLimit-Reset": reset, "X-RateLimit-Remaining": "0"}),
@@ -75,7 +64,7 @@ def test_without_retry_after_the_reset_header_is_used() -> None:
 
 
 def test_waits_are_bounded_and_the_429_is_then_the_answer() -> None:
-    time = FakeTime()
+    time = FakeTime(digits=3)
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(429, headers={"Retry-After": "25"})
@@ -90,7 +79,7 @@ def test_waits_are_bounded_and_the_429_is_then_the_answer() -> None:
 
 
 def test_requests_are_paced_when_the_window_is_spent() -> None:
-    time = FakeTime()
+    time = FakeTime(digits=3)
     reset = str(int(time.now) + 4)
 
     def handler(request: httpx.Request) -> httpx.Response:

@@ -30,24 +30,12 @@ from contracts.redaction import REDACTED, redact
 from contracts.transport import live_transport, proxy_for
 
 from .hostile import Answer, HostileServer, Recorder, json_answer, message, nested
+from .loopback import FakeTime
 from .wire import MisbehavingServer, self_signed_context
 
 TOKEN = "tok-safety-" + os.urandom(8).hex()
 SUITE = ("--pyargs", "contracts.suite", "-p", "no:cacheprovider", "--intercom-target", "live")
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/="
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def _client(

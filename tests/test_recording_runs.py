@@ -136,9 +136,20 @@ def test_a_faulty_server_is_judged_alike_and_replay_names_each_difference(
         assert aspects == expected, item.title
 
 
-def test_a_run_cut_short_leaves_a_whole_file_that_says_so(pytester: pytest.Pytester, tokens: dict[str, str]) -> None:
-    _, har, _, run = _record(pytester, tokens, frozenset({"server-error"}), "-x")
+def test_a_run_cut_short_leaves_a_whole_file_that_says_so(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_cut="""
+        def test_fails(intercom_client):
+            assert intercom_client.request("GET", "/me").status == 500
+
+        def test_never_run():
+            pass
+        """
+    )
+    har = pytester.path / "cut.har"
+    run = pytester.runpytest("-p", "no:cacheprovider", "-x", "--intercom-record", str(har))
     assert run.ret == 1
+    run.assert_outcomes(failed=1)  # -x: the tests after were never run
     log = json.loads(har.read_text())["log"]
     assert (log["_intercom"]["state"], log["_intercom"]["complete"]) == ("cut", False)
     assert log["entries"]
@@ -198,7 +209,7 @@ def test_the_judge_command_reports_like_a_run(pytester: pytest.Pytester) -> None
     [
         ([], "usage: intercom-contracts judge HAR"),
         (["-q"], "the HAR file comes first"),
-        (["missing.har"], "--intercom-recording: missing.har: no such file"),
+        (["missing.har"], "intercom-contracts judge: error: missing.har: no such file"),
     ],
 )
 def test_the_judge_command_refuses_bad_input_in_one_line(

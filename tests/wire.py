@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import ssl
 import struct
@@ -10,6 +9,8 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+
+from .loopback import Loopback
 
 MODES = (
     "reset",  # headers, part of the body, then a TCP reset
@@ -24,44 +25,18 @@ MODES = (
 )
 
 
-class MisbehavingServer:
+class MisbehavingServer(Loopback):
     def __init__(self, *, tls_context: ssl.SSLContext | None = None, redirect_to: str = "http://127.0.0.1:9/"):
+        super().__init__(backlog=64, poll=0.2)
         self.redirect_to = redirect_to
         self.tls_context = tls_context
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.stop = threading.Event()
-        self.connections: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
 
     def url(self, mode: str, region: str = "us") -> str:
         scheme = "https" if self.tls_context else "http"
         return f"{scheme}://127.0.0.1:{self.port}/{mode}/{region}"
 
-    def __enter__(self) -> MisbehavingServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
-        for connection in self.connections:
-            with contextlib.suppress(OSError):
-                connection.close()
-        self.listener.close()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                continue
-            self.connections.append(connection)
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+    def _handle(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _serve(self, connection: socket.socket) -> None:
         try:
@@ -94,7 +69,7 @@ class MisbehavingServer:
 
     def _answer(self, connection: socket.socket, mode: str) -> None:
         if mode == "silent":
-            self.stop.wait()
+            self._stop.wait()
             return
         if mode == "reset":
             connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"ty')
@@ -103,7 +78,7 @@ class MisbehavingServer:
             return
         if mode == "drip":
             connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
-            while not self.stop.is_set():
+            while not self._stop.is_set():
                 connection.sendall(b" ")
                 time.sleep(0.2)
             return
@@ -113,7 +88,7 @@ class MisbehavingServer:
             )
             block = b" " * 65536
             for _ in range(100_000_000 // len(block)):
-                if self.stop.is_set():
+                if self._stop.is_set():
                     return
                 connection.sendall(block)
             return

@@ -1,0 +1,137 @@
+"""The fixtures a test asks for; each builds library objects and nothing more (the library imports on first use)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ..errors import IntercomContractsError
+from .state import JUDGE, budget_path, contracts_of, spec_of, state, versions_of
+
+if TYPE_CHECKING:
+    from ..checks import Judge
+    from ..client import IntercomClient
+    from ..contract import Contract
+    from ..exchange import Exchange
+    from ..mock import IntercomMock
+    from ..run import IntercomRun
+    from ..spec import Spec
+
+__all__ = ["intercom_client", "intercom_contract", "intercom_mock", "intercom_run", "intercom_spec", "judge"]
+
+
+@pytest.fixture(scope="session")
+def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
+    """The run: settings, spec, target and clients (one per session)."""
+    from ..run import IntercomRun
+
+    config = request.config
+    recorder = state(config).recorder
+    run = IntercomRun(
+        state(config).settings,
+        contracts=contracts_of(config),
+        versions=versions_of(config),
+        budget_path=budget_path(config),
+        listeners=[recorder.listen] if recorder is not None else [],
+    )
+    yield run
+    run.close()
+
+
+@pytest.fixture(scope="session")
+def intercom_spec(request: pytest.FixtureRequest) -> Spec:
+    """The description of the first version under test (each version's is `intercom_contract.spec`)."""
+    return spec_of(request.config)
+
+
+@pytest.fixture
+def intercom_contract(intercom_run: IntercomRun, intercom_version: str) -> Contract:
+    """The compiled contract for the version under test."""
+    try:
+        return intercom_run.contract(intercom_version)
+    except IntercomContractsError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+def intercom_client(intercom_run: IntercomRun, intercom_region: str, intercom_version: str) -> IntercomClient:
+    """An HTTP client for the region and version under test, to the fake or the live server."""
+    return intercom_run.client(intercom_region, intercom_version)
+
+
+@pytest.fixture
+def judge(
+    request: pytest.FixtureRequest, intercom_contract: Contract, intercom_region: str, intercom_version: str
+) -> Judge:
+    """Judges exchanges by the test's declared checks (@pytest.mark.intercom_checks), recording every verdict."""
+    from ..checks import Judge
+
+    marker = request.node.get_closest_marker("intercom_checks")
+    try:
+        checks = marker.args if marker is not None else ()
+        bound = Judge(intercom_contract, intercom_region, checks, version=intercom_version)
+        bound.keep_judgements = state(request.config).recorder is not None  # a recording needs them; a run not
+    except ValueError as error:
+        pytest.fail(f"@pytest.mark.intercom_checks: {error}", pytrace=False)
+    request.node.stash[JUDGE] = bound
+    return bound
+
+
+@pytest.fixture
+def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
+    """The fake Intercom on the three regional hosts; fails the test for requests the contract refuses."""
+    from ..mock import IntercomMock
+
+    marker = request.node.get_closest_marker("intercom_mock")
+    settings = dict(marker.kwargs) if marker else {}
+    if settings.get("replay") is not None:  # a recording beside the test, as cassettes are
+        settings["replay"] = Path(request.path).parent / Path(str(settings["replay"])).expanduser()
+    problem = None
+    try:
+        mock = IntercomMock.from_settings(**settings)
+    except IntercomContractsError as error:
+        problem = f"@pytest.mark.intercom_mock: {error}"
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    with mock:
+        yield mock
+    recorder = state(request.config).recorder
+    if recorder is not None:  # --intercom-record: what the code under test sent, whichever client sent it
+        for exchange in _sent_by(mock):
+            recorder.listen(exchange)
+    report = mock.breach_report() if mock.strict else None
+    if report is not None:
+        pytest.fail(report, pytrace=False)
+    undocumented = mock.undocumented_report() if mock.strict != "undocumented" else None
+    if undocumented is not None:
+        from ..errors import UndocumentedInputWarning
+
+        request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
+
+
+def _sent_by(mock: IntercomMock) -> list[Exchange]:
+    """The mock's exchanges as the run's client records its own (for the HAR file)."""
+    from ..exchange import Exchange
+
+    sent = []
+    for exchange in mock.requests:
+        request, response = exchange.request, exchange.response
+        base = mock.base_urls.get(request.region, request.region)
+        sent.append(
+            Exchange(
+                region=request.region,
+                version=exchange.version,
+                method=request.method,
+                url=base + request.path + (f"?{request.query}" if request.query else ""),
+                request_headers=dict(request.headers),
+                request_body=request.body or None,
+                status=response.status,
+                headers={name.lower(): value for name, value in response.headers.items()},
+                content=response.content(),
+                path=request.path,
+            )
+        )
+    return sent

@@ -1,0 +1,123 @@
+"""Everything written when the session ends, on the controller alone: the HAR file, the upgrade report, the JSON
+and HTML reports, GitHub's step summary, and the terminal's sections."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from .state import PluginState, budget_path, contracts_of, state, versions_of
+
+_COMPLETED = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
+
+
+def finish_session(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    run = state(config)
+    budget_path(config).unlink(missing_ok=True)
+    results, settings = run.results, run.settings
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
+    results.finish(interrupted=interrupted, exit_status=int(exitstatus))
+    if run.versions is not None:
+        results.describe_run(versions=run.versions)
+    # -x / --maxfail: the tests after were never run; an internal error or a usage error: neither did they
+    stopped = interrupted or bool(session.shouldfail) or exitstatus not in _COMPLETED
+    _finish_recording(session, run, stopped=stopped)
+    if settings.upgrade_to and results.results:
+        from ..upgrade import upgrade_report
+
+        current = versions_of(config)[0]
+        results.upgrade = upgrade_report(results, contracts_of(config), current, settings.upgrade_to)
+    for path, write in ((settings.report, results.write_json), (settings.report_html, results.write_html)):
+        if not path:
+            continue
+        try:
+            write(path)
+        except OSError as error:
+            results.problems.append(
+                f"intercom-contracts: the report could not be written to {path}: {error.strerror or error}"
+            )
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+    _write_step_summary(run)
+
+
+def _finish_recording(session: pytest.Session, run: PluginState, *, stopped: bool) -> None:
+    writer = run.har_writer
+    if writer is None:
+        return
+    try:
+        writer.finish(state="cut" if stopped else "complete")
+    except OSError as error:
+        run.results.problems.append(
+            f"intercom-contracts: the recording could not be written to {writer.path}: {error.strerror or error}"
+        )
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+
+def _write_step_summary(run: PluginState) -> None:
+    """GitHub Actions: the table (and what was skipped, and the upgrade report) on the job's summary page."""
+    summary, results = os.environ.get("GITHUB_STEP_SUMMARY"), run.results
+    if not summary or not results.results:
+        return
+    with open(summary, "a", encoding="utf-8") as handle:
+        handle.write("## Intercom contract checks\n\n" + results.markdown_table() + "\n")
+        if results.skip_reasons():
+            handle.write("\n```text\n" + results.skip_text() + "\n```\n")
+        if results.upgrade is not None:
+            from ..upgrade import render_text
+
+            handle.write("\n```text\n" + render_text(results.upgrade) + "\n```\n")
+
+
+def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    run = state(config)
+    results = run.results
+    if results.results:
+        terminalreporter.section("intercom contract checks")
+        terminalreporter.write_line(results.text_table())
+        if results.skip_reasons():
+            terminalreporter.write_line(results.skip_text())
+    if run.recording is not None:
+        terminalreporter.section("intercom recording")
+        terminalreporter.write_line(recording_summary(run))
+    writer = run.har_writer
+    if writer is not None:
+        terminalreporter.write_line(f"intercom-contracts: {len(writer.entries)} exchanges recorded to {writer.path}")
+    for problem in results.problems:
+        terminalreporter.write_line(problem, red=True)
+    if results.upgrade is not None:
+        from ..upgrade import render_text
+
+        terminalreporter.section("intercom upgrade check")
+        terminalreporter.write_line(render_text(results.upgrade))
+
+
+def recording_summary(run: PluginState) -> str:
+    """What was judged of the recording, and what could not be."""
+    recording = run.recording
+    assert recording is not None
+    items = run.rejudged or []
+    made = (
+        f"recorded {recording.run.get('started', '?')} against {recording.run.get('target', '?')}, "
+        f"{'complete' if recording.complete else 'cut before it completed'}"
+        if recording.ours
+        else "another tool's recording: each answer judged alone"
+    )
+    exchanges = [exchange for item in items for exchange in item.exchanges]
+    lines = [f"{recording.path}: {made}", f"judged {len(exchanges)} recorded exchange(s) in {len(items)} test(s)"]
+    unjudged = sum(item.unjudged for item in items)
+    if unjudged:
+        lines.append(f"not judged: {unjudged} exchange(s) their test never judged (it stopped before, or never judges)")
+    from ..recording import NEEDS_THE_CASE
+
+    breadth = sum(1 for exchange in exchanges if str(exchange.intent) == "breadth")
+    if breadth:
+        lines.append(
+            f"{', '.join(sorted(NEEDS_THE_CASE))}: not judged again for {breadth} breadth exchange(s) "
+            "(its checks need the case it generated)"
+        )
+    if recording.elsewhere:
+        lines.append(f"left out: {recording.elsewhere} entries to hosts that are not Intercom's servers")
+    return "\n".join(lines)
