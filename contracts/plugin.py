@@ -73,6 +73,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         payload.har = recorder.drain(test=item.nodeid, judge=judge, label=label)
     if report.when == "teardown" and judge is not None:
         del item.stash[JUDGE]  # items live the whole session; what the test judged need not
+    run = state(item.config)
+    payload.own_token_answers, run.own_token_answers = run.own_token_answers, []
     error = call.excinfo.value if call.excinfo is not None else None
     if report.failed and error is not None:
         payload.failures = outcomes.describe_failure(item, report, error)
@@ -97,6 +99,8 @@ class _Reporting:
     @pytest.hookimpl(tryfirst=True)  # the payload leaves the report before any other plugin (JUnit XML) sees it
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = Payload.take(report)
+        for region, status in payload.own_token_answers:
+            self.run.token_watch.observe(region, status)
         if self.run.har_writer is not None and payload.har:
             self.run.har_writer.add(payload.har)
         outcomes.collect(self.run.results, report, payload)
@@ -104,5 +108,8 @@ class _Reporting:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         writers.finish_session(session, exitstatus)
 
-    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
+    @pytest.hookimpl(wrapper=True, tryfirst=True)  # around pytest's own: the token line comes above the failures
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> Generator[None, None, None]:
+        writers.token_refused(terminalreporter, self.run)
+        yield
         writers.terminal_summary(terminalreporter, config)

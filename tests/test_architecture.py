@@ -123,6 +123,7 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
         "contracts.pytest.state",
         "contracts.pytest.writers",
         "contracts.pytest.xdist",
+        "contracts.diagnosis",
         "contracts.errors",
         "contracts.redaction",
         "contracts.regions",

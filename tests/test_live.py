@@ -133,3 +133,20 @@ def test_a_server_that_never_answers_ends_in_bounded_time_naming_the_timeout(
     )
     assert "Traceback" not in result.stdout.str()
     assert "httpx" not in result.stdout.str().split("short test summary")[0]
+
+
+def test_a_token_the_region_refuses_is_said_once_above_the_failures(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
+) -> None:
+    fake = FakeIntercom(settings=FakeSettings(tokens={"us": "tok-of-another-workspace"}))
+    with MockServer(fake) as server:
+        result = pytester.runpytest(
+            *SUITE, "--intercom-region", "us", *_base_urls(server.base_urls, ("us",)), "--intercom-max-examples", "2"
+        )
+    output = result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    line = f"intercom-contracts: region us ({server.base_urls['us']}): token refused"
+    assert output.count(line) == 1, output[-3000:]
+    assert "INTERCOM_ACCESS_TOKEN_US" in output.split(line, 1)[1].splitlines()[0]
+    assert output.index(line) < output.index("FAILURES")
+    assert tokens["us"] not in output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,12 +30,13 @@ def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
 
     config = request.config
     recorder = state(config).recorder
+    listeners: list[Callable[[Exchange], None]] = [recorder.listen] if recorder is not None else []
     run = IntercomRun(
         state(config).settings,
         contracts=contracts_of(config),
         versions=versions_of(config),
         budget_path=budget_path(config),
-        listeners=[recorder.listen] if recorder is not None else [],
+        listeners=[*listeners, _own_token_answers(config)],
     )
     yield run
     run.close()
@@ -110,6 +111,20 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         from ..errors import UndocumentedInputWarning
 
         request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
+
+
+def _own_token_answers(config: pytest.Config) -> Callable[[Exchange], None]:
+    """Each answer to a request carrying the run's own token for its region (not the auth tests' missing or wrong
+    ones), kept for the token watch: a region that answers 401 to all its first ones refused the token."""
+    run = state(config)
+
+    def observe(exchange: Exchange) -> None:
+        token = run.settings.tokens.get(exchange.region)
+        sent = exchange.request_headers.get("authorization") or exchange.request_headers.get("Authorization")
+        if token and sent == f"Bearer {token}":
+            run.own_token_answers.append((exchange.region, exchange.status))
+
+    return observe
 
 
 def _sent_by(mock: IntercomMock) -> list[Exchange]:

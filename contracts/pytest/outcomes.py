@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ..diagnosis import bound_drawn_case
 from ..redaction import environment_secrets, scrub_lines
+from .state import state
 from .xdist import Payload
 
 if TYPE_CHECKING:
@@ -27,9 +29,11 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseEx
     if not ours:
         return []
     shown, details = [], []
+    config = getattr(item, "config", None)
+    errata_off = config is not None and not state(config).settings.errata
     for failure in ours:
-        notes = [str(note) for note in getattr(failure, "__notes__", [])]
-        shown.append("\n".join([str(failure), *notes]).rstrip())
+        # hypothesis's note of the drawn case is shortened: the Reproduce curl line carries the whole request
+        notes = [bound_drawn_case(str(note)) for note in getattr(failure, "__notes__", [])]
         reproduce = "\n".join(note for note in notes if note.strip())
         if isinstance(failure, TransportFailure):
             found = [
@@ -37,7 +41,9 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseEx
             ]
         else:
             found = failure.as_dicts()
-        details += [{**detail, "reproduce": reproduce} for detail in found]
+        explained = _errata_notes(found) if errata_off else []
+        shown.append("\n".join([str(failure), *explained, *notes]).rstrip())
+        details += [{**detail, "reproduce": reproduce, **_erratum_detail(explained)} for detail in found]
     if not others:  # every failure is ours: shown as written; else pytest's report shows them all
         report.longrepr = FailureRepr("\n\n".join(shown))  # type: ignore[assignment]
     secrets = environment_secrets()
@@ -48,6 +54,19 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseEx
         item.user_properties.append(("failed_check", detail["check"]))
         report.user_properties.append(("failed_check", detail["check"]))
     return details
+
+
+def _errata_notes(found: list[dict[str, Any]]) -> list[str]:
+    """Under --intercom-errata off, the errata that would have corrected what these failures were judged by."""
+    from ..diagnosis import errata_note, explaining_errata
+    from ..errata import known_errata
+
+    errata = known_errata()
+    return list(dict.fromkeys(line for detail in found for line in errata_note(explaining_errata(detail, errata))))
+
+
+def _erratum_detail(explained: list[str]) -> dict[str, str]:
+    return {"errata": "\n".join(explained)} if explained else {}
 
 
 def _split(error: BaseException, kinds: tuple[type[BaseException], ...]) -> tuple[list[Any], bool]:

@@ -17,6 +17,7 @@ from .xdist import RUN_ID
 
 if TYPE_CHECKING:
     from ..checks import Judge  # noqa: F401  (named in a stash key)
+    from ..diagnosis import TokenWatch
     from ..har import HarWriter, Recording
     from ..recording import Recorder, Rejudged
     from ..report import Results
@@ -35,6 +36,8 @@ class PluginState:
     contracts: Contracts | None = None  # built when first asked for
     versions: tuple[str, ...] | None = None  # resolved when first asked for
     recorder: Recorder | None = None  # --intercom-record: every process records its clients' exchanges
+    own_token_answers: list[tuple[str, int]] = field(default_factory=list)  # this process's, until a report takes them
+    token_watch: TokenWatch = field(default_factory=lambda: _token_watch())  # the reporting process's: all of them
     har_writer: HarWriter | None = None  # --intercom-record: the controller alone writes the file
     recording: Recording | None = None  # --intercom-recording: the recording judged again
     rejudged: list[Rejudged] | None = None
@@ -43,6 +46,12 @@ class PluginState:
 
 STATE = pytest.StashKey[PluginState]()
 JUDGE = pytest.StashKey["Judge"]()  # on an item: the test's judge, until its teardown is reported
+
+
+def _token_watch() -> TokenWatch:
+    from ..diagnosis import TokenWatch
+
+    return TokenWatch()
 
 
 def state(config: pytest.Config) -> PluginState:

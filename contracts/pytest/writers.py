@@ -121,3 +121,10 @@ def recording_summary(run: PluginState) -> str:
     if recording.elsewhere:
         lines.append(f"left out: {recording.elsewhere} entries to hosts that are not Intercom's servers")
     return "\n".join(lines)
+
+
+def token_refused(terminalreporter: Any, run: PluginState) -> None:
+    """One line per region whose first answers to the run's own token were all 401: the cause of what follows."""
+    servers = dict(run.settings.base_urls)
+    for line in run.token_watch.lines(servers, os.environ):
+        terminalreporter.write_line(f"intercom-contracts: {line}", red=True, bold=True)

@@ -24,9 +24,10 @@ class Payload:
     verdicts: dict[str, str] | None = None
     failures: list[dict[str, Any]] = field(default_factory=list)
     har: list[dict[str, Any]] = field(default_factory=list)
+    own_token_answers: list[tuple[str, int]] = field(default_factory=list)  # (region, status): the token watch
 
     def __bool__(self) -> bool:
-        return self.verdicts is not None or bool(self.failures) or bool(self.har)
+        return self.verdicts is not None or bool(self.failures) or bool(self.har) or bool(self.own_token_answers)
 
     def attach(self, report: pytest.TestReport) -> None:
         if self:
@@ -39,7 +40,9 @@ class Payload:
         if not carried:
             return cls()
         report.user_properties = [(name, value) for name, value in report.user_properties if name != PROPERTY]
-        return cls(**json.loads(str(carried[-1])))
+        found = json.loads(str(carried[-1]))
+        found["own_token_answers"] = [tuple(pair) for pair in found.get("own_token_answers", [])]
+        return cls(**found)
 
 
 def share_run_id(node: Any, run_id: str) -> None:
