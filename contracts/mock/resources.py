@@ -24,6 +24,7 @@ from ..facts import NOT_FOUND
 from ..spec import Spec
 from ..synthesis import synthesize
 from ..translate import deref_bundled
+from .scroll import Scrolls
 from .workspace import DEFAULT_ADMIN_ID, Item, Workspace
 
 __all__ = ["OVERRIDES", "Answer", "Call", "Resources", "Shape", "canonical_kind", "route_key", "shape_of"]
@@ -92,6 +93,7 @@ class Resources:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
+        self.scrolls = Scrolls()  # the one scroll the app may have open
 
     def answer(self, call: Call) -> Answer:
         shape = shape_of(call.spec, call.contract)
@@ -549,6 +551,22 @@ def company_contacts(resources: Resources, call: Call, shape: Shape) -> Answer:
     if company is None:
         return not_found("company")
     return resources.listed(call, shape, resources.workspace.holders("contact", "company", company.id))
+
+
+@override("GET /companies/scroll")
+def scroll_companies(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A page of the app's one scroll over its companies (contracts.mock.scroll); empty at the end."""
+    companies = resources.workspace.items("company")
+    page = resources.scrolls.page(call.query.get("scroll_param"), len(companies), DEFAULT_PER_PAGE, _now(resources))
+    if page.error is not None:
+        return Answer(page.error[0], None, error=page.error)
+    chunk = companies[page.start : page.start + page.size]
+    overlay = {"type": "list", "data": [resources.view(item) for item in chunk], "scroll_param": page.param}
+    return resources.shaped(call, overlay)
+
+
+def _now(resources: Resources) -> float:
+    return float(resources.workspace.clock())
 
 
 @override("POST /companies")
