@@ -288,7 +288,8 @@ def _shape(spec: Spec, contract: OperationContract) -> Shape:
     elif segments and segments[-1] == "search":
         action, kind = "search", answered
     elif list_field is not None and method in ("get", "post") and contract.body is None:
-        action, kind = "list", answered
+        # the kind its path collects, else the listed items' (a 2.12 GET /conversations documents news items)
+        action, kind = "list", kinds.get(collection) or answered
     elif method == "post" and not item_param and _is_collection(spec, path) and answered is not None:
         action, kind = "create", answered
     else:
@@ -347,10 +348,20 @@ def _answer_kind(schema: dict[str, Any] | None) -> tuple[str | None, str | None]
     for field, prop in properties.items():
         prop = deref_bundled(schema, prop)
         if isinstance(prop, dict) and prop.get("type") == "array" and field != "errors":
-            item_kind = _named(schema, prop.get("items"))
-            if item_kind is not None and "id" in _properties(schema, deref_bundled(schema, prop.get("items"))):
-                return item_kind, field
+            for member in _members(schema, prop.get("items")):
+                item_kind = _named(schema, member)
+                if item_kind is not None and "id" in _properties(schema, deref_bundled(schema, member)):
+                    return item_kind, field
     return named, None
+
+
+def _members(root: dict[str, Any], items: Any) -> list[Any]:
+    """The schemas a list's items may be: the one, or each of an `anyOf`/`oneOf` (a list of news items or feeds)."""
+    node = deref_bundled(root, items)
+    for union in ("anyOf", "oneOf"):
+        if isinstance(node, dict) and isinstance(node.get(union), list):
+            return list(node[union])
+    return [items]
 
 
 # The same resource under several schema names: answered in different shapes, stored as one kind.
