@@ -15,22 +15,23 @@ Every answer is shaped into the schema of the version asked for (contracts.synth
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import OperationContract, operation_contract
+from ..errors import ContractViolation
 from ..facts import NOT_FOUND
 from ..spec import Spec
 from ..synthesis import synthesize
 from ..translate import deref_bundled
 from .scroll import Scrolls
+from .search import Refused, plan, search_rules, sort_key
 from .workspace import DEFAULT_ADMIN_ID, Item, Workspace
 
 __all__ = ["OVERRIDES", "Answer", "Call", "Resources", "Shape", "canonical_kind", "route_key", "shape_of"]
 
 DEFAULT_PER_PAGE = 50
-SEARCH_PER_PAGE = 150  # Intercom's largest page: the SDK's search pager resends the same body, so one page serves all
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Answer:
     body: Any  # None: no body
     error: tuple[int, str, str] | None = None  # a documented error to answer instead (status, code, message)
     headers: dict[str, str] | None = None
+    violation: ContractViolation | None = None  # how the request broke a documented rule the engine checks
+    undocumented: tuple[str, ...] = ()  # what the request holds of undocumented fate (answered as production does)
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,17 @@ class Resources:
         kind, parameter = shape.parent
         return self.workspace.item(kind, call.path_values.get(parameter))
 
-    def listed(self, call: Call, shape: Shape, items: list[Item], *, per_page: int = DEFAULT_PER_PAGE) -> Answer:
-        """A page of `items` in the operation's list schema.
+    def listed(
+        self,
+        call: Call,
+        shape: Shape,
+        items: Sequence[Item | dict[str, Any]],
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        largest: int | None = None,
+        undocumented: tuple[str, ...] = (),
+    ) -> Answer:
+        """A page of `items` (or of their views) in the operation's list schema.
 
         The page is the one the request asks for: by number (`page`: past the end, an empty page, so a pager that
         counts pages stops) or after a cursor (`starting_after`: the next cursor is given while items remain, so a
@@ -136,7 +148,7 @@ class Resources:
         """
         field = shape.list_field or "data"
         paging = {**_pagination(call.body), **call.query}
-        size = _positive(paging.get("per_page"), per_page)
+        size = min(_positive(paging.get("per_page"), per_page), largest or 10**9)
         total_pages = max(1, -(-len(items) // size))
         if "page" in paging and "starting_after" not in paging:
             page = _positive(paging.get("page"), 1)
@@ -147,9 +159,11 @@ class Resources:
         chunk = items[start : start + size]
         pages: dict[str, Any] = {"type": "pages", "page": page, "per_page": size, "total_pages": total_pages}
         if chunk and start + size < len(items):
-            pages["next"] = {"page": page + 1, "starting_after": chunk[-1].id}
-        overlay = {"type": "list", "total_count": len(items), field: [self.view(i) for i in chunk], "pages": pages}
-        return self.shaped(call, overlay)
+            pages["next"] = {"page": page + 1, "starting_after": _id_of(chunk[-1])}
+        views = [self.view(item) if isinstance(item, Item) else item for item in chunk]
+        overlay = {"type": "list", "total_count": len(items), field: views, "pages": pages}
+        answer = self.shaped(call, overlay)
+        return replace(answer, undocumented=undocumented) if undocumented else answer
 
     def view(self, item: Item) -> dict[str, Any]:
         """An item's body with what is attached to it (tags, companies) in the shapes Intercom lists them."""
@@ -227,11 +241,46 @@ def _list(resources: Resources, call: Call, shape: Shape) -> Answer:
 
 
 def _search(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """The items whose complete body the query matches (contracts.mock.search), sorted if asked, paged."""
     if shape.kind is None:
         return resources.shaped(call, {})
-    query = call.body.get("query") if isinstance(call.body, dict) else None
-    items = [item for item in resources.workspace.items(shape.kind) if _matches(resources.view(item), query)]
-    return resources.listed(call, shape, items, per_page=SEARCH_PER_PAGE)
+    body = call.body if isinstance(call.body, dict) else {}
+    rules = search_rules(call.contract.operation.path)
+    try:
+        planned = plan(
+            body.get("query"),
+            rules,
+            timezone=resources.workspace.timezone,
+            attributes=resources.workspace.attribute_types(shape.kind),
+        )
+    except Refused as refused:
+        return _refused(call, refused)
+    hits = [view for view in map(resources.view, resources.workspace.items(shape.kind)) if planned.test(view)]
+    sort = body.get("sort")
+    if isinstance(sort, dict) and sort.get("field"):  # undeclared, yet honoured as production does
+        hits.sort(key=sort_key(str(sort["field"])), reverse=str(sort.get("order", "")).startswith("desc"))
+    return resources.listed(
+        call,
+        shape,
+        hits,
+        per_page=rules.per_page,
+        largest=rules.max_per_page,
+        undocumented=tuple(planned.undocumented),
+    )
+
+
+def _refused(call: Call, refused: Refused) -> Answer:
+    """A query Intercom refuses: its documented refusal (400, or 422 where only that is documented), a breach."""
+    status = 422 if 400 not in call.contract.statuses and 422 in call.contract.statuses else 400
+    violation = ContractViolation(
+        subject="Request",
+        path=refused.path,
+        rule="search",
+        expected=refused.expected,
+        received=refused.received,
+        message=refused.message,
+    )
+    return Answer(status, None, error=(status, "parameter_invalid", refused.message), violation=violation)
 
 
 def _act(resources: Resources, call: Call, shape: Shape) -> Answer:
@@ -424,13 +473,17 @@ def _pagination(body: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _after(items: list[Item], cursor: Any) -> int:
+def _after(items: Sequence[Item | dict[str, Any]], cursor: Any) -> int:
     if not cursor:
         return 0
     for index, item in enumerate(items):
-        if item.id == str(cursor):
+        if _id_of(item) == str(cursor):
             return index + 1
     return len(items)  # a cursor that names nothing: past the end
+
+
+def _id_of(item: Item | dict[str, Any]) -> str:
+    return item.id if isinstance(item, Item) else str(item.get("id"))
 
 
 def _filtered(items: list[Item], query: dict[str, str]) -> list[Item]:
@@ -442,51 +495,6 @@ def _filtered(items: list[Item], query: dict[str, str]) -> list[Item]:
         for item in items
         if all(str(item.body.get(key)) == value for key, value in wanted.items() if key in item.body)
     ]
-
-
-def _field(body: dict[str, Any], path: str) -> Any:
-    node: Any = body
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
-def _matches(body: dict[str, Any], query: Any) -> bool:
-    """Intercom's search query: {field, operator, value}, or {operator: AND|OR, value: [queries]}."""
-    if not isinstance(query, dict):
-        return True
-    operator = str(query.get("operator", "="))
-    value = query.get("value")
-    if operator in ("AND", "OR") and isinstance(value, list):
-        results = [_matches(body, sub) for sub in value]
-        return all(results) if operator == "AND" else any(results)
-    found = _field(body, str(query.get("field", "")))
-    return _compare(found, operator, value)
-
-
-def _compare(found: Any, operator: str, value: Any) -> bool:
-    text, wanted = "" if found is None else str(found), "" if value is None else str(value)
-    comparisons: dict[str, Callable[[], bool]] = {
-        "=": lambda: found == value or (found is not None and text == wanted),
-        "!=": lambda: not (found == value or (found is not None and text == wanted)),
-        "IN": lambda: isinstance(value, list) and (found in value or text in [str(v) for v in value]),
-        "NIN": lambda: not (isinstance(value, list) and (found in value or text in [str(v) for v in value])),
-        "~": lambda: wanted in text,
-        "!~": lambda: wanted not in text,
-        "^": lambda: text.startswith(wanted),
-        "$": lambda: text.endswith(wanted),
-        ">": lambda: _number(found) > _number(value),
-        "<": lambda: _number(found) < _number(value),
-    }
-    check = comparisons.get(operator)
-    return bool(check()) if check is not None else False
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 # -- overrides: where Intercom's semantics differ from the generic engine ----------------------------------------------

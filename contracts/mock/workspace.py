@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -38,11 +39,16 @@ class Item:
 class Workspace:
     """Resources by kind and id; thread-safe (the loopback fake answers from several threads)."""
 
-    def __init__(self, *, seed: bool = True, clock: Any = time.time):
+    def __init__(self, *, seed: bool = True, clock: Any = time.time, timezone: str = "UTC"):
         self._items: dict[str, dict[str, Item]] = {}
         self._ids = itertools.count(7_000_001)
         self._lock = threading.RLock()
         self.clock = clock
+        try:  # search matches dates by calendar day in the workspace's timezone
+            zoneinfo.ZoneInfo(timezone)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            raise ValueError(f"unknown timezone {timezone!r}: an IANA name such as UTC or Europe/Dublin") from None
+        self.timezone = timezone
         if seed:
             self._seed()
 
@@ -120,6 +126,14 @@ class Workspace:
                     if found is not None and found.id in item.links.get(kind, []):
                         item.links[kind].remove(found.id)
             return found
+
+    def attribute_types(self, model: str) -> dict[str, str]:
+        """The data type of each data attribute of `model` (contact, company, conversation) by name."""
+        return {
+            str(item.body.get("name")): str(item.body.get("data_type"))
+            for item in self.items("data_attribute")
+            if item.body.get("model") == model
+        }
 
     # -- relationships -----------------------------------------------------------------------------------------------
     def attach(self, owner: Item, kind: str, id: str) -> None:
