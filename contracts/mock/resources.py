@@ -607,6 +607,17 @@ def create_or_update_company(resources: Resources, call: Call, shape: Shape) -> 
     return resources.shaped(call, stored)
 
 
+@override("POST /data_attributes")
+def create_data_attribute(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A data attribute a test's code creates is a custom one, beside the built-in (contracts.mock.builtins)."""
+    fields = (
+        {key: value for key, value in (call.body or {}).items() if key != "id"} if isinstance(call.body, dict) else {}
+    )
+    name = str(fields.get("name", "attribute"))
+    defaults = {"full_name": f"custom_attributes.{name}", "label": name, "custom": True, "archived": False}
+    return resources.shaped(call, resources.workspace.add("data_attribute", {**defaults, **fields}))
+
+
 @override("POST /tags")
 def create_or_update_tag(resources: Resources, call: Call, shape: Shape) -> Answer:
     """A tag is created or updated by name (or id); the same request tags or untags companies and users."""

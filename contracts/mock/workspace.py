@@ -4,7 +4,7 @@ Items are kept by kind (the name of their schema in the descriptions: `contact`,
 the order they were made; each remembers the items it belongs to (a note to its contact) and the ones attached to
 it (tags and companies on a contact). Bodies are stored as sent and shaped into each version's schema only when
 answered, so one workspace serves every Intercom-Version. Seeded with what every workspace has: its admins, a team,
-and a contact.
+a contact, and the built-in data attributes (contracts.mock.builtins).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
+
+from .builtins import builtin_attributes
 
 __all__ = ["DEFAULT_ADMIN_ID", "DEFAULT_CONTACT_ID", "Item", "Workspace"]
 
@@ -73,6 +75,8 @@ class Workspace:
             {"role": "user", "email": "contact@example.com", "name": "Seeded Contact", "external_id": "seed-1"},
             id=DEFAULT_CONTACT_ID,
         )
+        for attribute in builtin_attributes():
+            self.add("data_attribute", attribute)
 
     # -- what there is ------------------------------------------------------------------------------------------------
     def add(self, kind: str, body: dict[str, Any] | None = None, *, id: str | None = None) -> dict[str, Any]:
@@ -128,11 +132,11 @@ class Workspace:
             return found
 
     def attribute_types(self, model: str) -> dict[str, str]:
-        """The data type of each data attribute of `model` (contact, company, conversation) by name."""
+        """The data type of each custom data attribute of `model` (contact, company, conversation) by name."""
         return {
             str(item.body.get("name")): str(item.body.get("data_type"))
             for item in self.items("data_attribute")
-            if item.body.get("model") == model
+            if item.body.get("model") == model and item.body.get("custom", True)
         }
 
     # -- relationships -----------------------------------------------------------------------------------------------
