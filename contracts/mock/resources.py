@@ -25,6 +25,7 @@ from ..facts import NOT_FOUND
 from ..spec import Spec
 from ..synthesis import synthesize
 from ..translate import deref_bundled
+from .links import links_of
 from .scroll import Scrolls
 from .search import Refused, plan, search_rules, sort_key
 from .workspace import DEFAULT_ADMIN_ID, Item, Workspace
@@ -166,20 +167,8 @@ class Resources:
         return replace(answer, undocumented=undocumented) if undocumented else answer
 
     def view(self, item: Item) -> dict[str, Any]:
-        """An item's body with what is attached to it (tags, companies) in the shapes Intercom lists them."""
-        body = dict(item.body)
-        for kind, field in (("tag", "tags"), ("company", "companies")):
-            attached = self.workspace.attached(item, kind)
-            if attached or kind in item.links:
-                references = [{"type": kind, "id": other.id, "url": f"/{field}/{other.id}"} for other in attached]
-                body[field] = {
-                    "type": "list",
-                    "data": references,
-                    "url": f"/{_collection(item.kind)}/{item.id}/{field}",
-                    "total_count": len(references),
-                    "has_more": False,
-                }
-        return body
+        """An item's body with what it links to (tags, notes, companies...) in the shapes Intercom lists them."""
+        return {**item.body, **links_of(self.workspace, item)}
 
 
 def not_found(what: str | None) -> Answer:
@@ -202,7 +191,7 @@ def _create(resources: Resources, call: Call, shape: Shape) -> Answer:
     if parent is not None and item is not None:
         item.parents.add((parent.kind, parent.id))
         stored[parent.kind] = {"type": parent.kind, "id": parent.id}
-    return resources.shaped(call, stored)
+    return resources.shaped(call, stored if item is None else resources.view(item))
 
 
 def _read(resources: Resources, call: Call, shape: Shape) -> Answer:
@@ -455,10 +444,6 @@ def _properties(root: dict[str, Any], node: Any) -> dict[str, Any]:
     return found
 
 
-def _collection(kind: str) -> str:
-    return {"company": "companies"}.get(kind, kind + "s")
-
-
 # -- lists and search ----------------------------------------------------------------------------------------------
 def _positive(value: Any, default: int) -> int:
     try:
@@ -604,7 +589,8 @@ def create_or_update_company(resources: Resources, call: Call, shape: Shape) -> 
         resources.workspace.update("company", existing.id, fields)
         return resources.shaped(call, resources.view(existing))
     stored = resources.workspace.add("company", {key: value for key, value in fields.items() if key != "id"})
-    return resources.shaped(call, stored)
+    company = resources.workspace.item("company", stored["id"])
+    return resources.shaped(call, stored if company is None else resources.view(company))
 
 
 @override("POST /data_attributes")
@@ -646,7 +632,7 @@ def contact_flag(resources: Resources, call: Call, shape: Shape) -> Answer:
     verb = call.contract.operation.path.rstrip("/").rsplit("/", 1)[-1]
     flag = {"archive": ("archived", True), "unarchive": ("archived", False), "block": ("blocked", True)}[verb]
     contact.body[flag[0]] = flag[1]
-    return resources.shaped(call, {**contact.body, flag[0]: flag[1]})
+    return resources.shaped(call, resources.view(contact))
 
 
 @override("POST /contacts/merge")
