@@ -2,9 +2,9 @@
 
 From the descriptions' schemas (every version) and intercom-facts.md ("Reading: Lists"): a contact carries `tags`,
 `notes` and `companies` as addressable lists (`type: list`, `data` of references, `url`, `total_count`, `has_more`;
-"Up to 10 will be displayed here. Use the url to get more"), always present, even empty; a company its `tags` and
-`segments` (`tag.list`, `segment.list`) and its `user_count` (the contacts it has); a conversation or a ticket its
-`tags` as a `tag.list`. Kinds not named here show the tags and companies attached to them, as before.
+"Up to 10 will be displayed here. Use the url to get more"), always present, even empty; a company its `tags` (a
+`tag.list`) and its `user_count` (the contacts it has); a conversation or a ticket its `tags` as a `tag.list`. Kinds
+not named here show the tags and companies attached to them, as before.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ def links_of(workspace: Workspace, item: Item) -> dict[str, Any]:
         tags = workspace.attached(item, "tag")
         links["tags"] = {"type": "tag.list", "tags": [_tag(tag) for tag in tags]}
     if item.kind == "company":
-        links["segments"] = item.body.get("segments") or {"type": "segment.list", "segments": []}
         links["user_count"] = len(workspace.holders("contact", "company", item.id))
         return links
     if item.kind not in _TAGGED:
