@@ -8,7 +8,7 @@ from typing import Any
 
 from .workspace import Item
 
-__all__ = ["after", "filtered", "id_of", "pagination", "positive"]
+__all__ = ["after", "body_of", "filtered", "id_of", "pagination", "positive"]
 
 
 def positive(value: Any, default: int) -> int:
@@ -31,6 +31,10 @@ def after(items: Sequence[Item | dict[str, Any]], cursor: Any) -> int:
         if id_of(item) == str(cursor):
             return index + 1
     return len(items)  # a cursor that names nothing: past the end
+
+
+def body_of(item: Item | dict[str, Any]) -> dict[str, Any]:
+    return item.body if isinstance(item, Item) else item
 
 
 def id_of(item: Item | dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from ..facts import NOT_FOUND
 from ..spec import Spec
 from ..synthesis import synthesize
 from .links import links_of
-from .paging import after, filtered, id_of, pagination, positive
+from .paging import after, body_of, filtered, id_of, pagination, positive
 from .scroll import Scrolls
 from .search import Refused, plan, search_rules, sort_key
 from .shapes import Shape, collection_kinds, shape_of
@@ -235,10 +235,14 @@ def _search(resources: Resources, call: Call, shape: Shape) -> Answer:
         )
     except Refused as refused:
         return _refused(call, refused)
-    hits = [view for view in map(resources.view, resources.workspace.items(shape.kind)) if planned.test(view)]
-    sort = body.get("sort")
-    if isinstance(sort, dict) and sort.get("field"):  # undeclared, yet honoured as production does
-        hits.sort(key=sort_key(str(sort["field"])), reverse=str(sort.get("order", "")).startswith("desc"))
+    sort = body["sort"] if isinstance(body.get("sort"), dict) else {}
+    by = str(sort.get("field") or "")
+    items = resources.workspace.items(shape.kind)
+    linked = planned.reads_links(by)  # complete views to test; else only the page's items are viewed
+    hits = [hit for hit in (map(resources.view, items) if linked else items) if planned.test(body_of(hit))]
+    if by:  # undeclared, yet honoured as production does
+        key = sort_key(by)
+        hits.sort(key=lambda hit: key(body_of(hit)), reverse=str(sort.get("order", "")).startswith("desc"))
     return resources.listed(
         call,
         shape,

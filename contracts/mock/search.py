@@ -63,6 +63,7 @@ REFERENCES: Final[dict[str, tuple[str, ...]]] = {
     "teammate_ids": ("teammates",),
     "segment_id": ("segments",),
 }
+LINKED: Final = frozenset({"tags", "notes", "companies", "contacts", "teammates", "segments", "user_count"})
 _TYPES: Final = {"string": "string", "integer": "integer", "date": "date", "boolean": "boolean", "float": "integer"}
 
 
@@ -89,6 +90,11 @@ class Plan:
 
     test: Callable[[dict[str, Any]], bool]
     undocumented: list[str] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)  # the fields the query reads
+
+    def reads_links(self, *also: str) -> bool:
+        """Whether the query (or a sort by `also`) reads what an item links to, not only its stored body."""
+        return any(name in REFERENCES or name.split(".", 1)[0] in LINKED for name in (*self.fields, *also))
 
 
 def _fields(dates: str, integers: str = "", booleans: str = "") -> dict[str, str]:
@@ -147,7 +153,7 @@ def plan(query: Any, rules: SearchRules, *, timezone: str, attributes: Mapping[s
     planned = Plan(lambda body: True)
     if query is None:
         return planned
-    planned.test = _node(query, "$.query", 0, rules, ZoneInfo(timezone), attributes, planned.undocumented)
+    planned.test = _node(query, "$.query", 0, rules, ZoneInfo(timezone), attributes, planned)
     return planned
 
 
@@ -158,7 +164,7 @@ def _node(
     rules: SearchRules,
     zone: ZoneInfo,
     attributes: Mapping[str, str],
-    undocumented: list[str],
+    planned: Plan,
 ) -> Callable[[dict[str, Any]], bool]:
     if not isinstance(query, dict):
         raise Refused(where, "a filter or an AND/OR group", query, "a query is an object")
@@ -174,13 +180,13 @@ def _node(
                 f"{where}.value", f"at most {MAX_PER_GROUP} filters", len(value), "too many filters in one group"
             )
         tests = [
-            _node(sub, f"{where}.value[{i}]", groups + 1, rules, zone, attributes, undocumented)
+            _node(sub, f"{where}.value[{i}]", groups + 1, rules, zone, attributes, planned)
             for i, sub in enumerate(value)
         ]
         if operator == "AND":
             return lambda body: all(test(body) for test in tests)
         return lambda body: any(test(body) for test in tests)
-    return _filter(query, where, rules, zone, attributes, undocumented)
+    return _filter(query, where, rules, zone, attributes, planned)
 
 
 def _filter(
@@ -189,17 +195,20 @@ def _filter(
     rules: SearchRules,
     zone: ZoneInfo,
     attributes: Mapping[str, str],
-    undocumented: list[str],
+    planned: Plan,
 ) -> Callable[[dict[str, Any]], bool]:
     name, operator, value = str(query.get("field", "")), str(query.get("operator", "")), query.get("value")
     kind = _kind(name, value, rules, attributes)
+    planned.fields.add(name)
     if operator not in OPERATORS[kind]:
         if not (kind == "string" and operator in ORDERED_TEXT):
             valid = sorted(OPERATORS[kind])
             raise Refused(
                 f"{where}.operator", valid, operator, f"{operator!r} is not an operator of the {kind} field {name!r}"
             )
-        undocumented.append(f"search: the string field {name!r} compared with {operator!r} (answered as text order)")
+        planned.undocumented.append(
+            f"search: the string field {name!r} compared with {operator!r} (answered as text order)"
+        )
     wanted = _checked(value, kind, operator, f"{where}.value", name)
     compare = _comparison(kind, operator, wanted, zone)
     negative = operator in NEGATIVE

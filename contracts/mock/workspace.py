@@ -46,6 +46,8 @@ class Workspace:
         self._ids = itertools.count(7_000_001)
         self._lock = threading.RLock()
         self.clock = clock
+        self._revision = 0  # changes whenever items come or go or links change: the holders index is then rebuilt
+        self._holders: dict[tuple[str, str], tuple[int, dict[str, list[Item]]]] = {}
         try:  # search matches dates by calendar day in the workspace's timezone
             zoneinfo.ZoneInfo(timezone)
         except (ValueError, zoneinfo.ZoneInfoNotFoundError):
@@ -86,6 +88,7 @@ class Workspace:
             now = int(self.clock())
             stored = {"type": kind, "created_at": now, "updated_at": now, **(body or {}), "id": identifier}
             self._items.setdefault(kind, {})[identifier] = Item(kind, identifier, stored)
+            self._revision += 1
             return stored
 
     def new_id(self, kind: str = "") -> str:
@@ -125,6 +128,7 @@ class Workspace:
     def remove(self, kind: str, id: Any) -> Item | None:
         with self._lock:
             found = self._items.get(kind, {}).pop(str(id), None)
+            self._revision += 1
             for items in self._items.values():
                 for item in items.values():
                     if found is not None and found.id in item.links.get(kind, []):
@@ -145,12 +149,14 @@ class Workspace:
             attached = owner.links.setdefault(kind, [])
             if id not in attached:
                 attached.append(id)
+                self._revision += 1
 
     def detach(self, owner: Item, kind: str, id: str) -> bool:
         with self._lock:
             attached = owner.links.get(kind, [])
             if id in attached:
                 attached.remove(id)
+                self._revision += 1
                 return True
             return False
 
@@ -159,5 +165,15 @@ class Workspace:
         return [item for item in found if item is not None]
 
     def holders(self, kind: str, attached_kind: str, id: str) -> list[Item]:
-        """The items of `kind` that have the item `attached_kind`/`id` attached (a company's contacts)."""
-        return [item for item in self.items(kind) if id in item.links.get(attached_kind, [])]
+        """The items of `kind` that have the item `attached_kind`/`id` attached (a company's contacts), oldest first.
+
+        Read through an index kept until items or links change (a page of companies counts each one's contacts)."""
+        with self._lock:
+            revision, index = self._holders.get((kind, attached_kind), (-1, {}))
+            if revision != self._revision:
+                index = {}
+                for item in self._items.get(kind, {}).values():
+                    for other in item.links.get(attached_kind, []):
+                        index.setdefault(other, []).append(item)
+                self._holders[(kind, attached_kind)] = (self._revision, index)
+            return list(index.get(str(id), []))
