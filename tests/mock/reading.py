@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.mock import Exchange, FakeIntercom, FakeRequest, FakeSettings
+import httpx
+
+from contracts.mock import Exchange, FakeIntercom, FakeRequest, FakeSettings, IntercomMock, MockServer
+
+ADAPTERS = ("model", "intercom_mock", "server")
 
 DAY = 86_400
 NOON: float = 1_800_014_400.0  # 2027-01-15 12:00:00 UTC
@@ -29,16 +35,23 @@ def fake(clock: Clock | None = None) -> FakeIntercom:
 
 @dataclass
 class Consumer:
-    """Sends requests to a fake as an integration does (one version, JSON bodies); answers the exchange."""
+    """Sends requests to a fake as an integration does (one version, JSON bodies); answers the exchange.
+
+    Through the model itself, or over httpx through an adapter (`client`: IntercomMock's transport, the loopback
+    server); the exchange is then the one the fake recorded."""
 
     fake: FakeIntercom
     version: str = "2.12"
     made: int = 0  # contacts made so far (their emails differ)
+    client: httpx.Client | None = None
 
     def send(self, method: str, path: str, body: Any = None, query: str = "") -> Exchange:
         headers = {"authorization": "Bearer tok", "intercom-version": self.version, "content-type": "application/json"}
         content = json.dumps(body).encode() if body is not None else b""
-        return self.fake.handle_exchange(FakeRequest("us", method, path, headers, content, query))
+        if self.client is None:
+            return self.fake.handle_exchange(FakeRequest("us", method, path, headers, content, query))
+        self.client.request(method, path + (f"?{query}" if query else ""), headers=headers, content=content)
+        return self.fake.exchanges[-1]
 
     def ok(self, method: str, path: str, body: Any = None, query: str = "") -> Any:
         """The body of a 200 answer to a request that broke nothing."""
@@ -72,3 +85,16 @@ class Consumer:
             contact = {"email": f"person{self.made}@example.com", "role": "user", **fields}
             ids.append(self.ok("POST", "/contacts", contact)["id"])
         return ids
+
+
+@contextmanager
+def consumer_via(adapter: str, fake: FakeIntercom, version: str = "2.12") -> Iterator[Consumer]:
+    """A consumer of `fake` through `adapter`: the model, IntercomMock (respx) or the loopback MockServer."""
+    if adapter == "model":
+        yield Consumer(fake, version)
+    elif adapter == "intercom_mock":
+        with IntercomMock(fake), httpx.Client(base_url="https://api.intercom.io") as client:
+            yield Consumer(fake, version, client=client)
+    else:
+        with MockServer(fake) as server, httpx.Client(base_url=server.base_urls["us"], timeout=10) as client:
+            yield Consumer(fake, version, client=client)

@@ -3,18 +3,21 @@ it (contracts.mock.links), and create, get, list, search, scroll and nested list
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from .reading import Consumer, fake
+from .reading import ADAPTERS, Consumer, consumer_via, fake
 
 ADMIN = "991267390"
 
 
-@pytest.fixture(params=["2.11", "2.12", "2.14"])
-def consumer(request: pytest.FixtureRequest) -> Consumer:
-    return Consumer(fake(), version=request.param)
+@pytest.fixture(params=[("model", "2.11"), ("model", "2.14"), *((adapter, "2.12") for adapter in ADAPTERS)])
+def consumer(request: pytest.FixtureRequest) -> Iterator[Consumer]:
+    adapter, version = request.param
+    with consumer_via(adapter, fake(), version) as through:
+        yield through
 
 
 def _ids(listed: dict[str, Any]) -> list[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from .reading import Clock, Consumer, fake
+from .reading import ADAPTERS, Clock, Consumer, consumer_via, fake
 
 
 @pytest.fixture
@@ -14,9 +15,10 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def consumer(clock: Clock) -> Consumer:
-    return Consumer(fake(clock))
+@pytest.fixture(params=ADAPTERS)
+def consumer(clock: Clock, request: pytest.FixtureRequest) -> Iterator[Consumer]:
+    with consumer_via(request.param, fake(clock)) as through:
+        yield through
 
 
 def _scroll(consumer: Consumer, param: str | None = None) -> tuple[int, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from contracts.mock.resources import shape_of
 from contracts.mock.workspace import Workspace
 
 from ..conftest import PUBLISHED
-from .reading import DAY, NOON, Clock, Consumer, fake
+from .reading import ADAPTERS, DAY, NOON, Clock, Consumer, consumer_via, fake
 
 CONTACTS = "/contacts/search"
 
@@ -23,9 +24,10 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def consumer(clock: Clock) -> Consumer:
-    return Consumer(fake(clock))
+@pytest.fixture(params=ADAPTERS)
+def consumer(clock: Clock, request: pytest.FixtureRequest) -> Iterator[Consumer]:
+    with consumer_via(request.param, fake(clock)) as through:
+        yield through
 
 
 def _refused(consumer: Consumer, path: str, query: Any) -> tuple[int, str, Any]:
