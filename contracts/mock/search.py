@@ -173,8 +173,9 @@ def _node(
     if operator in ("AND", "OR"):
         if groups >= MAX_GROUPS:
             raise Refused(where, f"at most {MAX_GROUPS} levels of AND/OR", query, "the query nests too deep")
-        if not isinstance(value, list) or not value:
-            raise Refused(f"{where}.value", "a list of queries", value, f"an {operator} group lists its queries")
+        if not isinstance(value, list) or not value:  # no source says what a group of nothing finds
+            planned.undocumented.append(f"search: an {operator} group without queries at {where} (finds nothing)")
+            return lambda body: False
         if len(value) > MAX_PER_GROUP:
             raise Refused(
                 f"{where}.value", f"at most {MAX_PER_GROUP} filters", len(value), "too many filters in one group"
@@ -198,16 +199,16 @@ def _filter(
     planned: Plan,
 ) -> Callable[[dict[str, Any]], bool]:
     name, operator, value = str(query.get("field", "")), str(query.get("operator", "")), query.get("value")
-    kind = _kind(name, value, rules, attributes)
+    kind, documented = _kind(name, value, rules, attributes)
     planned.fields.add(name)
+    if not documented and (operator not in OPERATORS[kind] or not _fits(value, kind, operator, name)):
+        # a field whose type no source gives: what it accepts is undocumented (production compares text)
+        planned.undocumented.append(f"search: the field {name!r} compared with {operator!r} (answered as text)")
+        return _as_text(name, operator, value)
     if operator not in OPERATORS[kind]:
-        if not (kind == "string" and operator in ORDERED_TEXT):
-            valid = sorted(OPERATORS[kind])
-            raise Refused(
-                f"{where}.operator", valid, operator, f"{operator!r} is not an operator of the {kind} field {name!r}"
-            )
-        planned.undocumented.append(
-            f"search: the string field {name!r} compared with {operator!r} (answered as text order)"
+        valid = sorted(OPERATORS[kind])
+        raise Refused(
+            f"{where}.operator", valid, operator, f"{operator!r} is not an operator of the {kind} field {name!r}"
         )
     wanted = _checked(value, kind, operator, f"{where}.value", name)
     compare = _comparison(kind, operator, wanted, zone)
@@ -217,18 +218,39 @@ def _filter(
     return lambda body: any(compare(found) for found in _values(body, name))
 
 
-def _kind(name: str, value: Any, rules: SearchRules, attributes: Mapping[str, str]) -> str:
+def _kind(name: str, value: Any, rules: SearchRules, attributes: Mapping[str, str]) -> tuple[str, bool]:
+    """The field's type, and whether a source gives it (else it is read from the value sent)."""
     if name in ("tag_id",):
-        return "reference"
+        return "reference", True
     documented = rules.fields.get(name)
     if documented is not None and name not in REFERENCES:
-        return documented
+        return documented, True
     if name.startswith("custom_attributes.") and name.split(".", 1)[1] in attributes:
-        return _TYPES.get(attributes[name.split(".", 1)[1]], "string")
+        return _TYPES.get(attributes[name.split(".", 1)[1]], "string"), True
     sample = value[0] if isinstance(value, list) and value else value
     if isinstance(sample, bool):
-        return "boolean"
-    return "integer" if isinstance(sample, (int, float)) else "string"
+        return "boolean", False
+    return ("integer" if isinstance(sample, (int, float)) else "string"), False
+
+
+def _fits(value: Any, kind: str, operator: str, name: str) -> bool:
+    try:
+        _checked(value, kind, operator, "", name)
+    except Refused:
+        return False
+    return True
+
+
+def _as_text(name: str, operator: str, value: Any) -> Callable[[dict[str, Any]], bool]:
+    """A filter compared as text (a field of no documented type); an operator that compares nothing finds nothing."""
+    if operator not in OPERATORS["string"] | ORDERED_TEXT:
+        return lambda body: False
+    listed = value if isinstance(value, list) else [value]
+    wanted: Any = [_text(v) for v in listed] if operator in ("IN", "NIN") else _text(value)
+    compare = _textual(operator, wanted)
+    if operator in NEGATIVE:
+        return lambda body: not any(compare(found) for found in _values(body, name))
+    return lambda body: any(compare(found) for found in _values(body, name))
 
 
 def _checked(value: Any, kind: str, operator: str, where: str, name: str) -> Any:

@@ -99,7 +99,7 @@ def test_a_value_of_the_wrong_type_fails_the_query(consumer: Consumer) -> None:
         {"field": "created_at", "operator": "=", "value": "foorbar"},
         {"field": "owner_id", "operator": ">", "value": "many"},
         {"field": "unsubscribed_from_emails", "operator": "=", "value": "maybe"},
-        {"field": "email", "operator": "IN", "value": "a@example.com"},  # IN takes an array
+        {"field": "owner_id", "operator": "IN", "value": 1},  # IN takes an array
     ):
         status, code, violation = _refused(consumer, CONTACTS, query)
         assert (status, code, violation is not None) == (400, "parameter_invalid", True), query
@@ -212,3 +212,18 @@ def test_a_top_level_sort_is_honoured_and_reported_undocumented(consumer: Consum
     assert [c["id"] for c in exchange.response.body["data"]] == [named["Cy"], named["Bea"], named["Abe"]]
     assert exchange.violation is None
     assert any("sort" in note for note in exchange.undocumented)
+
+
+def test_a_field_of_no_documented_type_is_compared_as_text_and_reported_undocumented(consumer: Consumer) -> None:
+    (nicknamed,) = consumer.contacts(1, custom_attributes={"nickname": "7up"})
+    for query in (
+        {"field": "custom_attributes.nickname", "operator": "^", "value": 7},  # a number against a string
+        {"field": "custom_attributes.nickname", "operator": "IN", "value": "7up"},  # not an array
+    ):
+        exchange = consumer.search(CONTACTS, query)
+        assert (exchange.response.status, exchange.violation) == (200, None), query
+        assert [c["id"] for c in exchange.response.body["data"]] == [nicknamed]
+        assert any("answered as text" in note for note in exchange.undocumented)
+    empty = consumer.search(CONTACTS, {"operator": "OR"})  # a group without queries: found nothing
+    assert (empty.response.status, empty.response.body["data"], empty.violation) == (200, [], None)
+    assert any("without queries" in note for note in empty.undocumented)
