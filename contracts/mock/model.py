@@ -340,6 +340,8 @@ class FakeIntercom:
             raise _Reject(status, code, judged.violation.message, field=judged.violation.path)
         call = Call(api, judged.path_values, judged.query, judged.body, turn.request.region)
         answer = self.resources.answer(call)
+        turn.undocumented += answer.undocumented
+        turn.violation = turn.violation or answer.violation
         if answer.error is not None:
             status, code, message = answer.error
             raise _Reject(status, code, message)

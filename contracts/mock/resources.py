@@ -10,26 +10,32 @@ schema: `contact`, `company`, ...), or the array of items it lists. From those:
 Where Intercom's semantics differ (attaching tags and companies, replies and parts of conversations, archiving and
 merging contacts, data events, /me), a named override (`OVERRIDES`, keyed by method and path) says what happens.
 Every answer is shaped into the schema of the version asked for (contracts.synthesis), keeping the fields stored.
+Shapes are read in contracts.mock.shapes; search, scroll and links follow Intercom's reading rules in
+contracts.mock.search, .scroll and .links.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ..api import OperationContract, operation_contract
+from ..api import OperationContract
+from ..errors import ContractViolation
 from ..facts import NOT_FOUND
 from ..spec import Spec
 from ..synthesis import synthesize
-from ..translate import deref_bundled
+from .links import links_of
+from .paging import after, body_of, filtered, id_of, pagination, positive
+from .scroll import Scrolls
+from .search import Refused, plan, search_rules, sort_key
+from .shapes import Shape, collection_kinds, shape_of
 from .workspace import DEFAULT_ADMIN_ID, Item, Workspace
 
-__all__ = ["OVERRIDES", "Answer", "Call", "Resources", "Shape", "canonical_kind", "route_key", "shape_of"]
+__all__ = ["OVERRIDES", "Answer", "Call", "Resources", "Shape", "collection_kinds", "route_key", "shape_of"]
 
 DEFAULT_PER_PAGE = 50
-SEARCH_PER_PAGE = 150  # Intercom's largest page: the SDK's search pager resends the same body, so one page serves all
 
 
 @dataclass(frozen=True)
@@ -53,18 +59,8 @@ class Answer:
     body: Any  # None: no body
     error: tuple[int, str, str] | None = None  # a documented error to answer instead (status, code, message)
     headers: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What an operation is about, read from its facts."""
-
-    action: str  # create | read | update | delete | list | search | act
-    kind: str | None  # the kind of item (its schema's name)
-    list_field: str | None  # for lists: the property holding the items
-    item_param: str | None  # the path parameter naming the item
-    parent: tuple[str, str] | None  # (kind, path parameter) of the item the path nests under
-    known: bool = False  # the items of the path's collection are known (read somewhere): an unknown id is a 404
+    violation: ContractViolation | None = None  # how the request broke a documented rule the engine checks
+    undocumented: tuple[str, ...] = ()  # what the request holds of undocumented fate (answered as production does)
 
 
 Handler = Callable[["Resources", Call, Shape], Answer]
@@ -92,6 +88,7 @@ class Resources:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
+        self.scrolls = Scrolls()  # the one scroll the app may have open
 
     def answer(self, call: Call) -> Answer:
         shape = shape_of(call.spec, call.contract)
@@ -125,45 +122,44 @@ class Resources:
         kind, parameter = shape.parent
         return self.workspace.item(kind, call.path_values.get(parameter))
 
-    def listed(self, call: Call, shape: Shape, items: list[Item], *, per_page: int = DEFAULT_PER_PAGE) -> Answer:
-        """A page of `items` in the operation's list schema.
+    def listed(
+        self,
+        call: Call,
+        shape: Shape,
+        items: Sequence[Item | dict[str, Any]],
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        largest: int | None = None,
+        undocumented: tuple[str, ...] = (),
+    ) -> Answer:
+        """A page of `items` (or of their views) in the operation's list schema.
 
         The page is the one the request asks for: by number (`page`: past the end, an empty page, so a pager that
         counts pages stops) or after a cursor (`starting_after`: the next cursor is given while items remain, so a
         pager that follows cursors stops). The pages object is shaped by the schema (a cursor where it has one).
         """
         field = shape.list_field or "data"
-        paging = {**_pagination(call.body), **call.query}
-        size = _positive(paging.get("per_page"), per_page)
+        paging = {**pagination(call.body), **call.query}
+        size = min(positive(paging.get("per_page"), per_page), largest or 10**9)
         total_pages = max(1, -(-len(items) // size))
         if "page" in paging and "starting_after" not in paging:
-            page = _positive(paging.get("page"), 1)
+            page = positive(paging.get("page"), 1)
             start = (page - 1) * size
         else:
-            start = _after(items, paging.get("starting_after"))
+            start = after(items, paging.get("starting_after"))
             page = start // size + 1
         chunk = items[start : start + size]
         pages: dict[str, Any] = {"type": "pages", "page": page, "per_page": size, "total_pages": total_pages}
         if chunk and start + size < len(items):
-            pages["next"] = {"page": page + 1, "starting_after": chunk[-1].id}
-        overlay = {"type": "list", "total_count": len(items), field: [self.view(i) for i in chunk], "pages": pages}
-        return self.shaped(call, overlay)
+            pages["next"] = {"page": page + 1, "starting_after": id_of(chunk[-1])}
+        views = [self.view(item) if isinstance(item, Item) else item for item in chunk]
+        overlay = {"type": "list", "total_count": len(items), field: views, "pages": pages}
+        answer = self.shaped(call, overlay)
+        return replace(answer, undocumented=undocumented) if undocumented else answer
 
     def view(self, item: Item) -> dict[str, Any]:
-        """An item's body with what is attached to it (tags, companies) in the shapes Intercom lists them."""
-        body = dict(item.body)
-        for kind, field in (("tag", "tags"), ("company", "companies")):
-            attached = self.workspace.attached(item, kind)
-            if attached or kind in item.links:
-                references = [{"type": kind, "id": other.id, "url": f"/{field}/{other.id}"} for other in attached]
-                body[field] = {
-                    "type": "list",
-                    "data": references,
-                    "url": f"/{_collection(item.kind)}/{item.id}/{field}",
-                    "total_count": len(references),
-                    "has_more": False,
-                }
-        return body
+        """An item's body with what it links to (tags, notes, companies...) in the shapes Intercom lists them."""
+        return {**item.body, **links_of(self.workspace, item)}
 
 
 def not_found(what: str | None) -> Answer:
@@ -186,7 +182,7 @@ def _create(resources: Resources, call: Call, shape: Shape) -> Answer:
     if parent is not None and item is not None:
         item.parents.add((parent.kind, parent.id))
         stored[parent.kind] = {"type": parent.kind, "id": parent.id}
-    return resources.shaped(call, stored)
+    return resources.shaped(call, stored if item is None else resources.view(item))
 
 
 def _read(resources: Resources, call: Call, shape: Shape) -> Answer:
@@ -221,15 +217,54 @@ def _list(resources: Resources, call: Call, shape: Shape) -> Answer:
         return not_found(shape.parent[0])
     scope = (parent.kind, parent.id) if parent is not None else None
     items = resources.workspace.items(shape.kind, parent=scope)
-    return resources.listed(call, shape, _filtered(items, call.query))
+    return resources.listed(call, shape, filtered(items, call.query))
 
 
 def _search(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """The items whose complete body the query matches (contracts.mock.search), sorted if asked, paged."""
     if shape.kind is None:
         return resources.shaped(call, {})
-    query = call.body.get("query") if isinstance(call.body, dict) else None
-    items = [item for item in resources.workspace.items(shape.kind) if _matches(resources.view(item), query)]
-    return resources.listed(call, shape, items, per_page=SEARCH_PER_PAGE)
+    body = call.body if isinstance(call.body, dict) else {}
+    rules = search_rules(call.contract.operation.path)
+    try:
+        planned = plan(
+            body.get("query"),
+            rules,
+            timezone=resources.workspace.timezone,
+            attributes=resources.workspace.attribute_types(shape.kind),
+        )
+    except Refused as refused:
+        return _refused(call, refused)
+    sort = body["sort"] if isinstance(body.get("sort"), dict) else {}
+    by = str(sort.get("field") or "")
+    items = resources.workspace.items(shape.kind)
+    linked = planned.reads_links(by)  # complete views to test; else only the page's items are viewed
+    hits = [hit for hit in (map(resources.view, items) if linked else items) if planned.test(body_of(hit))]
+    if by:  # undeclared, yet honoured as production does
+        key = sort_key(by)
+        hits.sort(key=lambda hit: key(body_of(hit)), reverse=str(sort.get("order", "")).startswith("desc"))
+    return resources.listed(
+        call,
+        shape,
+        hits,
+        per_page=rules.per_page,
+        largest=rules.max_per_page,
+        undocumented=tuple(planned.undocumented),
+    )
+
+
+def _refused(call: Call, refused: Refused) -> Answer:
+    """A query Intercom refuses: its documented refusal (400, or 422 where only that is documented), a breach."""
+    status = 422 if 400 not in call.contract.statuses and 422 in call.contract.statuses else 400
+    violation = ContractViolation(
+        subject="Request",
+        path=refused.path,
+        rule="search",
+        expected=refused.expected,
+        received=refused.received,
+        message=refused.message,
+    )
+    return Answer(status, None, error=(status, "parameter_invalid", refused.message), violation=violation)
 
 
 def _act(resources: Resources, call: Call, shape: Shape) -> Answer:
@@ -254,226 +289,6 @@ GENERIC: dict[str, Handler] = {
     "search": _search,
     "act": _act,
 }
-
-
-# -- shapes -----------------------------------------------------------------------------------------------------------
-def shape_of(spec: Spec, contract: OperationContract) -> Shape:
-    """What the operation is about (computed once per operation)."""
-    cache: dict[str, Shape] = spec.memo.setdefault("resource_shapes", {})
-    operation = contract.operation
-    if operation.pointer not in cache:
-        cache[operation.pointer] = _shape(spec, contract)
-    return cache[operation.pointer]
-
-
-def _shape(spec: Spec, contract: OperationContract) -> Shape:
-    operation = contract.operation
-    method, path = operation.method, operation.path
-    segments = [segment for segment in path.split("/") if segment]
-    item_param = segments[-1][1:-1] if segments and segments[-1].startswith("{") else None
-    collection = "/" + "/".join(segments[:-1] if item_param else segments)
-    kinds = collection_kinds(spec)
-    schema = contract.answer_schema(contract.success)
-    answered, list_field = _answer_kind(schema)
-    kind = kinds.get(collection) or answered
-    parent = _parent(segments[:-1] if item_param else segments, kinds)
-    if method == "delete" and item_param:
-        action = "delete"
-    elif method == "get" and item_param and list_field is None:
-        action = "read"
-    elif method in ("put", "patch") and item_param:
-        action = "update"
-    elif segments and segments[-1] == "search":
-        action, kind = "search", answered
-    elif list_field is not None and method in ("get", "post") and contract.body is None:
-        action, kind = "list", answered
-    elif method == "post" and not item_param and _is_collection(spec, path) and answered is not None:
-        action, kind = "create", answered
-    else:
-        action = "act"
-    known = item_param is not None and collection in kinds
-    if action in ("read", "update", "delete") and not known:
-        action = "act"  # items of a collection read nowhere: answered as the description says, not looked up
-    return Shape(action, kind, list_field, item_param, parent, known)
-
-
-def collection_kinds(spec: Spec) -> dict[str, str]:
-    """Collection path -> the kind of its items (`/contacts` -> `contact`), from the reads of `/.../{id}`."""
-    cached: dict[str, str] | None = spec.memo.get("collection_kinds")
-    if cached is not None:
-        return cached
-    kinds: dict[str, str] = {}
-    for operation in spec.operations():
-        segments = [segment for segment in operation.path.split("/") if segment]
-        if operation.method != "get" or not segments or not segments[-1].startswith("{"):
-            continue
-        contract = operation_contract(spec, operation)
-        kind, list_field = _answer_kind(contract.answer_schema(contract.success))
-        if kind is not None and list_field is None:
-            kinds.setdefault("/" + "/".join(segments[:-1]), kind)
-    spec.memo["collection_kinds"] = kinds
-    return kinds
-
-
-def _is_collection(spec: Spec, path: str) -> bool:
-    """A path that is listed (GET path) or whose items are read (GET path/{id}): POST to it creates."""
-    prefix = path.rstrip("/")
-    for operation in spec.operations():
-        if operation.method != "get":
-            continue
-        if operation.path == prefix or re.fullmatch(re.escape(prefix) + r"/\{[^}/]+\}", operation.path):
-            return True
-    return False
-
-
-def _parent(segments: list[str], kinds: dict[str, str]) -> tuple[str, str] | None:
-    """The item a path nests under: `/contacts/{contact_id}/notes` -> (contact, contact_id)."""
-    for index in range(len(segments) - 1, 0, -1):
-        if segments[index].startswith("{"):
-            kind = kinds.get("/" + "/".join(segments[:index]))
-            return (kind, segments[index][1:-1]) if kind else None
-    return None
-
-
-def _answer_kind(schema: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    """(kind, None) for an answer that is one item; (kind, field) for a list of items in `field`."""
-    if schema is None:
-        return None, None
-    named = _named(schema, schema)
-    node = deref_bundled(schema, schema)
-    properties = _properties(schema, node)
-    for field, prop in properties.items():
-        prop = deref_bundled(schema, prop)
-        if isinstance(prop, dict) and prop.get("type") == "array" and field != "errors":
-            item_kind = _named(schema, prop.get("items"))
-            if item_kind is not None and "id" in _properties(schema, deref_bundled(schema, prop.get("items"))):
-                return item_kind, field
-    return named, None
-
-
-# The same resource under several schema names: answered in different shapes, stored as one kind.
-_VARIANT_SUFFIXES = ("_basic", "_with_app", "_list_item")
-
-
-def canonical_kind(name: str) -> str:
-    """`tag_basic` -> `tag`, `admin_with_app` -> `admin`: one kind of item, whatever shape an answer gives it."""
-    for suffix in _VARIANT_SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def _named(root: dict[str, Any], node: Any) -> str | None:
-    """The kind named by the first `components/schemas/...` the node is (through $refs and allOf's first member)."""
-    for _ in range(16):
-        if not isinstance(node, dict):
-            return None
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            key = ref.removeprefix("#/$defs/").replace("~1", "/").replace("~0", "~")
-            if key.startswith("components/schemas/"):
-                return canonical_kind(key.rsplit("/", 1)[-1])
-            node = root.get("$defs", {}).get(key)
-            continue
-        members = node.get("allOf")
-        if isinstance(members, list) and members:
-            node = members[0]
-            continue
-        return None
-    return None
-
-
-def _properties(root: dict[str, Any], node: Any) -> dict[str, Any]:
-    node = deref_bundled(root, node)
-    if not isinstance(node, dict):
-        return {}
-    found = dict(node.get("properties", {})) if isinstance(node.get("properties"), dict) else {}
-    for member in node.get("allOf", []) if isinstance(node.get("allOf"), list) else []:
-        found = {**_properties(root, member), **found}
-    return found
-
-
-def _collection(kind: str) -> str:
-    return {"company": "companies"}.get(kind, kind + "s")
-
-
-# -- lists and search ----------------------------------------------------------------------------------------------
-def _positive(value: Any, default: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
-
-
-def _pagination(body: Any) -> dict[str, Any]:
-    found = body.get("pagination") if isinstance(body, dict) else None
-    return found if isinstance(found, dict) else {}
-
-
-def _after(items: list[Item], cursor: Any) -> int:
-    if not cursor:
-        return 0
-    for index, item in enumerate(items):
-        if item.id == str(cursor):
-            return index + 1
-    return len(items)  # a cursor that names nothing: past the end
-
-
-def _filtered(items: list[Item], query: dict[str, str]) -> list[Item]:
-    """A list's query filters that name a field of the items (`?company_id=...`, `?name=...`)."""
-    paging = {"page", "per_page", "starting_after", "order", "display_as"}
-    wanted = {key: value for key, value in query.items() if key not in paging}
-    return [
-        item
-        for item in items
-        if all(str(item.body.get(key)) == value for key, value in wanted.items() if key in item.body)
-    ]
-
-
-def _field(body: dict[str, Any], path: str) -> Any:
-    node: Any = body
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
-def _matches(body: dict[str, Any], query: Any) -> bool:
-    """Intercom's search query: {field, operator, value}, or {operator: AND|OR, value: [queries]}."""
-    if not isinstance(query, dict):
-        return True
-    operator = str(query.get("operator", "="))
-    value = query.get("value")
-    if operator in ("AND", "OR") and isinstance(value, list):
-        results = [_matches(body, sub) for sub in value]
-        return all(results) if operator == "AND" else any(results)
-    found = _field(body, str(query.get("field", "")))
-    return _compare(found, operator, value)
-
-
-def _compare(found: Any, operator: str, value: Any) -> bool:
-    text, wanted = "" if found is None else str(found), "" if value is None else str(value)
-    comparisons: dict[str, Callable[[], bool]] = {
-        "=": lambda: found == value or (found is not None and text == wanted),
-        "!=": lambda: not (found == value or (found is not None and text == wanted)),
-        "IN": lambda: isinstance(value, list) and (found in value or text in [str(v) for v in value]),
-        "NIN": lambda: not (isinstance(value, list) and (found in value or text in [str(v) for v in value])),
-        "~": lambda: wanted in text,
-        "!~": lambda: wanted not in text,
-        "^": lambda: text.startswith(wanted),
-        "$": lambda: text.endswith(wanted),
-        ">": lambda: _number(found) > _number(value),
-        "<": lambda: _number(found) < _number(value),
-    }
-    check = comparisons.get(operator)
-    return bool(check()) if check is not None else False
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 # -- overrides: where Intercom's semantics differ from the generic engine ----------------------------------------------
@@ -551,6 +366,22 @@ def company_contacts(resources: Resources, call: Call, shape: Shape) -> Answer:
     return resources.listed(call, shape, resources.workspace.holders("contact", "company", company.id))
 
 
+@override("GET /companies/scroll")
+def scroll_companies(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A page of the app's one scroll over its companies (contracts.mock.scroll); empty at the end."""
+    companies = resources.workspace.items("company")
+    page = resources.scrolls.page(call.query.get("scroll_param"), len(companies), DEFAULT_PER_PAGE, _now(resources))
+    if page.error is not None:
+        return Answer(page.error[0], None, error=page.error)
+    chunk = companies[page.start : page.start + page.size]
+    overlay = {"type": "list", "data": [resources.view(item) for item in chunk], "scroll_param": page.param}
+    return resources.shaped(call, overlay)
+
+
+def _now(resources: Resources) -> float:
+    return float(resources.workspace.clock())
+
+
 @override("POST /companies")
 def create_or_update_company(resources: Resources, call: Call, shape: Shape) -> Answer:
     """Companies are created or updated by their `company_id` (the caller's own id)."""
@@ -567,7 +398,19 @@ def create_or_update_company(resources: Resources, call: Call, shape: Shape) -> 
         resources.workspace.update("company", existing.id, fields)
         return resources.shaped(call, resources.view(existing))
     stored = resources.workspace.add("company", {key: value for key, value in fields.items() if key != "id"})
-    return resources.shaped(call, stored)
+    company = resources.workspace.item("company", stored["id"])
+    return resources.shaped(call, stored if company is None else resources.view(company))
+
+
+@override("POST /data_attributes")
+def create_data_attribute(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A data attribute a test's code creates is a custom one, beside the built-in (contracts.mock.builtins)."""
+    fields = (
+        {key: value for key, value in (call.body or {}).items() if key != "id"} if isinstance(call.body, dict) else {}
+    )
+    name = str(fields.get("name", "attribute"))
+    defaults = {"full_name": f"custom_attributes.{name}", "label": name, "custom": True, "archived": False}
+    return resources.shaped(call, resources.workspace.add("data_attribute", {**defaults, **fields}))
 
 
 @override("POST /tags")
@@ -598,7 +441,7 @@ def contact_flag(resources: Resources, call: Call, shape: Shape) -> Answer:
     verb = call.contract.operation.path.rstrip("/").rsplit("/", 1)[-1]
     flag = {"archive": ("archived", True), "unarchive": ("archived", False), "block": ("blocked", True)}[verb]
     contact.body[flag[0]] = flag[1]
-    return resources.shaped(call, {**contact.body, flag[0]: flag[1]})
+    return resources.shaped(call, resources.view(contact))
 
 
 @override("POST /contacts/merge")

@@ -4,7 +4,7 @@ Items are kept by kind (the name of their schema in the descriptions: `contact`,
 the order they were made; each remembers the items it belongs to (a note to its contact) and the ones attached to
 it (tags and companies on a contact). Bodies are stored as sent and shaped into each version's schema only when
 answered, so one workspace serves every Intercom-Version. Seeded with what every workspace has: its admins, a team,
-and a contact.
+a contact, and the built-in data attributes (contracts.mock.builtins).
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
+
+from .builtins import builtin_attributes
 
 __all__ = ["DEFAULT_ADMIN_ID", "DEFAULT_CONTACT_ID", "Item", "Workspace"]
 
@@ -38,11 +41,18 @@ class Item:
 class Workspace:
     """Resources by kind and id; thread-safe (the loopback fake answers from several threads)."""
 
-    def __init__(self, *, seed: bool = True, clock: Any = time.time):
+    def __init__(self, *, seed: bool = True, clock: Any = time.time, timezone: str = "UTC"):
         self._items: dict[str, dict[str, Item]] = {}
         self._ids = itertools.count(7_000_001)
         self._lock = threading.RLock()
         self.clock = clock
+        self._revision = 0  # changes whenever items come or go or links change: the holders index is then rebuilt
+        self._holders: dict[tuple[str, str], tuple[int, dict[str, list[Item]]]] = {}
+        try:  # search matches dates by calendar day in the workspace's timezone
+            zoneinfo.ZoneInfo(timezone)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            raise ValueError(f"unknown timezone {timezone!r}: an IANA name such as UTC or Europe/Dublin") from None
+        self.timezone = timezone
         if seed:
             self._seed()
 
@@ -67,6 +77,8 @@ class Workspace:
             {"role": "user", "email": "contact@example.com", "name": "Seeded Contact", "external_id": "seed-1"},
             id=DEFAULT_CONTACT_ID,
         )
+        for attribute in builtin_attributes():
+            self.add("data_attribute", attribute)
 
     # -- what there is ------------------------------------------------------------------------------------------------
     def add(self, kind: str, body: dict[str, Any] | None = None, *, id: str | None = None) -> dict[str, Any]:
@@ -76,6 +88,7 @@ class Workspace:
             now = int(self.clock())
             stored = {"type": kind, "created_at": now, "updated_at": now, **(body or {}), "id": identifier}
             self._items.setdefault(kind, {})[identifier] = Item(kind, identifier, stored)
+            self._revision += 1
             return stored
 
     def new_id(self, kind: str = "") -> str:
@@ -115,11 +128,20 @@ class Workspace:
     def remove(self, kind: str, id: Any) -> Item | None:
         with self._lock:
             found = self._items.get(kind, {}).pop(str(id), None)
+            self._revision += 1
             for items in self._items.values():
                 for item in items.values():
                     if found is not None and found.id in item.links.get(kind, []):
                         item.links[kind].remove(found.id)
             return found
+
+    def attribute_types(self, model: str) -> dict[str, str]:
+        """The data type of each custom data attribute of `model` (contact, company, conversation) by name."""
+        return {
+            str(item.body.get("name")): str(item.body.get("data_type"))
+            for item in self.items("data_attribute")
+            if item.body.get("model") == model and item.body.get("custom", True)
+        }
 
     # -- relationships -----------------------------------------------------------------------------------------------
     def attach(self, owner: Item, kind: str, id: str) -> None:
@@ -127,12 +149,14 @@ class Workspace:
             attached = owner.links.setdefault(kind, [])
             if id not in attached:
                 attached.append(id)
+                self._revision += 1
 
     def detach(self, owner: Item, kind: str, id: str) -> bool:
         with self._lock:
             attached = owner.links.get(kind, [])
             if id in attached:
                 attached.remove(id)
+                self._revision += 1
                 return True
             return False
 
@@ -141,5 +165,15 @@ class Workspace:
         return [item for item in found if item is not None]
 
     def holders(self, kind: str, attached_kind: str, id: str) -> list[Item]:
-        """The items of `kind` that have the item `attached_kind`/`id` attached (a company's contacts)."""
-        return [item for item in self.items(kind) if id in item.links.get(attached_kind, [])]
+        """The items of `kind` that have the item `attached_kind`/`id` attached (a company's contacts), oldest first.
+
+        Read through an index kept until items or links change (a page of companies counts each one's contacts)."""
+        with self._lock:
+            revision, index = self._holders.get((kind, attached_kind), (-1, {}))
+            if revision != self._revision:
+                index = {}
+                for item in self._items.get(kind, {}).values():
+                    for other in item.links.get(attached_kind, []):
+                        index.setdefault(other, []).append(item)
+                self._holders[(kind, attached_kind)] = (self._revision, index)
+            return list(index.get(str(id), []))
