@@ -442,7 +442,7 @@ class FakeIntercom:
             return True
         if self.has("refuse-preview") and version in ("Preview", "Unstable"):
             return False
-        return self.contracts.knows(version)
+        return self.contracts.serves(version)  # Intercom serves Preview whatever description judges the bodies
 
     # -- the operations ------------------------------------------------------------------------------------------
     def _admin(self, region: str) -> dict[str, Any]:
