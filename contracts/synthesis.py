@@ -29,6 +29,7 @@ __all__ = ["SynthesisError", "synthesize"]
 
 Schema = dict[str, Any]
 _MAX_DEPTH = 12
+_ITEM_DEPTH = 2  # the answer (0) and the items of a list it holds (property 1, item 2)
 _ALWAYS = ("type", "id")  # shown whenever declared: clients dispatch on `type` and look things up by `id`
 _FORMATS = {
     "date-time": "2024-07-01T12:00:00Z",
@@ -210,9 +211,14 @@ class _Synthesizer:
                     result[key] = shaped
             elif self.fits(schema, offered):
                 result[key] = offered
-        if self.realistic and "type" in properties:  # an object's type is its schema's, whatever was stored
-            shown = _example(_resolved(self.root, properties["type"]))
-            if isinstance(shown, str) and self.fits(properties["type"], shown):
+        if self.realistic and depth <= _ITEM_DEPTH and "type" in properties:
+            # The type of the answer's item (or of the items it lists) is the one its schema shows, whatever was
+            # stored (a kind's name: `subscription_type` for a `subscription`; a visitor merged into a `contact`).
+            # Deeper objects (authors, references) and a type of several documented values keep what was stored.
+            declared = _resolved(self.root, properties["type"])
+            shown = _example(declared)
+            several = isinstance(declared, dict) and len(declared.get("enum") or ()) > 1
+            if isinstance(shown, str) and not several and self.fits(properties["type"], shown):
                 result["type"] = shown
         for key in chosen:
             if key not in result:

@@ -119,3 +119,20 @@ def test_no_answer_of_any_operation_holds_a_string_named_after_its_field(version
         if placeholders:
             found[operation.operation_id] = placeholders
     assert found == {}
+
+
+def test_an_items_type_is_its_schemas_but_a_deeper_objects_stored_type_is_kept() -> None:
+    author = {"type": "object", "properties": {"type": {"type": "string", "examples": ["admin"]}}}
+    part = {"type": "object", "properties": {"type": {"type": "string", "examples": ["part"]}, "author": author}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "examples": ["subscription"]},
+            "parts": {"type": "array", "items": part},
+        },
+    }
+    stored = {"type": "subscription_type", "parts": [{"type": "part_kind", "author": {"type": "user"}}]}
+    value = synthesize(schema, overlay=stored, complete=True)
+    assert value["type"] == "subscription"  # the fake's name for the kind never shows
+    assert value["parts"][0]["type"] == "part"
+    assert value["parts"][0]["author"]["type"] == "user"  # a contact's reply stays the contact's
