@@ -136,3 +136,17 @@ def test_an_items_type_is_its_schemas_but_a_deeper_objects_stored_type_is_kept()
     assert value["type"] == "subscription"  # the fake's name for the kind never shows
     assert value["parts"][0]["type"] == "part"
     assert value["parts"][0]["author"]["type"] == "user"  # a contact's reply stays the contact's
+
+
+def test_the_sdk_overrides_errata_correct_2_14_only_and_name_their_source() -> None:
+    from contracts import load_spec
+    from contracts.errata import known_errata
+
+    overrides = [e for e in known_errata() if "openapi-overrides.yml" in e.evidence]
+    assert {e.id for e in overrides} >= {"admin-avatar-object", "conversation-teammates-admins"}
+    assert all(e.versions == ("2.14",) and "commit 8889625" in e.evidence for e in overrides)
+    schemas = load_spec("official:2.14").document["components"]["schemas"]
+    assert schemas["admin"]["properties"]["avatar"]["type"] == "object"
+    assert set(schemas["conversation_teammates"]["properties"]) == {"type", "admins"}
+    untouched = load_spec("official:2.15").document["components"]["schemas"]
+    assert untouched["admin"]["properties"]["avatar"]["type"] == "string"
