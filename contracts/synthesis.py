@@ -223,7 +223,12 @@ class _Synthesizer:
         for key in chosen:
             if key not in result:
                 result[key] = self._unset(properties.get(key, True), key, depth)
-        minimum = len(properties) if self._fill else node.get("minProperties", 0)
+        if self._fill:
+            for key, schema in properties.items():
+                if key not in result:
+                    result[key] = self._unset(schema, key, depth)
+            return result
+        minimum = node.get("minProperties", 0)
         for key in properties:
             if len(result) >= minimum:
                 break
@@ -240,7 +245,8 @@ class _Synthesizer:
         cache_key = (id(self.root), id(schema), key, self._fill > 0)
         known = _UNSET.get(cache_key)
         if known is not None and known[0] is self.root and known[1] is schema:
-            return _copied(known[2])
+            kept = known[2]
+            return _copied(kept) if isinstance(kept, (dict, list)) else kept
         timed, self._timed = self._timed, False
         value = self._worked_out(schema, key, depth)
         if not self._timed:
