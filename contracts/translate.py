@@ -5,8 +5,9 @@ dangling ref elsewhere in a document (official 2.7-2.11 hold some) does not stop
 dangling ref that the schema does reach is a SpecError naming its JSON pointer.
 
 Translation: `nullable` becomes a `null` type (or an `anyOf` beside a `$ref`, or where no `type` is given);
-boolean `exclusiveMinimum` / `exclusiveMaximum` become their numeric form; `example`, `x-` extensions,
-`discriminator`, `xml` and `externalDocs` are dropped; `format` stays an annotation (a 2020-12 validator does not
+boolean `exclusiveMinimum` / `exclusiveMaximum` become their numeric form; a scalar `example` becomes the annotation
+`examples: [value]` (what the fake answers for a field not set); other examples, `x-` extensions, `discriminator`,
+`xml` and `externalDocs` are dropped; `format` stays an annotation (a 2020-12 validator does not
 assert it).
 """
 
@@ -74,6 +75,9 @@ class _Translator:
     def _object(self, node: dict[str, Any], here: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in node.items():
+            if key == "example" and isinstance(value, (str, int, float)) and not isinstance(value, bool):  # annotation
+                out["examples"] = [value]
+                continue
             if not isinstance(key, str) or key in _DROPPED or key.startswith("x-"):
                 continue
             if key == "$ref":

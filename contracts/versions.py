@@ -75,8 +75,20 @@ class Contracts:
             return self._default
         return sources.DEFAULT_VERSION if self.packed else self._single().version
 
+    @cached_property
+    def served(self) -> frozenset[str]:
+        """Every Intercom-Version value Intercom serves, whatever description judges the bodies: the values the pack's
+        descriptions list (published versions, Preview) and Unstable, with any more this source documents."""
+        listed = sources.pack_index()["versions"].values()
+        values = {value for entry in listed for value in entry["intercom_versions"]} | {UNSTABLE}
+        return frozenset(values | set(self.documented))
+
     def knows(self, version: str) -> bool:
         return version in self.documented
+
+    def serves(self, version: str) -> bool:
+        """Whether Intercom answers `version` (a value this source does not document is judged by its default)."""
+        return version in self.served
 
     def describe(self) -> str:
         return ", ".join(self.documented)

@@ -65,21 +65,40 @@ def test_the_pack_compiles_the_same_contract_as_the_published_description(versio
     assert full_contract.statuses == packed_contract.statuses
     compiled = full_contract.compiled
     for pointer in (compiled.request_pointer, compiled.message_pointer, compiled.error_pointer):
-        assert _without_prose(bundle_schema(full.document, pointer, source="full")) == bundle_schema(
-            packed.document, pointer, source="pack"
+        packed_schema = bundle_schema(packed.document, pointer, source="pack")
+        assert _without_prose(bundle_schema(full.document, pointer, source="full"), examples=True) == _without_prose(
+            packed_schema, examples=True
         )
+        assert _examples(packed_schema) <= _examples(bundle_schema(full.document, pointer, source="full"))
 
 
-def _without_prose(node: Any, names: bool = False) -> Any:
+def _without_prose(node: Any, names: bool = False, examples: bool = False) -> Any:
+    """`node` without prose (and, with `examples`, without the scalar examples the pack keeps only some of)."""
     if isinstance(node, list):
-        return [_without_prose(item) for item in node]
+        return [_without_prose(item, examples=examples) for item in node]
     if not isinstance(node, dict):
         return node
+    dropped = ("description", "summary", "examples") if examples else ("description", "summary")
     return {
-        key: _without_prose(value, key in ("properties", "$defs"))
+        key: _without_prose(value, key in ("properties", "$defs"), examples)
         for key, value in node.items()
-        if names or key not in ("description", "summary")
+        if names or key not in dropped
     }
+
+
+def _examples(node: Any, where: str = "#") -> set[tuple[str, str]]:
+    """Every `examples` annotation of a bundled schema: (where, the value as JSON)."""
+    found: set[tuple[str, str]] = set()
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            found |= _examples(item, f"{where}/{index}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "examples" and isinstance(value, list):
+                found.add((where, json.dumps(value)))
+            else:
+                found |= _examples(value, f"{where}/{key}")
+    return found
 
 
 @pytest.mark.parametrize("version", PUBLISHED)
@@ -94,7 +113,8 @@ def test_every_version_holds_facts_and_no_prose_or_examples(version: str) -> Non
         elif isinstance(node, dict):
             for key, value in node.items():
                 prose = key in ("description", "summary", "example", "examples") or key.startswith("x-")
-                if not names and prose and value != "":  # a Response Object's required description: kept empty
+                data = key == "example" and _kept_example(node, value)  # a scalar example: data the fake answers
+                if not names and prose and not data and value != "":  # a Response Object's required description
                     found.append(f"{where}/{key}")
                 name_map = key in ("properties", "paths", "responses", "content", "schemas", "parameters")
                 walk(value, f"{where}/{key}", name_map and not names)
@@ -104,6 +124,21 @@ def test_every_version_holds_facts_and_no_prose_or_examples(version: str) -> Non
     operations = load_spec(f"official:{version}").operations()
     assert len(operations) >= 90
     assert {"createMessage", "identifyAdmin"} <= {op.operation_id for op in operations}
+
+
+def _kept_example(schema: dict[str, Any], value: Any) -> bool:
+    """The examples the pack keeps: a short string or a number, of a field that cannot be null."""
+    if schema.get("nullable") is True or isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and len(value) <= 80)
+
+
+def test_the_pack_keeps_scalar_examples_of_fields_that_cannot_be_null_and_says_so() -> None:
+    document = load_spec("official:2.11", errata=False).document
+    contact = document["components"]["schemas"]["contact"]["properties"]
+    assert (contact["type"]["example"], contact["role"]["example"]) == ("contact", "user")
+    assert "example" not in contact["name"]  # nullable: answered null when unset, its example left out
+    assert "scalar `example` values" in resources.files("contracts.pack").joinpath("NOTICE").read_text(encoding="utf-8")
 
 
 def test_the_index_says_where_the_facts_come_from() -> None:

@@ -44,9 +44,13 @@ def test_ref_siblings_apply_together_with_the_ref() -> None:
     assert not validator.is_valid(4)
 
 
-def test_examples_and_extensions_are_dropped_formats_kept_as_annotations() -> None:
+def test_extensions_and_structured_examples_are_dropped_formats_and_scalar_examples_kept_as_annotations() -> None:
     schema = _bundle({"root": {"type": "integer", "format": "date-time", "example": 1, "x-internal": True}})
-    assert _translated(schema) == {"type": "integer", "format": "date-time"}
+    assert _translated(schema) == {"type": "integer", "format": "date-time", "examples": [1]}
+    structured = _bundle({"root": {"type": "object", "example": {"a": 1}}, "flag": {"type": "boolean"}})
+    assert _translated(structured) == {"type": "object"}
+    flag = _bundle({"root": {"type": "boolean", "example": True}})
+    assert _translated(flag) == {"type": "boolean"}  # a flag's example is no value to answer for a flag nobody set
 
 
 def test_boolean_exclusive_bounds_become_numeric() -> None:

@@ -5,7 +5,8 @@ Reads Intercom's published OpenAPI descriptions (MIT, the public Intercom-OpenAP
 `../shared/intercom-openapi/<version>/api.intercom.io.yaml` and writes `contracts/pack/<version>.json.gz`: the
 operations (method, path, operationId, tags), parameters, request and response schemas with their types, enums,
 required lists and formats, servers and security, as an OpenAPI 3 document. Prose (description, summary) and
-examples are left out, and so are vendor extensions. Deterministic: the same descriptions give the same pack.
+examples are left out, and so are vendor extensions; but a short scalar `example` of a field that cannot be null is
+kept (data: the value the fake answers for the field unset). Deterministic: the same descriptions give the same pack.
 
     python tools/build_facts_pack.py [--shared PATH] [--out DIR] [--check]
 
@@ -34,6 +35,7 @@ VERSIONS = (*(f"2.{minor}" for minor in range(7, 17)), "Preview")
 FORMAT = 1
 # Keys that are prose or examples wherever they are keywords (never where they name a property or a status).
 PROSE = frozenset({"description", "summary", "example", "examples", "externalDocs", "termsOfService", "contact"})
+EXAMPLE_CHARS = 80  # longer example strings are prose-like (bodies, HTML): left out, the fake answers a short text
 # Objects whose keys are names chosen by the description (properties, paths, statuses, media types...): their keys
 # are kept, whatever they are called, and each value is read as the object it is.
 NAME_MAPS = frozenset(
@@ -70,7 +72,7 @@ def strip(node: Any, *, names: bool = False, responses: bool = False) -> Any:
     kept: dict[str, Any] = {}
     for key, value in node.items():
         key = str(key)
-        if not names and (key in PROSE or key.startswith("x-")):
+        if not names and (key in PROSE or key.startswith("x-")) and not _scalar_example(node, key, value):
             continue
         if names:
             kept[key] = strip(value)
@@ -87,6 +89,14 @@ def strip(node: Any, *, names: bool = False, responses: bool = False) -> Any:
         else:
             kept[key] = strip(value)
     return kept
+
+
+def _scalar_example(node: dict[str, Any], key: str, value: Any) -> bool:
+    """A scalar `example` of a field that cannot be null is data (the value Intercom shows for it), kept for the fake's
+    answers; a nullable field is answered null when unset, so its example is left out with the prose."""
+    if key != "example" or node.get("nullable") is True or isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and len(value) <= EXAMPLE_CHARS)
 
 
 def facts_of(document: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +144,9 @@ def build(shared: Path) -> dict[str, bytes]:
     files["NOTICE"] = (
         "The facts in this directory (*.json.gz) are derived from Intercom's published OpenAPI descriptions,\n"
         f"https://github.com/intercom/Intercom-OpenAPI at commit {commit}, by tools/build_facts_pack.py\n"
-        "(prose and examples removed). They are distributed under the license of those descriptions:\n\n" + license_text
+        "(prose, vendor extensions and structured examples removed; scalar `example` values, like `default`s, are\n"
+        "kept as data: the values the fake answers with). They are distributed under the license of those\n"
+        "descriptions:\n\n" + license_text
     ).encode("utf-8")
     return files
 

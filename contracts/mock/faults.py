@@ -149,7 +149,7 @@ def _ignore_version(fake: FakeIntercom) -> Rule:
 
     def before(request: FakeRequest) -> FakeRequest:
         version = request.header("Intercom-Version")
-        if version is None or fake.contracts.knows(version):
+        if version is None or fake.contracts.serves(version):
             return request
         return _with_header(request, "intercom-version", None)
 

@@ -438,7 +438,7 @@ class FakeIntercom:
     def _version_served(self, version: str | None) -> bool:
         if version is None:
             return True  # the app's configured default
-        return self.contracts.knows(version)
+        return self.contracts.serves(version)  # Intercom serves Preview whatever description judges the bodies
 
     # -- the operations ------------------------------------------------------------------------------------------
     def _admin(self, region: str) -> dict[str, Any]:

@@ -108,7 +108,7 @@ class Resources:
         schema = call.contract.answer_schema(status)
         if schema is None:
             return Answer(status, None if status in (202, 204) or overlay is None else overlay)
-        return Answer(status, synthesize(schema, overlay=overlay, name=call.contract.operation_id))
+        return Answer(status, synthesize(schema, overlay=overlay, name=call.contract.operation_id, complete=True))
 
     def target(self, call: Call, shape: Shape) -> Item | None:
         """The item the path names (its last parameter), when the shape says of what kind."""

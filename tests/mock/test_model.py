@@ -70,7 +70,7 @@ def test_in_app_becomes_inapp_without_subject_and_opens_a_conversation_when_aske
     headers = {"authorization": f"Bearer {DEFAULT_TOKENS['us']}"}
     read = fake.handle(FakeRequest("us", "GET", f"/conversations/{answer.body['conversation_id']}", headers, b""))
     assert read.status == 200  # the conversation it opened can be read back
-    assert read.body["contacts"]["contacts"] == [{"type": "contact", "id": DEFAULT_CONTACT_ID}]
+    assert read.body["contacts"]["contacts"] == [{"type": "contact", "id": DEFAULT_CONTACT_ID, "external_id": None}]
 
 
 def test_me_is_the_workspaces_admin_as_the_api_left_it() -> None:
