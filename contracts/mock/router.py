@@ -12,7 +12,7 @@ import json
 import re
 import time
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import respx
@@ -23,10 +23,14 @@ from ..redaction import as_curl, redact
 from ..regions import REGIONS
 from ..transport import lower_headers
 from ..versions import Contracts
+from .events import topics_of
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
 from .rules import ForcedAnswers, Rule
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..webhooks import Webhooks
 
 __all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
 
@@ -77,6 +81,7 @@ class IntercomMock(ForcedAnswers):
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=respond)
         if other_hosts == "pass":
             self.router.route().pass_through()  # never swallow another host's traffic
+        self._webhooks: Webhooks | None = None
 
     @classmethod
     def from_settings(cls, **settings: Any) -> IntercomMock:
@@ -175,9 +180,34 @@ class IntercomMock(ForcedAnswers):
             lines.append(f"{number}. {exchange.request.method} {url}: {'; '.join(exchange.undocumented)}")
         return "\n".join(lines)
 
+    @property
+    def webhooks(self) -> Webhooks:
+        """Intercom's webhooks for this workspace: `subscribe(handler, topics=..., client_secret=...)`, then what the
+        code under test does (an admin reply, a contact created...) is delivered signed, and `deliver(topic)` sends
+        one now; how the handler took each delivery is judged at teardown."""
+        if self._webhooks is None:
+            from ..webhooks import Webhooks
+
+            hub = Webhooks(
+                self.fake.contracts.spec_for, default_version=self.fake.default_version
+            )
+
+            def notify(exchange: Exchange) -> None:
+                for topic, item in topics_of(exchange):
+                    hub.notify(topic, item)
+
+            self.fake.listeners.append(notify)
+            self._webhooks = hub
+        return self._webhooks
+
     def verify(self) -> None:
-        """Raise ContractBreach describing every request the contract refuses."""
+        """Raise ContractBreach describing every request the contract refuses, and every delivery a subscribed
+        webhook handler took as it must not."""
         report = self.breach_report()
+        hooks = self._webhooks.breaches() if self._webhooks is not None else []
+        if hooks:
+            lines = [f"{len(hooks)} webhook deliver{'y' if len(hooks) == 1 else 'ies'} taken wrongly by the handler:"]
+            report = "\n".join([*([report] if report else []), *lines, *(str(breach) for breach in hooks)])
         if report is not None:
             raise ContractBreach(report)
 

@@ -68,7 +68,8 @@ def item_for(spec: Spec, name: str, overlay: dict[str, Any] | None = None) -> di
     offered = dict(overlay or {})
     if schema is None:  # minimal payloads and objects no description models: identifying fields only
         return {"type": found.item_type, "id": str(offered.get("id") or uuid.uuid4().hex[:24]), **offered}
-    item = synthesize(schema, overlay=offered, name=f"{name} item")
+    # the object's own `type` (contact, conversation...) where the schema leaves it open, as Intercom sends it
+    item = synthesize(schema, overlay={"type": found.item_type, **offered}, name=f"{name} item")
     return item if isinstance(item, dict) else {"type": found.item_type, **offered}
 
 
