@@ -163,11 +163,19 @@ class IntercomMock(ForcedAnswers):
         return [e for e in self.fake.exchanges if e.undocumented and e.violation is None]
 
     def breach_report(self) -> str | None:
-        """Every request the contract refuses (and, with strict="undocumented", every undocumented input)."""
+        """Every request the contract refuses (and, with strict="undocumented", every undocumented input); every
+        webhook delivery a subscribed handler took as it must not."""
         breaches = self.breaches
         if self.strict == "undocumented":
             breaches += self.undocumented
-        return _describe(breaches, self.base_urls) if breaches else None
+        parts = [_describe(breaches, self.base_urls)] if breaches else []
+        hooks = self._webhooks.breaches() if self._webhooks is not None else []
+        if hooks:
+            parts.append(
+                f"{len(hooks)} webhook deliver{'y' if len(hooks) == 1 else 'ies'} taken wrongly by the handler:"
+            )
+            parts.extend(str(breach) for breach in hooks)
+        return "\n".join(parts) if parts else None
 
     def undocumented_report(self) -> str | None:
         """Every input of undocumented fate, described (None when there is none)."""
@@ -188,9 +196,7 @@ class IntercomMock(ForcedAnswers):
         if self._webhooks is None:
             from ..webhooks import Webhooks
 
-            hub = Webhooks(
-                self.fake.contracts.spec_for, default_version=self.fake.default_version
-            )
+            hub = Webhooks(self.fake.contracts.spec_for, default_version=self.fake.default_version)
 
             def notify(exchange: Exchange) -> None:
                 for topic, item in topics_of(exchange):
@@ -204,10 +210,6 @@ class IntercomMock(ForcedAnswers):
         """Raise ContractBreach describing every request the contract refuses, and every delivery a subscribed
         webhook handler took as it must not."""
         report = self.breach_report()
-        hooks = self._webhooks.breaches() if self._webhooks is not None else []
-        if hooks:
-            lines = [f"{len(hooks)} webhook deliver{'y' if len(hooks) == 1 else 'ies'} taken wrongly by the handler:"]
-            report = "\n".join([*([report] if report else []), *lines, *(str(breach) for breach in hooks)])
         if report is not None:
             raise ContractBreach(report)
 

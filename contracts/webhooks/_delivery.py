@@ -61,8 +61,9 @@ class Target:
         )
 
 
-def as_target(target: Any) -> Target:
-    """A subscription's target, checked: a WSGI or ASGI callable, or an http(s) URL on loopback (UsageError)."""
+def as_target(target: Any, path: str = "/") -> Target:
+    """A subscription's target, checked: a WSGI or ASGI callable (deliveries POST to `path` of the app), or an
+    http(s) URL on loopback (UsageError otherwise)."""
     if isinstance(target, str):
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -75,8 +76,10 @@ def as_target(target: Any) -> Target:
         return Target("url", target, target)
     if not callable(target):
         raise UsageError(f"webhook target {target!r}: expected an http(s) URL, a WSGI app or an ASGI app")
+    if not path.startswith("/"):
+        raise UsageError(f"webhook path {path!r}: expected an absolute path such as /intercom/webhooks")
     kind = "asgi" if _is_asgi(target) else "wsgi"
-    return Target(kind, target, "http://webhook.handler/")
+    return Target(kind, target, f"http://webhook.handler{path}")
 
 
 def _is_loopback(host: str) -> bool:

@@ -129,9 +129,15 @@ class Webhooks:
         topics: Iterable[str],
         client_secret: str,
         version: str | None = None,
+        path: str = "/",
         forged: bool = True,
     ) -> Subscription:
-        """Subscribe `target` (WSGI/ASGI app, loopback URL) to `topics`, as Intercom validates a subscription."""
+        """Subscribe `target` to `topics`, validated as Intercom validates a subscription.
+
+        `target`: a WSGI or ASGI app (deliveries POST to its `path`) or an http(s) URL on loopback. `version`: the
+        API version the payloads follow (default: the workspace's). `forged=False`: no probe deliveries (the same
+        notification again, one with a forged signature, an unknown topic) after the first genuine one.
+        """
         at = version or self.default_version
         names = [topics] if isinstance(topics, str) else list(topics)
         known = set(topics_for(at))
@@ -143,7 +149,9 @@ class Webhooks:
             )
         if not client_secret:
             raise UsageError("webhook subscription: a client_secret is needed (Intercom signs every notification)")
-        subscription = Subscription(as_target(target), frozenset(names), client_secret, at, forged)
+        if isinstance(target, str) and path != "/":
+            raise UsageError("webhook subscription: `path` is for an app; a URL carries its own path")
+        subscription = Subscription(as_target(target, path), frozenset(names), client_secret, at, forged)
         with self._lock:
             self._subscriptions.append(subscription)
         return subscription
