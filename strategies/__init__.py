@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from contracts.facts import Rejection
 
     from .invalid import InvalidRequest, documented_rejections, invalid_create_message_requests
+    from .notifications import notifications
     from .requests import create_message_requests
     from .responses import error_lists, messages, request_ids
 
@@ -31,6 +32,7 @@ __all__ = [
     "error_lists",
     "invalid_create_message_requests",
     "messages",
+    "notifications",
     "request_ids",
 ]
 
@@ -42,6 +44,7 @@ _HOMES = {
     "error_lists": ".responses",
     "invalid_create_message_requests": ".invalid",
     "messages": ".responses",
+    "notifications": ".notifications",
     "request_ids": ".responses",
 }
 

@@ -12,7 +12,7 @@ import json
 import re
 import time
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import respx
@@ -24,10 +24,14 @@ from ..regions import REGIONS
 from ..transport import lower_headers
 from ..versions import Contracts
 from . import interceptors
+from .events import topics_of
 from .model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from .recorded import RecordedAnswers
 from .rules import ForcedAnswers, Rule
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..webhooks import Webhooks
 
 __all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
 
@@ -79,6 +83,7 @@ class IntercomMock(ForcedAnswers):
         for base, respond in self._responders:
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=respond)
         interceptors.route_the_rest(self.router, self)  # Intercom's other hosts refused; loopback passed; others
+        self._webhooks: Webhooks | None = None
 
     @classmethod
     def from_settings(cls, **settings: Any) -> IntercomMock:
@@ -160,12 +165,19 @@ class IntercomMock(ForcedAnswers):
         return [e for e in self.fake.exchanges if e.undocumented and e.violation is None]
 
     def breach_report(self) -> str | None:
-        """Every request the contract refuses (and, with strict="undocumented", every undocumented input)."""
+        """Every request the contract refuses (and, with strict="undocumented", every undocumented input); every
+        webhook delivery a subscribed handler took as it must not."""
         breaches = self.breaches
         if self.strict == "undocumented":
             breaches += self.undocumented
-        report = _describe(breaches, self.base_urls) if breaches else None
-        return "\n".join([*self.escaped, *([report] if report else [])]) or None
+        parts = [*self.escaped, *([_describe(breaches, self.base_urls)] if breaches else [])]
+        hooks = self._webhooks.breaches() if self._webhooks is not None else []
+        if hooks:
+            parts.append(
+                f"{len(hooks)} webhook deliver{'y' if len(hooks) == 1 else 'ies'} taken wrongly by the handler:"
+            )
+            parts.extend(str(breach) for breach in hooks)
+        return "\n".join(parts) if parts else None
 
     def undocumented_report(self) -> str | None:
         """Every input of undocumented fate, described (None when there is none)."""
@@ -178,8 +190,27 @@ class IntercomMock(ForcedAnswers):
             lines.append(f"{number}. {exchange.request.method} {url}: {'; '.join(exchange.undocumented)}")
         return "\n".join(lines)
 
+    @property
+    def webhooks(self) -> Webhooks:
+        """Intercom's webhooks for this workspace: `subscribe(handler, topics=..., client_secret=...)`, then what the
+        code under test does (an admin reply, a contact created...) is delivered signed, and `deliver(topic)` sends
+        one now; how the handler took each delivery is judged at teardown."""
+        if self._webhooks is None:
+            from ..webhooks import Webhooks
+
+            hub = Webhooks(self.fake.contracts.spec_for, default_version=self.fake.default_version)
+
+            def notify(exchange: Exchange) -> None:
+                for topic, item in topics_of(exchange):
+                    hub.notify(topic, item)
+
+            self.fake.listeners.append(notify)
+            self._webhooks = hub
+        return self._webhooks
+
     def verify(self) -> None:
-        """Raise ContractBreach describing every request the contract refuses."""
+        """Raise ContractBreach describing every request the contract refuses, and every delivery a subscribed
+        webhook handler took as it must not."""
         report = self.breach_report()
         if report is not None:
             raise ContractBreach(report)
