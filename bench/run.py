@@ -163,7 +163,7 @@ def bench_load(quick: bool) -> list[Row]:
     """load: the facts pack (cold: first load in a process, no cache; warm: again), and the published YAML vs
     schemathesis and a bare C-loader parse."""
     from contracts import load_spec
-    from contracts.sources import pack_versions
+    from contracts.spec import pack_versions
 
     rows = []
     cold, warm = {}, {}
@@ -250,8 +250,8 @@ def bench_generation(quick: bool) -> list[Row]:
     import schemathesis
 
     from contracts import load_spec
-    from contracts.breadth import breadth_document
-    from contracts.sources import pack_versions
+    from contracts.run import breadth_document
+    from contracts.spec import pack_versions
     from strategies import create_message_requests
 
     ours_count, their_count, repeats = (600, 150, 3) if quick else (1000, 200, 5)
@@ -303,8 +303,7 @@ def _our_cases_per_second(count: int) -> float:
     from hypothesis import HealthCheck, Phase, given, settings
 
     from contracts.checks import RESPONSE_CHECKS, CheckContext, Intent, judge
-    from contracts.run import IntercomRun
-    from contracts.settings import RunSettings
+    from contracts.run import IntercomRun, RunSettings
     from strategies import create_message_requests
 
     run = IntercomRun(RunSettings(), budget_path=Path(tempfile.gettempdir()) / "bench-budget")
@@ -344,7 +343,7 @@ def bench_breadth(quick: bool) -> list[Row]:
 # Our breadth test, each case stamped as it is sent: the suite's own test, its send_case wrapped.
 BREADTH_STAMPS = (
     "import sys, time\n"
-    "import contracts.breadth as breadth\n"
+    "import contracts.run._breadth as breadth\n"
     "stamps = open(sys.argv[1], 'a')\n"
     "sent = breadth.send_case\n"
     "def stamped(case, client):\n"
@@ -429,7 +428,7 @@ def app(environ, start_response):
     return [answer.content()]
 
 from contracts import load_spec
-from contracts.breadth import breadth_document
+from contracts.run._breadth import breadth_document
 
 # The same document our breadth hands schemathesis: the operation, what it reaches, undocumented inputs excluded.
 schema = schemathesis.openapi.from_dict(breadth_document(load_spec("bundled"), frozenset({{"{operation}"}})))
@@ -457,7 +456,7 @@ def bench_validation(quick: bool) -> list[Row]:
     from openapi_core.testing import MockRequest, MockResponse
 
     from contracts import load_spec
-    from contracts.breadth import breadth_document
+    from contracts.run import breadth_document
 
     seconds = 0.5 if quick else 2.0
     contract = load_spec("bundled").contract()

@@ -2,24 +2,25 @@
 
 The library needs no pytest: `load_spec(source)` -> Spec; `spec.contract(version)` -> Contract with
 `validate_message`, `validate_error`, `validate_create_message_request`; `Contracts()` judges each Intercom-Version
-by its own description. Names are imported when first used (PEP 562): the pytest plugin is loaded by every pytest
-run of a project that has the toolkit installed, and must not pay for jsonschema, PyYAML or httpx there.
+by its own description. Judging an exchange of your own: `Judge`, `Intent`, `CheckFailure`. Each subpackage has one
+public surface (its `__init__`): `contracts.spec`, `contracts.schema`, `contracts.checks`, `contracts.mock`,
+`contracts.live`, `contracts.recordings`, `contracts.reports`, `contracts.analysis`, `contracts.run`.
+Names are imported when first used (PEP 562): the pytest plugin is loaded by every pytest run of a project that has
+the toolkit installed, and must not pay for jsonschema, PyYAML or httpx there.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import attach
 
 if TYPE_CHECKING:
-    from .checks import Intent, Judge
-    from .contract import Contract
+    from .checks import CheckFailure, ExchangeFailures, Intent, Judge, NotApplicable
     from .errors import ContractViolation, IntercomContractsError, SpecError, UndocumentedInputWarning, UsageError
     from .exchange import Exchange
     from .regions import REGIONS
-    from .spec import Spec, load_spec
-    from .verdicts import CheckFailure, NotApplicable
-    from .versions import Contracts
+    from .spec import Contract, Contracts, Spec, load_spec
 
 __all__ = [
     "REGIONS",
@@ -28,6 +29,7 @@ __all__ = [
     "ContractViolation",
     "Contracts",
     "Exchange",
+    "ExchangeFailures",
     "Intent",
     "IntercomContractsError",
     "Judge",
@@ -41,33 +43,24 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-_HOMES = {
-    "REGIONS": "regions",
-    "CheckFailure": "verdicts",
-    "Contract": "contract",
-    "ContractViolation": "errors",
-    "Contracts": "versions",
-    "Exchange": "exchange",
-    "Intent": "checks",
-    "IntercomContractsError": "errors",
-    "Judge": "checks",
-    "NotApplicable": "verdicts",
-    "Spec": "spec",
-    "SpecError": "errors",
-    "UndocumentedInputWarning": "errors",
-    "UsageError": "errors",
-    "load_spec": "spec",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'contracts' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        "REGIONS": "regions",
+        "CheckFailure": "checks",
+        "Contract": "spec",
+        "ContractViolation": "errors",
+        "Contracts": "spec",
+        "Exchange": "exchange",
+        "ExchangeFailures": "checks",
+        "IntercomContractsError": "errors",
+        "Intent": "checks",
+        "Judge": "checks",
+        "NotApplicable": "checks",
+        "Spec": "spec",
+        "SpecError": "errors",
+        "UndocumentedInputWarning": "errors",
+        "UsageError": "errors",
+        "load_spec": "spec",
+    },
+)

@@ -73,7 +73,7 @@ def _unreadable_recording(path: str) -> str | None:
 
     The file is read once more by the plugin: a recording is at most a few MB, and the user's words are worth it.
     """
-    from .har import read_recording
+    from .recordings import read_recording
 
     try:
         read_recording(path)
@@ -111,7 +111,7 @@ def _asks_for_workers(arguments: Sequence[str]) -> bool:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from .lint import lint
+    from .analysis import lint
     from .spec import load_spec
 
     spec = load_spec(args.spec, errata=False)
@@ -122,7 +122,7 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import diff
+    from .analysis import diff
 
     result = diff(args.old, args.new, operations=args.operation, errata=args.errata == "on")
     if args.format == "json":
@@ -130,7 +130,7 @@ def _diff(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         rendered = result.to_markdown(every_change=args.all)
     elif args.format == "html":
-        from .html import diff_page
+        from .reports import diff_page
 
         rendered = diff_page(result)
     else:
@@ -140,7 +140,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from .merge import merge_reports
+    from .analysis import merge_reports
 
     merged = merge_reports(args.reports)  # every report read and checked before anything is written
     merged.write(report=args.report, report_html=args.report_html, junitxml=args.junitxml)
@@ -160,10 +160,9 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from .har import read_recording
-    from .redaction import environment_secrets, scrub_lines
-    from .replay import live_target, mock_target, replay
-    from .settings import parse_admin_id, parse_contact_id
+    from ._redaction import environment_secrets, scrub_lines
+    from .recordings import read_recording
+    from .run import live_target, mock_target, parse_admin_id, parse_contact_id, replay
 
     recording = read_recording(args.recording)
     if args.against == ["mock"]:
@@ -328,7 +327,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
     diff.set_defaults(handler=_diff)
-    from .faults import FAULTS  # light; the fake itself is imported only by `mock` (diff and lint start faster)
+    from .mock import FAULTS  # light; the fake itself is imported only by `mock` (diff and lint start faster)
 
     mock = commands.add_parser(
         "mock",
@@ -381,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _scrubbed(text: str) -> str:
     """`text` with any access token of the environment scrubbed (a URL given on the command line may carry one)."""
-    from .redaction import environment_secrets, scrub_lines
+    from ._redaction import environment_secrets, scrub_lines
 
     return scrub_lines(text, environment_secrets())
 

@@ -1,6 +1,6 @@
 """One exchange type for the whole toolkit: a request sent and the answer received.
 
-The client makes it (`contracts.client.HttpExchange` is this type), a recording reads it back from a HAR entry
+The client makes it (`contracts.live._client.HttpExchange` is this type), a recording reads it back from a HAR entry
 (`HarEntry.exchange()`), and the checks judge it. It holds bytes as they went over the wire; JSON is parsed
 when first asked for, and an answer nested deeper than MAX_JSON_DEPTH is said to be so, never parsed into a
 RecursionError. Nothing heavy is imported here: the checks, the HAR format and the plugin's types all name it.
@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .redaction import as_curl
+from ._redaction import as_curl
 
 __all__ = ["MAX_JSON_DEPTH", "Exchange", "parse_json"]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .profiles import PROFILES, register_profiles
 
 if TYPE_CHECKING:
-    from contracts.facts import Rejection
+    from contracts.spec import Rejection
 
     from .invalid import InvalidRequest, documented_rejections, invalid_create_message_requests
     from .notifications import notifications
@@ -38,7 +38,7 @@ __all__ = [
 
 _HOMES = {
     "InvalidRequest": ".invalid",
-    "Rejection": "contracts.facts",
+    "Rejection": "contracts.spec._facts",
     "create_message_requests": ".requests",
     "documented_rejections": ".invalid",
     "error_lists": ".responses",

@@ -14,8 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contracts.contract import Contract
-from contracts.facts import BODY_REQUIRED, NO_SUBJECT, Rejection
+from contracts.spec import BODY_REQUIRED, NO_SUBJECT, Contract, Rejection
 
 from .requests import create_message_requests
 from .text import BLANKS, any_text

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contracts.contract import Contract
+from contracts.spec import Contract
 from contracts.webhooks import item_for, notification, topics_for
 
 from .text import non_blank_text

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contracts.contract import Contract
+from contracts.spec import Contract
 
 from .flat import Part, dictionaries, part_of
 from .shape import Schema, Variant, deref, enum_of, property_schemas, types_of, variants

@@ -7,8 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from contracts.contract import Contract
-from contracts.facts import DOCUMENTED_ERRORS, MESSAGE_TYPES_IN_RESPONSE
+from contracts.spec import DOCUMENTED_ERRORS, MESSAGE_TYPES_IN_RESPONSE, Contract
 
 from .text import hostile_text, non_blank_text
 

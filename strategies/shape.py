@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from contracts.translate import deref_bundled
+from contracts.schema import deref_bundled
 
 __all__ = ["Variant", "deref", "enum_of", "property_schemas", "types_of", "variants"]
 

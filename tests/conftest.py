@@ -16,7 +16,7 @@ import pytest
 
 import contracts
 import strategies
-from contracts.sources import pack_versions
+from contracts.spec import pack_versions
 
 PUBLISHED = list(pack_versions())  # 2.7 ... 2.16, Preview
 

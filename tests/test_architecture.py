@@ -14,31 +14,31 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("contracts", "strategies")
 
 
-def _allowed() -> dict[str, set[str] | None]:
-    """Module (short name) -> the modules it may import (None: anything), from ARCHITECTURE.md's table."""
+def _table() -> list[tuple[list[str], set[str] | None]]:
+    """ARCHITECTURE.md's rows of what may import what, in order: (packages, what they may import; None: anything)."""
     text = (ROOT / "ARCHITECTURE.md").read_text()
-    table = text.split("| module | may import |", 1)[1]
-    allowed: dict[str, set[str] | None] = {}
+    table = text.split("| package | may import |", 1)[1]
+    rows: list[tuple[list[str], set[str] | None]] = []
     for line in table.splitlines()[2:]:
         if not line.startswith("|"):
             break
-        modules, imports = (cell.strip() for cell in line.strip("|").split("|"))
+        packages, imports = (cell.strip() for cell in line.strip("|").split("|"))
         permitted = None if imports == "*" else set() if imports == "-" else {i.strip() for i in imports.split(",")}
-        for module in modules.split(","):
-            allowed[module.strip().split(" ")[0]] = permitted
-    return allowed
+        rows.append(([package.strip().split(" ")[0] for package in packages.split(",")], permitted))
+    return rows
+
+
+def _allowed() -> dict[str, set[str] | None]:
+    """Package (its short name) -> the packages it may import (None: anything)."""
+    return {package: permitted for packages, permitted in _table() for package in packages}
 
 
 def _short(module: str) -> str:
-    """contracts.mock.model -> mock.model; contracts.suite.test_access -> suite; strategies.requests -> strategies."""
-    if module.startswith("strategies"):
+    """contracts.mock._model -> mock; contracts.errors -> errors; strategies.text -> strategies."""
+    parts = module.split(".")
+    if parts[0] == "strategies":
         return "strategies"
-    if module == "contracts":
-        return "contracts"
-    name = module.removeprefix("contracts.")
-    if name.startswith("suite.") and name != "suite._support":
-        return "suite"
-    return name
+    return "contracts" if len(parts) == 1 else parts[1]
 
 
 def _modules() -> list[tuple[str, Path]]:
@@ -96,6 +96,29 @@ def test_each_module_imports_only_what_architecture_md_allows(module: str, path:
     assert used <= permitted, f"{module} imports {sorted(used - permitted)}, which ARCHITECTURE.md does not allow"
 
 
+@pytest.mark.parametrize(("module", "path"), _modules(), ids=[name for name, _ in _modules()])
+def test_another_package_is_imported_through_its_surface(module: str, path: Path) -> None:
+    """contracts.spec._spec is spec's own business: other packages import `contracts.spec`."""
+    short = _short(module)
+    if _allowed().get(short, set()) is None:
+        return
+    private = sorted(
+        name
+        for name in _imports(module, path)
+        if _short(name) != short and any(part.startswith("_") for part in name.split(".")[2:])
+    )
+    assert not private, f"{module} imports private modules of other packages: {private}"
+
+
+def test_the_table_is_in_data_flow_order() -> None:
+    """A package may import only packages of the rows above its own: no cycle between the layers."""
+    seen: set[str] = set()
+    for packages, permitted in _table():
+        if permitted is not None:
+            assert permitted <= seen, f"{packages} may import {sorted(permitted - seen)}, which come later"
+        seen.update(packages)
+
+
 def test_the_table_names_no_module_that_is_gone() -> None:
     assert set(_allowed()) <= {_short(module) for module, _ in _modules()}
 
@@ -123,14 +146,19 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
         "contracts.pytest.state",
         "contracts.pytest.writers",
         "contracts.pytest.xdist",
-        "contracts.diagnosis",
+        "contracts.reports",
+        "contracts.reports._diagnosis",
+        "contracts._lazy",
+        "contracts.mock",
+        "contracts.run",
+        "contracts.spec",
         "contracts.errors",
-        "contracts.redaction",
+        "contracts._redaction",
         "contracts.regions",
-        "contracts.settings",
-        "contracts.faults",
-        "contracts.sources",
-        "contracts.cache",
+        "contracts.run._settings",
+        "contracts.mock._fault_names",
+        "contracts.spec._sources",
+        "contracts.spec._cache",
     }, sorted(loaded)
     assert re.fullmatch(r"[\w.,]+", ours)
 

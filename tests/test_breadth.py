@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contracts import UsageError, load_spec
-from contracts.breadth import plan, select_operations
+from contracts.run import plan, select_operations
 from contracts.spec import Operation
 
 pytest.importorskip("schemathesis", reason="breadth needs schemathesis (the fuzz extra)")
@@ -129,8 +129,8 @@ def test_operations_the_fake_once_disagreed_on_pass_breadth(pytester: pytest.Pyt
 def test_a_negative_version_header_naming_a_served_version_is_not_an_invalid_request() -> None:
     from types import SimpleNamespace
 
-    from contracts.breadth import names_another_version
-    from contracts.versions import Contracts
+    from contracts.run import names_another_version
+    from contracts.spec import Contracts
 
     served = Contracts().documented
 

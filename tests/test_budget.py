@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from contracts.budget import MessageBudget
+from contracts.live import MessageBudget
 
 
 def test_breadth_cannot_spend_the_shares_of_the_core_checks(tmp_path: Path) -> None:

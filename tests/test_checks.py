@@ -15,12 +15,10 @@ import httpx
 import pytest
 
 from contracts import load_spec
-from contracts.checks import CHECKS, RESPONSE_CHECKS, CheckFailure, ExchangeFailures, Intent, Judge, judge
-from contracts.client import HttpExchange, IntercomClient
-from contracts.contract import Contract
-from contracts.facts import Rejection
+from contracts.checks._registry import CHECKS, RESPONSE_CHECKS, CheckFailure, ExchangeFailures, Intent, Judge, judge
+from contracts.live import HttpExchange, IntercomClient, Pacing
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FAULTS, FakeIntercom, FakeSettings, IntercomMock
-from contracts.pacing import Pacing
+from contracts.spec import Contract, Rejection
 from strategies import documented_rejections
 
 REGION = "eu"  # not the US: a fake that reports the US whatever the region is caught too

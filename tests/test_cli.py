@@ -211,7 +211,7 @@ def test_a_version_intercom_never_published_is_refused_offline_naming_the_publis
 
 
 def test_a_version_published_after_the_pack_may_be_downloaded() -> None:
-    from contracts.sources import unpublished
+    from contracts.spec._sources import unpublished
 
     assert [unpublished(v) for v in ("2.17", "2.40", "3.0", "Preview", "2.11")] == [None] * 5
     assert unpublished("4.1") == "Intercom never published version 4.1"

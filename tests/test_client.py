@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contracts.client import IntercomClient, Pacing, TransportFailure
+from contracts.live import IntercomClient, Pacing, TransportFailure
 
 from .loopback import FakeTime
 
@@ -123,7 +123,7 @@ def test_a_timeout_is_one_line_and_later_requests_fail_at_once() -> None:
 
 
 def test_a_huge_body_is_cut_off() -> None:
-    from contracts import client as module
+    from contracts.live import _client as module
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"x" * (module.MAX_RESPONSE_BYTES + 1))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from contracts.diagnosis import TokenWatch, bound_drawn_case, errata_note, explaining_errata, token_source
-from contracts.errata import known_errata
+from contracts.reports._diagnosis import TokenWatch, bound_drawn_case, errata_note, explaining_errata, token_source
+from contracts.spec import known_errata
 
 SERVERS = {"us": "https://api.intercom.io", "eu": "https://api.eu.intercom.io"}
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from contracts import load_spec
+from contracts.analysis._diff import Change, SpecDiff, diff
 from contracts.cli import main
-from contracts.diff import Change, SpecDiff, diff
 
 
 def _diff(old: str, new: str, *, errata: bool = True) -> SpecDiff:

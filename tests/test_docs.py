@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contracts.settings import OPTIONS
+from contracts.run import OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -145,7 +145,7 @@ def test_the_facts_pack_is_the_size_the_readme_states() -> None:
 
 
 def test_the_versions_the_readme_states_are_the_packs() -> None:
-    from contracts.sources import pack_index, pack_versions, published_values
+    from contracts.spec._sources import pack_index, pack_versions, published_values
 
     first, last = _stated(r"for every published version \((\d+\.\d+) to (\d+\.\d+) and Preview\)").groups()
     numbered = [v for v in pack_versions() if v != "Preview"]
@@ -184,3 +184,10 @@ def test_the_sdk_example_takes_every_step_its_comments_name_and_passes(pytester:
     pytester.makepyfile(test_sdk_example=example)
     result = pytester.runpytest("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("example", ["examples/webhooks/hooks.py", "examples/webhooks/test_hooks.py"])
+def test_the_readme_shows_the_webhook_example_ci_runs(example: str) -> None:
+    """The README's webhook handler and its test are the example's files, which CI runs: they cannot drift."""
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    assert (ROOT / example).read_text() in blocks

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from contracts import SpecError, documents
-from contracts.documents import parse, parse_cached
+from contracts import SpecError
+from contracts.spec import _documents as documents
+from contracts.spec._documents import parse, parse_cached
 
 
 def test_yaml_dates_stay_strings() -> None:

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts import ContractViolation, IntercomContractsError, load_spec
-from contracts.breadth import breadth_document
-from contracts.lint import lint
+from contracts.analysis import lint
+from contracts.run import breadth_document
 
 # The operations under test and what they reach, from the pack's 2.11: a realistic document small enough to mutate.
 BUNDLED = breadth_document(load_spec("bundled"), frozenset({"createMessage", "identifyAdmin"}))

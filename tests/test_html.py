@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from contracts.diff import diff
-from contracts.html import diff_page, run_page
-from contracts.report import CheckResult, Results
+from contracts.analysis import diff
+from contracts.reports import CheckResult, Results
+from contracts.reports._html import diff_page, run_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Flags of a browser that must not reach the network (this machine has none): no background services, no updates.

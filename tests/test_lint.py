@@ -7,7 +7,7 @@ import json
 import pytest
 
 from contracts import load_spec
-from contracts.lint import LintReport, lint
+from contracts.analysis._lint import LintReport, lint
 
 
 @pytest.fixture(scope="module")

@@ -20,14 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts import SpecError, load_spec
-from contracts.budget import MessageBudget
-from contracts.client import IntercomClient, NotSent, TransportFailure
-from contracts.guard import LiveGuard
-from contracts.lint import lint
+from contracts._redaction import REDACTED, redact
+from contracts._transport import live_transport, proxy_for
+from contracts.analysis import lint
+from contracts.live import IntercomClient, LiveGuard, MessageBudget, NotSent, Pacing, TransportFailure
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID
-from contracts.pacing import Pacing
-from contracts.redaction import REDACTED, redact
-from contracts.transport import live_transport, proxy_for
 
 from .hostile import Answer, HostileServer, Recorder, json_answer, message, nested
 from .loopback import FakeTime
@@ -103,8 +100,8 @@ def test_the_waits_of_a_run_are_bounded_in_total_with_the_real_clock() -> None:
 # -- memory -------------------------------------------------------------------------------------------------------
 MEMORY_PROBE = """
 import sys
-from contracts.client import IntercomClient, TransportFailure
-from contracts.transport import live_transport
+from contracts.live._client import IntercomClient, TransportFailure
+from contracts._transport import live_transport
 url = sys.argv[1]
 client = IntercomClient(region="us", base_url=url, token="t", version="2.11", transport=live_transport(url))
 for _ in range(3):
@@ -232,7 +229,7 @@ HIDDEN = {  # the token as a reader could decode it, though no form of it appear
 
 @pytest.mark.parametrize("shape", sorted(HIDDEN))
 def test_a_token_in_any_decodable_form_is_found_and_scrubbed(shape: str) -> None:
-    from contracts.redaction import REDACTED_WHOLE, holds_secret, scrub, scrub_lines
+    from contracts._redaction import REDACTED_WHOLE, holds_secret, scrub, scrub_lines
 
     hidden = HIDDEN[shape](TOKEN)
 
@@ -251,7 +248,7 @@ def test_a_logged_traceback_or_stack_never_shows_the_token() -> None:
     import io
     import logging
 
-    from contracts.redaction import holds_secret, redacting_logs
+    from contracts._redaction import holds_secret, redacting_logs
 
     stream = io.StringIO()
     logger = logging.getLogger("tests.safety.traceback")
@@ -323,7 +320,7 @@ def test_a_token_echoed_in_every_form_reaches_no_output(
         "junit": junit.read_text(),
     }
     assert "httpcore" in outputs["log file"]  # the debug lines were there, redacted
-    from contracts.redaction import holds_secret
+    from contracts._redaction import holds_secret
 
     token = TOKEN.encode()
     shapes = [TOKEN, token.hex(), base64.b64encode(token).decode()[:-4], quote(TOKEN, safe="")]
@@ -531,7 +528,7 @@ def test_a_server_cookie_is_never_sent_back() -> None:
 
 
 def test_the_waits_of_every_region_share_the_runs_bound() -> None:
-    from contracts.pacing import WaitAllowance
+    from contracts.live import WaitAllowance
 
     clock = FakeTime()
     shared = WaitAllowance(max_wait=25.0)
@@ -679,7 +676,7 @@ def test_an_external_ref_is_never_fetched(pytester: pytest.Pytester, monkeypatch
 
 
 def test_a_spec_download_never_follows_a_redirect_to_plain_http(cache_dir: Path) -> None:
-    from contracts.sources import fetch
+    from contracts.spec._sources import fetch
 
     with HostileServer(lambda _: Answer(302, {"Location": "http://example.com/spec.yaml"}, b"")) as server:
         with pytest.raises(
@@ -823,12 +820,12 @@ def test_deep_json_answers_are_one_line_each_never_a_recursion_error(
 def test_a_report_that_cannot_be_written_says_so_in_one_line(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import contracts.report
+    import contracts.reports._results
 
     def full_disk(path: Path, text: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(contracts.report, "write_atomically", full_disk)
+    monkeypatch.setattr(contracts.reports._results, "write_atomically", full_disk)
     result = pytester.runpytest(
         "--pyargs",
         "contracts.suite",

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts.analysis._merge import live_message_share
 from contracts.cli import main
-from contracts.merge import live_message_share
 
 # A fault whose failures hold no drawn data (GET /me), so two runs of one matrix fail alike.
 FAULT = "me-wrong-region"

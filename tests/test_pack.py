@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from contracts import load_spec
-from contracts.sources import pack_index, pack_versions
-from contracts.translate import bundle_schema
+from contracts.schema import bundle_schema
+from contracts.spec._sources import pack_index, pack_versions
 
 from .conftest import PUBLISHED
 

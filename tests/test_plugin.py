@@ -213,7 +213,7 @@ GROUPED = """
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from contracts.checks import Intent
+from contracts.checks._registry import Intent
 
 
 @pytest.mark.intercom_checks("auth_required")

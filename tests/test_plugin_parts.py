@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.checks import CheckContext, CheckFailure, ExchangeFailures, Intent
-from contracts.client import TransportFailure
 from contracts.errors import UsageError
 from contracts.exchange import Exchange
+from contracts.live import TransportFailure
 from contracts.pytest import outcomes, writers
 from contracts.pytest.state import PluginState
 from contracts.pytest.xdist import PROPERTY, Payload
-from contracts.report import Results
-from contracts.settings import RunSettings
+from contracts.reports import Results
+from contracts.run import RunSettings
 
 PROPERTIES = [("region", "us"), ("version", "2.11"), ("check", "auth_required,me_region")]
 
@@ -178,7 +178,7 @@ def _run(**settings: Any) -> PluginState:
 def test_the_step_summary_gets_the_markdown_table_after_what_it_held(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from contracts.report import CheckResult
+    from contracts.reports import CheckResult
 
     summary = tmp_path / "summary.md"
     summary.write_text("earlier content\n")

@@ -17,12 +17,11 @@ import pytest
 from haralyzer import HarEntry as HaralyzerEntry
 from haralyzer import HarParser
 
+from contracts._redaction import secret_forms
 from contracts.checks import Intent, Judge
 from contracts.cli import main
-from contracts.client import HttpExchange
 from contracts.errors import UsageError
-from contracts.facts import CREATE_MESSAGE, Rejection
-from contracts.har import HarWriter, Recording, entry_of, read_recording, validate_har
+from contracts.live import HttpExchange
 from contracts.mock import (
     DEFAULT_ADMIN_ID,
     DEFAULT_CONTACT_ID,
@@ -32,10 +31,10 @@ from contracts.mock import (
     IntercomMock,
     MockServer,
 )
-from contracts.recording import Recorder, exchange_of, judged_as, rejudging
-from contracts.redaction import secret_forms
-from contracts.replay import compare, mock_target, replay
-from contracts.versions import Contracts
+from contracts.recordings._har import HarWriter, Recording, entry_of, read_recording, validate_har
+from contracts.recordings._recording import Recorder, exchange_of, judged_as, rejudging
+from contracts.run._replay import compare, mock_target, replay
+from contracts.spec import CREATE_MESSAGE, Contracts, Rejection
 
 from .conftest import token_forms
 
@@ -520,7 +519,7 @@ def test_what_is_not_a_regular_file_is_refused_without_reading_it(tmp_path: Path
 
 
 def test_a_token_hidden_in_decodable_forms_never_reaches_the_file(tmp_path: Path) -> None:
-    from contracts.redaction import holds_secret
+    from contracts._redaction import holds_secret
 
     escaped = "".join(f"\\u{ord(c):04x}" for c in TOKEN)
     leaky = exchange(

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from contracts.har import read_recording, validate_har
+from contracts._redaction import secret_forms
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
-from contracts.redaction import secret_forms
+from contracts.recordings._har import read_recording, validate_har
 from contracts.regions import REGIONS
-from contracts.replay import mock_target, replay
+from contracts.run import mock_target, replay
 
 from .conftest import token_forms
 from .test_recording import exchange, judged_entry, write_har

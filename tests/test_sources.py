@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contracts import SpecError, load_spec
-from contracts.sources import fetch, is_loopback_host
+from contracts.spec._sources import fetch, is_loopback_host
 
 from .conftest import PUBLISHED, FileServer
 

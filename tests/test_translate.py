@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from contracts import SpecError
-from contracts.translate import bundle_schema
+from contracts.schema import bundle_schema
 
 
 def _bundle(schemas: dict[str, Any], name: str = "root") -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.client import IntercomClient, TransportFailure
+from contracts.live import IntercomClient, TransportFailure
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
 
 from .wire import MODES, MisbehavingServer, self_signed_context

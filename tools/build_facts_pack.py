@@ -26,8 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contracts.documents import parse  # noqa: E402  (the same parser the package uses)
-from contracts.spec import Spec  # noqa: E402
+from contracts.spec import Spec, parse  # noqa: E402  (after the path: the same parser the package uses)
 
 DEFAULT_SHARED = ROOT.parent / "shared"
 DEFAULT_OUT = ROOT / "contracts" / "pack"

@@ -7,8 +7,8 @@ failure is shown with the count of the others.
 
 from __future__ import annotations
 
-from contracts.checks import ExchangeFailures, Judge
-from contracts.recording import Rejudged
+from ..checks import ExchangeFailures, Judge
+from ..recordings import Rejudged
 
 
 def test_recorded(intercom_recorded: Rejudged, judge: Judge) -> None:

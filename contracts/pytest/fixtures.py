@@ -13,12 +13,11 @@ from .state import JUDGE, budget_path, contracts_of, spec_of, state, versions_of
 
 if TYPE_CHECKING:
     from ..checks import Judge
-    from ..client import IntercomClient
-    from ..contract import Contract
     from ..exchange import Exchange
+    from ..live import IntercomClient
     from ..mock import IntercomMock
     from ..run import IntercomRun
-    from ..spec import Spec
+    from ..spec import Contract, Spec
 
 __all__ = ["intercom_client", "intercom_contract", "intercom_mock", "intercom_run", "intercom_spec", "judge"]
 

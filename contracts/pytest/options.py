@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ..errors import UsageError
-from ..settings import OPTIONS, RunSettings
+from ..run import OPTIONS, RunSettings
 from .state import usage
 
 MARKERS = (

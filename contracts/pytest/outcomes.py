@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..diagnosis import bound_drawn_case
-from ..redaction import environment_secrets, scrub_lines
+from .._redaction import environment_secrets, scrub_lines
+from ..reports import bound_drawn_case
 from .state import state
 from .xdist import Payload
 
 if TYPE_CHECKING:
-    from ..report import Results
+    from ..reports import Results
 
 
 def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseException) -> list[dict[str, Any]]:
@@ -23,7 +23,7 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseEx
     exception groups, split here into the failures of ours (a check's, an exchange's, the transport's) and the rest.
     """
     from ..checks import CheckFailure
-    from ..client import TransportFailure
+    from ..live import TransportFailure
 
     ours, others = _split(error, (CheckFailure, TransportFailure))
     if not ours:
@@ -58,8 +58,8 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseEx
 
 def _errata_notes(found: list[dict[str, Any]]) -> list[str]:
     """Under --intercom-errata off, the errata that would have corrected what these failures were judged by."""
-    from ..diagnosis import errata_note, explaining_errata
-    from ..errata import known_errata
+    from ..reports import errata_note, explaining_errata
+    from ..spec import known_errata
 
     errata = known_errata()
     return list(dict.fromkeys(line for detail in found for line in errata_note(explaining_errata(detail, errata))))
@@ -140,7 +140,7 @@ def collect(results: Results, report: pytest.TestReport, payload: Payload) -> No
     final = report.when == "call" or (report.when == "setup" and not report.passed)
     if "check" not in properties or not final:
         return
-    from ..report import CheckResult
+    from ..reports import CheckResult
 
     declared = str(properties["check"]).split(",")
     region, version = str(properties["region"]), str(properties["version"])

@@ -10,19 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .._redaction import environment_secrets, scrub_lines
 from ..errors import IntercomContractsError, UsageError
-from ..redaction import environment_secrets, scrub_lines
-from ..settings import RunSettings
+from ..run import RunSettings
 from .xdist import RUN_ID
 
 if TYPE_CHECKING:
     from ..checks import Judge  # noqa: F401  (named in a stash key)
-    from ..diagnosis import TokenWatch
-    from ..har import HarWriter, Recording
-    from ..recording import Recorder, Rejudged
-    from ..report import Results
-    from ..spec import Operation, Spec
-    from ..versions import Contracts
+    from ..recordings import HarWriter, Recorder, Recording, Rejudged
+    from ..reports import Results, TokenWatch
+    from ..spec import Contracts, Operation, Spec
 
 
 @dataclass
@@ -49,7 +46,7 @@ JUDGE = pytest.StashKey["Judge"]()  # on an item: the test's judge, until its te
 
 
 def _token_watch() -> TokenWatch:
-    from ..diagnosis import TokenWatch
+    from ..reports import TokenWatch
 
     return TokenWatch()
 
@@ -60,13 +57,13 @@ def state(config: pytest.Config) -> PluginState:
 
 def configure(config: pytest.Config, settings: RunSettings) -> PluginState:
     """The run's state from its settings: every named source, version, operation and file checked now."""
-    from ..sources import check_source
+    from ..spec import check_source
 
     try:
         check_source(settings.spec)
     except IntercomContractsError as error:
         raise usage(f"--intercom-spec: {error}") from None
-    from ..report import Results
+    from ..reports import Results
 
     workerinput = getattr(config, "workerinput", None)
     run = config.stash[STATE] = PluginState(
@@ -87,7 +84,7 @@ def configure(config: pytest.Config, settings: RunSettings) -> PluginState:
     if settings.recording:
         _read_recording(config, settings.recording)
     if secrets:  # httpcore and friends log headers raw at DEBUG: every record is redacted as it is made
-        from ..redaction import redacting_logs
+        from .._redaction import redacting_logs
 
         run.log_redaction = redacting_logs(secrets)
         run.log_redaction.__enter__()
@@ -105,8 +102,7 @@ def _start_recording(run: PluginState, secrets: list[str]) -> None:
     settings = run.settings
     if not settings.record:
         return
-    from ..har import HarWriter
-    from ..recording import Recorder
+    from ..recordings import HarWriter, Recorder
 
     run.recorder = Recorder(secrets=secrets)
     if run.worker:
@@ -121,7 +117,7 @@ def _start_recording(run: PluginState, secrets: list[str]) -> None:
 
 
 def _read_recording(config: pytest.Config, path: str) -> None:
-    from ..har import read_recording
+    from ..recordings import read_recording
 
     run = state(config)
     try:
@@ -141,7 +137,7 @@ def contracts_of(config: pytest.Config) -> Contracts:
     """Which description judges which version: built once; descriptions load when a version is first asked for."""
     run = state(config)
     if run.contracts is None:
-        from ..versions import Contracts
+        from ..spec import Contracts
 
         run.contracts = Contracts(run.settings.spec, errata=run.settings.errata)
     return run.contracts
@@ -178,7 +174,7 @@ def versions_of(config: pytest.Config) -> tuple[str, ...]:
 
 
 def operations_of(config: pytest.Config) -> list[Operation]:
-    from ..breadth import select_operations
+    from ..run import select_operations
 
     try:
         return select_operations(spec_of(config), state(config).settings.operations)
@@ -192,7 +188,7 @@ def rejudged_of(config: pytest.Config) -> list[Rejudged]:
     if run.rejudged is not None:
         return run.rejudged
     assert run.recording is not None, "rejudged_of needs --intercom-recording"
-    from ..recording import rejudging
+    from ..recordings import rejudging
 
     contracts = contracts_of(config)
     versions = versions_of(config) if run.settings.versions else ()

@@ -26,7 +26,7 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
     stopped = interrupted or bool(session.shouldfail) or exitstatus not in _COMPLETED
     _finish_recording(session, run, stopped=stopped)
     if settings.upgrade_to and results.results:
-        from ..upgrade import upgrade_report
+        from ..analysis import upgrade_report
 
         current = versions_of(config)[0]
         results.upgrade = upgrade_report(results, contracts_of(config), current, settings.upgrade_to)
@@ -66,7 +66,7 @@ def _write_step_summary(run: PluginState) -> None:
         if results.skip_reasons():
             handle.write("\n```text\n" + results.skip_text() + "\n```\n")
         if results.upgrade is not None:
-            from ..upgrade import render_text
+            from ..analysis import render_text
 
             handle.write("\n```text\n" + render_text(results.upgrade) + "\n```\n")
 
@@ -88,7 +88,7 @@ def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     for problem in results.problems:
         terminalreporter.write_line(problem, red=True)
     if results.upgrade is not None:
-        from ..upgrade import render_text
+        from ..analysis import render_text
 
         terminalreporter.section("intercom upgrade check")
         terminalreporter.write_line(render_text(results.upgrade))
@@ -110,7 +110,7 @@ def recording_summary(run: PluginState) -> str:
     unjudged = sum(item.unjudged for item in items)
     if unjudged:
         lines.append(f"not judged: {unjudged} exchange(s) their test never judged (it stopped before, or never judges)")
-    from ..recording import NEEDS_THE_CASE
+    from ..recordings import NEEDS_THE_CASE
 
     breadth = sum(1 for exchange in exchanges if str(exchange.intent) == "breadth")
     if breadth:

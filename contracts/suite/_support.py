@@ -8,8 +8,8 @@ from typing import TypeVar
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from contracts.client import NotSent, TransportFailure
-from contracts.run import IntercomRun
+from ..live import NotSent, TransportFailure
+from ..run import IntercomRun
 
 __all__ = ["TransportGuard", "property_settings", "sample_email"]
 

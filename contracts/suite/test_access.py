@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.checks import Intent, Judge
-from contracts.client import IntercomClient
-from contracts.run import IntercomRun
-from contracts.suite._support import TransportGuard, sample_email
+from ..checks import Intent, Judge
+from ..live import IntercomClient
+from ..run import IntercomRun
+from ._support import TransportGuard, sample_email
 
 REFUSAL_CHECKS = ("status_code_documented", "json_content_type", "error_envelope", "request_id_matches")
 # Versions no server could know (never a later real one: it may exist by the time this runs).

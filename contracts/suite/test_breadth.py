@@ -7,8 +7,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 
-from contracts.breadth import (
+from ..checks import Intent, Judge
+from ..errors import IntercomContractsError
+from ..live import IntercomClient
+from ..run import (
     BREADTH_CHECKS,
+    IntercomRun,
     accepted_though_negative,
     is_positive,
     names_another_version,
@@ -18,13 +22,8 @@ from contracts.breadth import (
     send_case,
     undocumented_in,
 )
-from contracts.checks import Intent, Judge
-from contracts.client import IntercomClient
-from contracts.errors import IntercomContractsError
-from contracts.facts import CREATE_MESSAGE
-from contracts.run import IntercomRun
-from contracts.spec import Operation
-from contracts.suite._support import TransportGuard, property_settings
+from ..spec import CREATE_MESSAGE, Operation
+from ._support import TransportGuard, property_settings
 
 
 @pytest.mark.intercom_checks(*BREADTH_CHECKS)

@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from contracts.checks import RESPONSE_CHECKS, Intent, Judge
-from contracts.client import IntercomClient
-from contracts.contract import Contract
-from contracts.run import IntercomRun, share_of
-from contracts.suite._support import TransportGuard, property_settings, sample_email
 from strategies import InvalidRequest, create_message_requests, documented_rejections, invalid_create_message_requests
+
+from ..checks import RESPONSE_CHECKS, Intent, Judge
+from ..live import IntercomClient
+from ..run import IntercomRun, share_of
+from ..spec import Contract
+from ._support import TransportGuard, property_settings, sample_email
 
 VALID_CHECKS = (*RESPONSE_CHECKS, "message_echoes_request")
 INVALID_CHECKS = (*RESPONSE_CHECKS, "invalid_request_rejected")

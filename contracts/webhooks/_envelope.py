@@ -12,8 +12,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any, Final
 
-from ..synthesis import synthesize
-from ..translate import bundle_schema
+from ..schema import bundle_schema, synthesize
 from ._topics import Topic, topic
 
 if TYPE_CHECKING:

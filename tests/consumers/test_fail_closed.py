@@ -20,7 +20,7 @@ import requests
 import urllib3
 
 from contracts.mock import FakeIntercom, IntercomMock, MockServer
-from contracts.mock.interceptors import NotIntercepted
+from contracts.mock._interceptors import NotIntercepted
 
 from . import scenarios, test_aiohttp, test_httpx, test_requests, test_urllib, test_urllib3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.mock.interceptors.core import WireRequests
+from contracts.mock._interceptors.core import WireRequests
 
 HEAD = b"POST /messages?x=1 HTTP/1.1\r\nHost: api.intercom.io\r\nAuthorization: Bearer t\r\nContent-Length: 7\r\n\r\n"
 

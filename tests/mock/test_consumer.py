@@ -179,7 +179,7 @@ def test_passes(intercom_mock):
 
 @pytest.mark.intercom_mock(other_hosts="refuse")
 def test_refused_off_loopback(intercom_mock):
-    from contracts.mock.interceptors import NotIntercepted
+    from contracts.mock._interceptors import NotIntercepted
 
     assert httpx.get("{other.base_urls["us"]}/me").status_code == 401  # loopback stays open
     with pytest.raises(NotIntercepted, match="refused: a request by httpx to example.com/x"):
@@ -307,8 +307,8 @@ def test_a_recording_beside_the_test_seeds_the_mock(pytester: pytest.Pytester) -
     """The recorded answer for the same request (by its declared fields), the model's for any other."""
     import json
 
-    from contracts.client import HttpExchange
-    from contracts.har import HarWriter, entry_of
+    from contracts.live import HttpExchange
+    from contracts.recordings._har import HarWriter, entry_of
 
     email = {
         "message_type": "email",

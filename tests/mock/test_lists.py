@@ -11,11 +11,10 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from contracts.api import operation_contract
 from contracts.mock import FakeIntercom, FakeSettings
-from contracts.mock.resources import shape_of
-from contracts.spec import Operation, Spec
-from contracts.synthesis import synthesize
+from contracts.mock._resources import shape_of
+from contracts.schema import synthesize
+from contracts.spec import Operation, Spec, operation_contract
 
 from .test_operations import CONTRACTS, SPECS, _path, _query, _references, _send
 

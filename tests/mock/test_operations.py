@@ -2,7 +2,7 @@
 valid against that version's schema; an invalid one is flagged.
 
 One generated test per (version, operation): the request is built from the operation's own facts (its parameters'
-and body's schemas, contracts.synthesis), the items its path names exist in the workspace.
+and body's schemas, contracts.schema._synthesis), the items its path names exist in the workspace.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ from typing import Any
 import pytest
 
 from contracts import load_spec
-from contracts.api import OperationContract, operation_contract
 from contracts.mock import FakeIntercom, FakeRequest, FakeSettings
-from contracts.mock.resources import collection_kinds
-from contracts.spec import Operation, Spec
-from contracts.synthesis import synthesize
-from contracts.translate import deref_bundled
-from contracts.versions import Contracts
+from contracts.mock._resources import collection_kinds
+from contracts.schema import deref_bundled, synthesize
+from contracts.spec import Contracts, Operation, OperationContract, Spec, operation_contract
 
 from ..conftest import PUBLISHED
 
@@ -163,7 +160,7 @@ def test_an_invalid_request_is_flagged(version: str, operation_id: str) -> None:
 
 
 def _accepts_arrays(schema: dict[str, Any]) -> bool:
-    from contracts.validation import fast_check
+    from contracts.schema._validation import fast_check
 
     return bool(fast_check(schema)([1, 2]))
 

@@ -14,11 +14,21 @@ import httpx
 import pytest
 
 from contracts.errors import UsageError
-from contracts.faults import FAULTS
-from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, IntercomMock, MockServer
-from contracts.mock.faults import FAULT_RULES
-from contracts.mock.model import Exchange, FakeRequest, FakeResponse, FakeSettings
-from contracts.mock.rules import MAX_DELAY, Rule, forced_answer
+from contracts.mock import (
+    DEFAULT_ADMIN_ID,
+    DEFAULT_CONTACT_ID,
+    DEFAULT_TOKENS,
+    FAULTS,
+    Exchange,
+    FakeIntercom,
+    FakeRequest,
+    FakeResponse,
+    FakeSettings,
+    IntercomMock,
+    MockServer,
+)
+from contracts.mock._faults import FAULT_RULES
+from contracts.mock._rules import MAX_DELAY, Rule, forced_answer
 
 TOKEN = {"authorization": f"Bearer {DEFAULT_TOKENS['us']}"}
 EMAIL = {
@@ -159,7 +169,7 @@ def test_a_forced_answer_must_be_documented() -> None:
 
 def test_every_named_fault_is_a_rule_and_the_model_s_domain_code_names_none() -> None:
     assert set(FAULT_RULES) == set(FAULTS)
-    source = (Path(__file__).parents[2] / "contracts" / "mock" / "model.py").read_text()
+    source = (Path(__file__).parents[2] / "contracts" / "mock" / "_model.py").read_text()
     named = [name for name in FAULTS if re.search(rf"\b{re.escape(name)}\b", source)]
     assert named == []
 
@@ -181,8 +191,8 @@ def test_faults_compose_with_a_forced_answer_outside_them() -> None:
 
 
 def _recorded_sandbox(tmp_path: Path) -> Path:
-    from contracts.client import HttpExchange
-    from contracts.har import HarWriter, entry_of
+    from contracts.live import HttpExchange
+    from contracts.recordings._har import HarWriter, entry_of
 
     recorded = HttpExchange(
         region="us",

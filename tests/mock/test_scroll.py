@@ -1,4 +1,4 @@
-"""GET /companies/scroll as its description documents it (contracts.mock.scroll), on the fake's clock."""
+"""GET /companies/scroll as its description documents it (contracts.mock._scroll), on the fake's clock."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from contracts.api import operation_contract
 from contracts.mock import IntercomMock
+from contracts.spec import operation_contract
 
 intercom = pytest.importorskip("intercom", reason="the official SDK is a test extra: pip install python-intercom")
 
@@ -167,8 +167,8 @@ def test_the_sdk_reads_answers_recorded_from_a_sandbox(tmp_path: Any) -> None:
     """What the SDK sends is recorded with a sandbox's answer; seeded with it, the mock serves that answer."""
     import json
 
-    from contracts.client import HttpExchange
-    from contracts.har import HarWriter, entry_of, read_recording
+    from contracts.live import HttpExchange
+    from contracts.recordings._har import HarWriter, entry_of, read_recording
 
     def send(sdk: Any) -> Any:
         return sdk.messages.create(

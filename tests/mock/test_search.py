@@ -1,4 +1,4 @@
-"""Search as the search operations' descriptions document it (contracts.mock.search): one test per rule."""
+"""Search as the search operations' descriptions document it (contracts.mock._search): one test per rule."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from contracts import load_spec
-from contracts.api import operation_contract
 from contracts.mock import FakeIntercom, FakeSettings
-from contracts.mock.resources import shape_of
-from contracts.mock.workspace import Workspace
+from contracts.mock._resources import shape_of
+from contracts.mock._workspace import Workspace
+from contracts.spec import operation_contract
 
 from ..conftest import PUBLISHED
 from .reading import ADAPTERS, DAY, NOON, Clock, Consumer, consumer_via, fake

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, IntercomMock, MockServer
-from contracts.versions import Contracts
+from contracts.spec import Contracts
 
 from ..conftest import PUBLISHED
 

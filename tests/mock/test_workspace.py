@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.mock.builtins import BUILTIN_ATTRIBUTES
+from contracts.mock._builtins import BUILTIN_ATTRIBUTES
 
 from ..conftest import PUBLISHED
 from .reading import Consumer, fake

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from contracts import load_spec
-from contracts.facts import DOCUMENTED_ERRORS
+from contracts.spec import DOCUMENTED_ERRORS
 from strategies import create_message_requests, error_lists, messages
 
 CONTRACT = load_spec("bundled").contract()

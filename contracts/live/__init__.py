@@ -1,0 +1,37 @@
+"""Talking to a real server safely: the client, its guard, pacing and the live message budget."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from ._budget import MessageBudget
+    from ._client import HttpExchange, IntercomClient, NotSent, TransportFailure
+    from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard
+    from ._pacing import Pacing, WaitAllowance
+
+__all__ = [
+    "CREATE_MESSAGE_ROUTE",
+    "HttpExchange",
+    "IntercomClient",
+    "LiveGuard",
+    "MessageBudget",
+    "NotSent",
+    "Pacing",
+    "TransportFailure",
+    "WaitAllowance",
+]
+
+__getattr__, __dir__ = attach(__name__, {
+    "CREATE_MESSAGE_ROUTE": "_guard",
+    "HttpExchange": "_client",
+    "IntercomClient": "_client",
+    "LiveGuard": "_guard",
+    "MessageBudget": "_budget",
+    "NotSent": "_client",
+    "Pacing": "_pacing",
+    "TransportFailure": "_client",
+    "WaitAllowance": "_pacing",
+})

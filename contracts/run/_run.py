@@ -1,0 +1,147 @@
+"""One contract run: the settings, the spec and its contracts, the target (fake or live) and its clients.
+
+Built by the plugin's session fixture, callable without pytest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from pathlib import Path
+
+from .._transport import live_transport
+from ..errors import UsageError
+from ..live import HttpExchange, IntercomClient, LiveGuard, MessageBudget, Pacing, WaitAllowance
+from ..mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
+from ..spec import Contract, Contracts, Spec
+from ._settings import RunSettings
+
+__all__ = ["MOCK_ALLOWANCE", "IntercomRun", "share_of"]
+
+MOCK_ALLOWANCE = 1_000_000
+
+
+def share_of(region: str, version: str | None) -> str:
+    """The name of a region x version's share of the live message budget."""
+    return f"{region}/{version or 'default'}"
+
+
+class IntercomRun:
+    def __init__(
+        self,
+        settings: RunSettings,
+        *,
+        budget_path: Path,
+        contracts: Contracts | None = None,
+        versions: tuple[str, ...] | None = None,
+        listeners: Iterable[Callable[[HttpExchange], None]] = (),
+    ):
+        self.settings = settings
+        self.listeners = list(listeners)  # told of every exchange of every client (a recording)
+        if contracts is not None:
+            self.contracts = contracts
+        if versions is not None:
+            self.versions = versions
+        self._budget_path = budget_path
+        self._clients: dict[tuple[str, str | None], IntercomClient] = {}
+        self._pacing: dict[str, Pacing] = {}
+
+    @cached_property
+    def contracts(self) -> Contracts:
+        """Which description judges which version (the facts pack unless --intercom-spec names one)."""
+        return Contracts(self.settings.spec, errata=self.settings.errata)
+
+    @cached_property
+    def versions(self) -> tuple[str, ...]:
+        """The versions under test (the plugin adds --intercom-upgrade-to's)."""
+        return self.contracts.resolve(self.settings.versions)
+
+    def spec_for(self, version: str | None) -> Spec:
+        """The description that judges `version`."""
+        return self.contracts.spec_for(version)
+
+    @cached_property
+    def budget(self) -> MessageBudget:
+        """The live message cap; each region x version's create-message checks have a share of it first."""
+        shares = [share_of(region, version) for region in self.settings.regions for version in self.versions]
+        return MessageBudget(self._budget_path, self.settings.max_live_messages, shares=shares)
+
+    def contract(self, version: str) -> Contract:
+        return self.contracts.contract(version)
+
+    @cached_property
+    def fake(self) -> FakeIntercom:
+        """The embedded target (mock runs): the run's contracts, the documented tokens and ids.
+
+        Its allowance is set beyond what a run sends: a live run paces itself, a mock run need not wait; the 429
+        test lowers it for its own requests.
+        """
+        faults = self.settings.fake_faults
+        settings = FakeSettings(rate_limit=MOCK_ALLOWANCE, faults=faults)
+        # A run judges each answer as it comes: the fake keeps none of them (thousands over every version).
+        return FakeIntercom(self.contracts, settings, keep_exchanges=False)
+
+    @cached_property
+    def _mock(self) -> IntercomMock:
+        return IntercomMock(self.fake, base_urls=self.settings.base_urls)
+
+    def token(self, region: str) -> str:
+        if self.settings.live:
+            token = self.settings.token_for(region)
+            if token is None:
+                raise UsageError(f"no access token for region {region}")
+            return token
+        return self.fake.settings.tokens[region]
+
+    def other_region_token(self, region: str) -> str | None:
+        """A valid token of another region, when the run has one."""
+        others = [r for r in DEFAULT_TOKENS if r != region]
+        if self.settings.live:
+            return next((self.settings.tokens[r] for r in others if r in self.settings.tokens), None)
+        return self.fake.settings.tokens[others[0]]
+
+    @property
+    def admin_id(self) -> int | None:
+        return self.settings.parties[0]
+
+    @property
+    def contact_id(self) -> str | None:
+        return self.settings.parties[1]
+
+    def client(self, region: str, version: str | None) -> IntercomClient:
+        key = (region, version)
+        if key not in self._clients:
+            live = self.settings.live
+            base_url = self.settings.base_urls[region]
+            self._clients[key] = IntercomClient(
+                region=region,
+                base_url=base_url,
+                token=self.token(region),
+                version=version,
+                timeout=self.settings.timeout,
+                transport=live_transport(base_url) if live else self._mock.transport(),
+                pacing=self._pacing.setdefault(region, self._new_pacing()),  # one allowance per region's token
+                guard=self.guard if live else None,
+                budget=self.budget if live else None,
+            )
+            self._clients[key].listeners.extend(self.listeners)
+        return self._clients[key]
+
+    @cached_property
+    def guard(self) -> LiveGuard:
+        settings = self.settings
+        return LiveGuard(admin_id=settings.admin_id, contact_id=settings.contact_id, allow_writes=settings.allow_writes)
+
+    @cached_property
+    def waits(self) -> WaitAllowance:
+        """The run's total of rate-limit waits, shared by every region."""
+        # The embedded fake's allowance is beyond what a run sends; its 429 test must see the 429, not wait it out.
+        return WaitAllowance(self.settings.max_rate_wait if self.settings.live else 0.0)
+
+    def _new_pacing(self) -> Pacing:
+        return Pacing(allowance=self.waits)
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
