@@ -11,6 +11,7 @@ import functools
 import json
 import re
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from ..spec import Contracts
 from . import _interceptors as interceptors
 from ._events import topics_of
 from ._model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
+from ._people import contact_replies
 from ._recorded import RecordedAnswers
 from ._rules import ForcedAnswers, Rule
 from ._workspace import Workspace
@@ -84,6 +86,7 @@ class IntercomMock(ForcedAnswers):
             self.router.route(url__regex=_prefix_pattern(base)).mock(side_effect=respond)
         interceptors.route_the_rest(self.router, self)  # Intercom's other hosts refused; loopback passed; others
         self._webhooks: Webhooks | None = None
+        self._notify: Callable[[Exchange], None] | None = None
 
     @classmethod
     def from_settings(cls, **settings: Any) -> IntercomMock:
@@ -205,8 +208,13 @@ class IntercomMock(ForcedAnswers):
                     hub.notify(topic, item)
 
             self.fake.listeners.append(notify)
-            self._webhooks = hub
+            self._webhooks, self._notify = hub, notify
         return self._webhooks
+
+    def contact_replies(self, conversation_id: str, body: str, *, contact_id: str | None = None) -> dict[str, Any]:
+        """What only a person can do: the conversation's contact replies in the Messenger. The reply is readable
+        through the API afterwards and delivers `conversation.user.replied`; it is no request of the code's."""
+        return contact_replies(self.fake, conversation_id, body, contact_id=contact_id, notify=self._notify)
 
     def verify(self) -> None:
         """Raise ContractBreach describing every request the contract refuses, and every delivery a subscribed

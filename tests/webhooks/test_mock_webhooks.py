@@ -76,3 +76,27 @@ def test_a_refused_request_notifies_nothing_and_deliver_sends_one_now() -> None:
         [delivery] = mock.webhooks.deliver("contact.user.created")
         assert delivery.answer.status == 200
         assert received[0]["data"]["item"]["type"] == "contact"
+
+
+def test_a_contact_replying_in_the_messenger_delivers_user_replied_and_is_readable_but_no_request_of_the_code() -> None:
+    received: list[dict[str, Any]] = []
+    with IntercomMock.from_settings(version="2.11") as mock:
+        mock.webhooks.subscribe(_handler(received), topics=["conversation.user.replied"], client_secret=SECRET)
+        with httpx.Client(base_url="https://api.intercom.io", headers=TOKEN) as client:
+            conversation_id = _conversation(client)
+            sent = len(mock.requests)
+            replied = mock.contact_replies(conversation_id, "Any news?")
+            read_back = client.get(f"/conversations/{conversation_id}").json()
+        assert len(mock.requests) == sent + 1  # the GET above only: the contact's reply was not the code's
+        [notified] = [n for n in received if n["topic"] == "conversation.user.replied"][:1]
+        assert notified["data"]["item"]["id"] == conversation_id == replied["id"]
+        parts = read_back["conversation_parts"]["conversation_parts"]
+        assert any(part["body"] == "Any news?" and part["author"]["type"] == "user" for part in parts), parts
+        mock.verify()
+
+
+def test_a_contact_cannot_reply_to_a_conversation_that_is_not_there() -> None:
+    from contracts import UsageError
+
+    with IntercomMock.from_settings(version="2.11") as mock, pytest.raises(UsageError, match="not in the workspace"):
+        mock.contact_replies("404404", "Hello?")
