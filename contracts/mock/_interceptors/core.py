@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -172,6 +172,21 @@ def request_of(
         content=body or None,
         extensions={"timeout": {"read": read_timeout}},
     )
+
+
+def answer_writes(
+    mock: IntercomMock, client: str, origin: str, requests: WireRequests, data: bytes, timeout: float | None
+) -> Iterator[bytes | None]:
+    """What a connection's client wrote, read as requests and each answered as the fake, as the bytes on the wire
+    (None: no answer in time, so the client's own timer fires); a URL no base serves is refused."""
+    for method, target, headers, body in requests.feed(data):
+        url = target if target.startswith(("http://", "https://")) else origin + target
+        if not wants(mock, url):
+            refuse(mock, client, url.split("://", 1)[1].split("/", 1)[0], "/" + target.lstrip("/"))
+        try:
+            yield wire_bytes(serve(mock, request_of(method, url, headers, body, timeout)))
+        except httpx.ReadTimeout:
+            yield None
 
 
 def wire_bytes(response: httpx.Response) -> bytes:

@@ -14,10 +14,9 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import httpx
 from aiohttp.connector import TCPConnector
 
-from .core import WireRequests, refuse, request_of, route, serve, wants, wire_bytes
+from .core import WireRequests, answer_writes, route
 
 __all__ = ["install"]
 
@@ -61,15 +60,9 @@ class AnsweringTransport(asyncio.Transport):
         self._closing = False
 
     def write(self, data: Any) -> None:
-        for method, target, headers, body in self._requests.feed(bytes(data)):
-            url = target if target.startswith(("http://", "https://")) else self._origin + target
-            if not wants(self._mock, url):
-                refuse(self._mock, CLIENT, url.split("://", 1)[1].split("/", 1)[0], "/" + target.lstrip("/"))
-            try:
-                answer = serve(self._mock, request_of(method, url, headers, body, self._timeout))
-            except httpx.ReadTimeout:
-                continue  # no answer: aiohttp's own timer fires
-            self._loop.call_soon(self._deliver, wire_bytes(answer))
+        for answer in answer_writes(self._mock, CLIENT, self._origin, self._requests, bytes(data), self._timeout):
+            if answer is not None:  # None: no answer, aiohttp's own timer fires
+                self._loop.call_soon(self._deliver, answer)
 
     def writelines(self, chunks: Iterable[Any]) -> None:
         self.write(b"".join(bytes(chunk) for chunk in chunks))

@@ -16,20 +16,15 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from .core import (
     DEFAULT_PORTS,
     Origin,
     WireRequests,
     active,
+    answer_writes,
     origins,
-    refuse,
     refused,
-    request_of,
-    serve,
     wants,
-    wire_bytes,
 )
 
 __all__ = ["install"]
@@ -104,16 +99,11 @@ class AnsweringSocket:
         self.timed_out = False
 
     def sendall(self, data: Any) -> None:
-        for method, target, headers, body in self._requests.feed(bytes(data)):
-            url = target if target.startswith(("http://", "https://")) else self._origin + target
-            if not wants(self._mock, url):
-                refuse(self._mock, CLIENT, url.split("://", 1)[1].split("/", 1)[0], "/" + target.lstrip("/"))
-            try:
-                answer = serve(self._mock, request_of(method, url, headers, body, self._timeout))
-            except httpx.ReadTimeout:
+        for answer in answer_writes(self._mock, CLIENT, self._origin, self._requests, bytes(data), self._timeout):
+            if answer is None:
                 self.timed_out = True
-                continue
-            self.pending += wire_bytes(answer)
+            else:
+                self.pending += answer
 
     def send(self, data: Any) -> int:
         self.sendall(data)
