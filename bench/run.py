@@ -510,11 +510,180 @@ def bench_mock(quick: bool) -> list[Row]:
         ours = each(client)
     with httpx.Client(transport=IntercomMock.from_settings().transport()) as client:
         direct = each(client)
-    print("note: Prism (npm @stoplight/prism-cli) was not measured: no Node.js on this machine", file=sys.stderr)
+    print("note: Prism (npm @stoplight/prism-cli) is a server: it is compared in the loopback group", file=sys.stderr)
     return [
         Row("intercom_mock request (respx)", ours, constant, "µs", "plain respx route, constant answer"),
         Row("intercom_mock request (transport)", direct, constant, "µs", "plain respx route, constant answer"),
     ]
+
+
+# -- loopback -------------------------------------------------------------------------------------------------------
+PRISM = "@stoplight/prism-cli@5"
+LOOPBACK_PATH = "/me"  # a GET both fakes answer 200 from the same description
+LOOPBACK_CONNECTIONS = (1, 8, 32)
+
+
+@dataclass
+class Load:
+    rate: float  # answers per second
+    answers: int
+    errors: int  # socket errors, timeouts and answers other than 2xx/3xx
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_serving(url: str, headers: dict[str, str], process: subprocess.Popen[bytes], seconds: float) -> bool:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=2) as answer:
+                return bool(answer.status == 200)
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.25)
+    return False
+
+
+@contextmanager
+def _serving(command: list[str], url: str, headers: dict[str, str]) -> Iterator[bool]:
+    """A server started as its own process, its log discarded (a log per request is not what is measured)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield _wait_until_serving(url, headers, process, 120)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _prism_command() -> list[str] | None:
+    """Prism 5 from the npm registry, installed once into a temp dir; None (with a note) where npm is absent."""
+    import shutil
+
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        print(f"note: loopback vs Prism skipped: no Node.js/npm on this machine to install {PRISM}", file=sys.stderr)
+        return None
+    prefix = Path(tempfile.gettempdir()) / "intercom-contracts-bench-prism5"
+    binary = prefix / "node_modules" / ".bin" / "prism"
+    if not binary.exists():
+        install = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix), PRISM]
+        done = subprocess.run(install, capture_output=True, text=True, timeout=900, check=False)
+        if done.returncode != 0 or not binary.exists():
+            print(f"note: loopback vs Prism skipped: npm install {PRISM} failed: {done.stderr[-300:]}", file=sys.stderr)
+            return None
+    return [str(binary), "mock", "-h", "127.0.0.1"]
+
+
+def _wrk(url: str, headers: dict[str, str], connections: int, seconds: float) -> Load:
+    """Debian's wrk: `connections` keep-alive connections (one thread per core at most) for `seconds`."""
+    command = ["wrk", "-t", str(min(connections, os.cpu_count() or 1)), "-c", str(connections), f"-d{round(seconds)}s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    answers = re.search(r"(\d+) requests in", out)
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Load(
+        float(rate.group(1)) if rate else 0.0,
+        int(answers.group(1)) if answers else 0,
+        errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    )
+
+
+def _threads_load(url: str, headers: dict[str, str], connections: int, seconds: float) -> Load:
+    """Where wrk is absent: http.client, one thread per keep-alive connection (a slower client: the figures are
+    lower bounds)."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    counts = [0] * connections
+    errors = [0] * connections
+    stop = time.perf_counter() + seconds
+
+    def loop(index: int) -> None:
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+        while time.perf_counter() < stop:
+            try:
+                connection.request("GET", parts.path, headers=headers)
+                answer = connection.getresponse()
+                answer.read()
+                counts[index] += 1
+                errors[index] += answer.status >= 400
+            except OSError:
+                errors[index] += 1
+                connection.close()
+        connection.close()
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(connections)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Load(sum(counts) / (time.perf_counter() - start), sum(counts), sum(errors))
+
+
+def bench_loopback(quick: bool) -> list[Row]:
+    """loopback: `intercom-contracts mock` vs Prism 5 (`prism mock` of the published 2.14 YAML), the same GET over
+    1, 8 and 32 keep-alive connections, load from wrk (Debian's package; a thread-per-connection http.client loop
+    where it is absent)."""
+    import shutil
+
+    from contracts.mock import DEFAULT_TOKENS
+
+    description = official("2.14")
+    prism = _prism_command()
+    if description is None:
+        print(f"note: loopback skipped: {OFFICIAL}/2.14 is absent (Prism serves the published YAML)", file=sys.stderr)
+        return []
+    if prism is None:
+        return []
+    load, loader = (_wrk, "wrk") if shutil.which("wrk") else (_threads_load, "http.client threads")
+    seconds = 2.0 if quick else 5.0
+    headers = {"Authorization": f"Bearer {DEFAULT_TOKENS['us']}", "Intercom-Version": "2.14"}
+    ours_port, prism_port = _free_port(), _free_port()
+    ours_url = f"http://127.0.0.1:{ours_port}/us{LOOPBACK_PATH}"
+    prism_url = f"http://127.0.0.1:{prism_port}{LOOPBACK_PATH}"
+    # No rate limit in the way: every answer must be the 200 a client would get.
+    ours_command = [sys.executable, "-m", "contracts.cli", "mock", "--port", str(ours_port), "--rate-limit", str(10**9)]
+    rows = []
+    with (
+        _serving(ours_command, ours_url, headers) as ours_up,
+        _serving([*prism, "-p", str(prism_port), str(description)], prism_url, headers) as prism_up,
+    ):
+        if not (ours_up and prism_up):
+            print(f"note: loopback skipped: a server did not start (ours {ours_up}, Prism {prism_up})", file=sys.stderr)
+            return []
+        for connections in LOOPBACK_CONNECTIONS:
+            load(ours_url, headers, connections, 1.0)  # warm-up, both sides
+            load(prism_url, headers, connections, 1.0)
+            ours, theirs = load(ours_url, headers, connections, seconds), load(prism_url, headers, connections, seconds)
+            rows.append(
+                Row(
+                    f"loopback GET {LOOPBACK_PATH}, {connections} keep-alive connection(s)",
+                    ours.rate,
+                    theirs.rate,
+                    "/s",
+                    f"Prism 5 prism mock ({loader})",
+                    note=f"answers {ours.answers}/{theirs.answers}, errors {ours.errors}/{theirs.errors}",
+                )
+            )
+    return rows
 
 
 # -- scaling --------------------------------------------------------------------------------------------------------
@@ -585,6 +754,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "breadth": bench_breadth,
     "validation": bench_validation,
     "mock": bench_mock,
+    "loopback": bench_loopback,
     "scaling": bench_scaling,
 }
 

@@ -27,7 +27,7 @@ class MockServer(ForcedAnswers):
     def __init__(self, fake: FakeIntercom | None = None, *, host: str = "127.0.0.1", port: int = 0):
         self.fake = fake or FakeIntercom()
         try:
-            self._httpd = http.server.ThreadingHTTPServer((host, port), _handler_for(self.fake))
+            self._httpd = _LoopbackServer((host, port), _handler_for(self.fake))
         except OSError as error:
             raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         self._httpd.daemon_threads = True
@@ -58,10 +58,18 @@ class MockServer(ForcedAnswers):
         self.close()
 
 
+class _LoopbackServer(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # 32 clients connecting at once must not overflow the default backlog of 5 (SYN retries)
+
+
 def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go in two writes: without it each answer waits ~40 ms
+        # Keep-alive at full speed: without TCP_NODELAY a second small write (headers, then body) waits for the
+        # client's delayed ACK (~40 ms). The answer is also buffered (wbufsize) and leaves in one send when
+        # handle_one_request flushes after the method.
+        disable_nagle_algorithm = True
+        wbufsize = 64 * 1024
 
         def _serve(self) -> None:
             length = self.headers.get("Content-Length") or "0"
