@@ -756,7 +756,15 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "mock": bench_mock,
     "loopback": bench_loopback,
     "scaling": bench_scaling,
+    "clients": lambda quick: _clients().bench_clients(quick),  # bench/clients.py: intercom_mock per HTTP client
 }
+
+
+def _clients() -> Any:
+    """bench/clients.py, imported when asked for (it imports this module's table helpers)."""
+    import importlib
+
+    return importlib.import_module("clients")
 
 
 def header() -> str:
