@@ -288,3 +288,18 @@ def test_live_regions_default_to_those_with_a_token(monkeypatch: pytest.MonkeyPa
     with pytest.raises(UsageError) as raised:
         RunSettings.resolve({"intercom-target": "live", "intercom-region": ["au"]}.get)
     assert str(raised.value) == "--intercom-region au: no access token for au; set INTERCOM_ACCESS_TOKEN_AU"
+
+
+@pytest.mark.parametrize(("target", "expected"), [("live", 7), ("mock", 20)])
+def test_a_split_live_run_takes_its_groups_share_of_the_cap(target: str, expected: int) -> None:
+    from types import SimpleNamespace
+
+    from contracts.pytest.state import _split_share
+    from contracts.run import RunSettings
+
+    options = {"splits": 3, "group": 1}
+    config = SimpleNamespace(getoption=lambda name, default=None: options.get(name, default))
+    settings = RunSettings(target=target, max_live_messages=20)
+    shared, shares = _split_share(config, settings)  # type: ignore[arg-type]
+    assert shared.max_live_messages == expected  # 20 over 3 jobs: 7, 7, 6
+    assert shares == ({"cap": 20, "share": 7, "group": 1, "groups": 3} if target == "live" else None)

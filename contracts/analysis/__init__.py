@@ -1,4 +1,4 @@
-"""Reading descriptions side by side: lint, diff between two descriptions, the upgrade report."""
+"""Reading descriptions and reports side by side: lint, diff, the upgrade report, one report from a CI matrix."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from .._lazy import attach
 if TYPE_CHECKING:
     from ._diff import SpecDiff, diff
     from ._lint import lint
-    from ._merge import merge_reports
+    from ._merge import live_message_share, merge_reports, split_group
     from ._upgrade import render_text, upgrade_report
 
 __all__ = [
     "SpecDiff",
     "diff",
     "lint",
+    "live_message_share",
     "merge_reports",
     "render_text",
+    "split_group",
     "upgrade_report",
 ]
 
@@ -25,7 +27,9 @@ __getattr__, __dir__ = attach(__name__, {
     "SpecDiff": "_diff",
     "diff": "_diff",
     "lint": "_lint",
+    "live_message_share": "_merge",
     "merge_reports": "_merge",
+    "split_group": "_merge",
     "render_text": "_upgrade",
     "upgrade_report": "_upgrade",
 })

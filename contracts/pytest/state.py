@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +55,28 @@ def state(config: pytest.Config) -> PluginState:
     return config.stash[STATE]
 
 
+def _split_share(config: pytest.Config, settings: RunSettings) -> tuple[RunSettings, dict[str, int] | None]:
+    """Under pytest-split (`--splits N --group G`), this job's part of the live message cap, so that the jobs of a
+    split matrix together never send more than the cap (the parts sum to it exactly)."""
+    from ..analysis import live_message_share, split_group
+
+    split = split_group(config.getoption("splits", None), config.getoption("group", None))
+    if split is None or settings.target != "live":
+        return settings, None
+    group, groups = split
+    try:
+        share = live_message_share(settings.max_live_messages, group, groups)
+    except IntercomContractsError as error:
+        raise usage(str(error)) from None
+    shares = {"cap": settings.max_live_messages, "share": share, "group": group, "groups": groups}
+    return replace(settings, max_live_messages=share), shares
+
+
 def configure(config: pytest.Config, settings: RunSettings) -> PluginState:
     """The run's state from its settings: every named source, version, operation and file checked now."""
     from ..spec import check_source
+
+    settings, shares = _split_share(config, settings)
 
     try:
         check_source(settings.spec)
@@ -79,6 +98,8 @@ def configure(config: pytest.Config, settings: RunSettings) -> PluginState:
     run.results.describe_run(
         target=settings.target, spec=settings.spec, versions=settings.versions, regions=settings.regions
     )
+    if shares is not None:
+        run.results.describe_run(live_messages=shares)
     secrets = environment_secrets()
     _start_recording(run, secrets)
     if settings.recording:
