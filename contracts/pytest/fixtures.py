@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..errors import IntercomContractsError
-from .state import JUDGE, budget_path, contracts_of, spec_of, state, versions_of
+from .state import JUDGE, PluginState, budget_path, contracts_of, spec_of, state, versions_of
 
 if TYPE_CHECKING:
     from ..checks import Judge
@@ -98,6 +98,8 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         pytest.fail(problem, pytrace=False)
     with mock:
         yield mock
+    if state(request.config).settings.usage:  # --intercom-usage: what the code under test used, as names
+        observe_usage(state(request.config), mock)
     recorder = state(request.config).recorder
     if recorder is not None:  # --intercom-record: what the code under test sent, whichever client sent it
         for exchange in _sent_by(mock):
@@ -110,6 +112,32 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         from ..errors import UndocumentedInputWarning
 
         request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
+
+
+def observe_usage(run: PluginState, mock: IntercomMock) -> None:
+    """The mock's exchanges into this process's usage profile (each reached operation; names, never values)."""
+    from ..reports import UsageProfile
+
+    profile = run.own_usage = run.own_usage or UsageProfile()
+    templates: dict[tuple[str, str], str] = {}  # the documented path: a request's own path holds ids (values)
+    for exchange in mock.requests:
+        if exchange.operation is None or exchange.version is None:  # no documented operation reached
+            continue
+        request, response = exchange.request, exchange.response
+        key = (exchange.operation, exchange.version)
+        if key not in templates:
+            templates[key] = mock.fake.contracts.spec_for(exchange.version).operation(exchange.operation).path
+        profile.observe(
+            operation=exchange.operation,
+            version=exchange.version,
+            method=request.method,
+            path=templates[key],
+            request_body=request.body,
+            query=request.query,
+            header_names=request.headers,
+            status=response.status,
+            response_body=response.body,
+        )
 
 
 def _own_token_answers(config: pytest.Config) -> Callable[[Exchange], None]:
