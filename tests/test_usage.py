@@ -145,7 +145,10 @@ def test_admins(intercom_mock):
 def test_an_xdist_session_writes_one_merged_profile_and_shows_coverage(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_consumer=CONSUMER)
     profile = pytester.path / "usage.json"
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--intercom-usage", str(profile))
+    report = pytester.path / "report.json"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "--intercom-usage", str(profile), "--intercom-report", str(report)
+    )
     result.assert_outcomes(passed=3)
     text = profile.read_text()
     for secret in ("tok_consumer_secret_42", "hello value", "991267490"):
@@ -159,6 +162,9 @@ def test_an_xdist_session_writes_one_merged_profile_and_shows_coverage(pytester:
         ["*intercom contract coverage*", "createMessage (2.11): 200, 404 met; * never*", "*rate_limit_next()*"]
     )
     assert "tok_consumer_secret_42" not in result.stdout.str()
+    coverage = {item["operation"]: item for item in json.loads(report.read_text())["coverage"]}
+    assert coverage["listAdmins"]["met"] == ["200"]
+    assert "404" not in coverage["createMessage"]["never"]
 
 
 def test_the_usage_option_refuses_a_directory(pytester: pytest.Pytester, tmp_path: Path) -> None:

@@ -4,11 +4,14 @@ and HTML reports, GitHub's step summary, and the terminal's sections."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .state import PluginState, budget_path, contracts_of, state, versions_of
+
+if TYPE_CHECKING:
+    from ..reports import Coverage
 
 _COMPLETED = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
 
@@ -26,6 +29,9 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
     stopped = interrupted or bool(session.shouldfail) or exitstatus not in _COMPLETED
     _finish_recording(session, run, stopped=stopped)
     _write_usage(session, run)
+    coverage = usage_coverage(config)
+    if coverage is not None:
+        results.coverage = [item.to_data() for item in coverage]
     if settings.upgrade_to and results.results:
         from ..analysis import upgrade_report
 
@@ -83,20 +89,18 @@ def _write_usage(session: pytest.Session, run: PluginState) -> None:
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
 
-def usage_coverage(config: pytest.Config) -> str | None:
+def usage_coverage(config: pytest.Config) -> list[Coverage] | None:
     """The contract coverage of the run's tests: per operation used, its documented answers met and never met."""
     run = state(config)
     if not run.usage:
         return None
-    from ..reports import coverage_text
-
     contracts = contracts_of(config)
 
     def documented(operation: str, version: str) -> list[str]:
         responses = contracts.spec_for(version).operation(operation).node.get("responses")
         return [str(status) for status in responses] if isinstance(responses, dict) else []
 
-    return coverage_text(run.usage.coverage(documented))
+    return run.usage.coverage(documented)
 
 
 def _write_step_summary(run: PluginState) -> None:
@@ -127,8 +131,10 @@ def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
         terminalreporter.write_line(recording_summary(run))
     coverage = usage_coverage(config)
     if coverage is not None:
+        from ..reports import coverage_text
+
         terminalreporter.section("intercom contract coverage")
-        terminalreporter.write_line(coverage)
+        terminalreporter.write_line(coverage_text(coverage))
     if run.settings.usage:
         terminalreporter.write_line(f"intercom-contracts: usage profile written to {run.settings.usage}")
     writer = run.har_writer
