@@ -88,3 +88,10 @@ def test_the_command_exits_1_on_a_break_in_every_format_and_2_on_a_bad_profile(
     assert main(["upgrade", "--usage", str(tmp_path / "bad.json"), "--to", "2.15"]) == 2
     assert "not a usage profile of format 1" in capsys.readouterr().err
     assert main(["upgrade", "--usage", str(path), "--to", "9.99"]) == 2
+
+
+def test_a_request_field_the_code_sends_that_the_version_removes_breaks() -> None:
+    found = usage_upgrade(_profile("createNote", "2.13", request=["$.body", "$.contact_id"]), "2.14")
+    removed = [f for f in found.findings if f.where == "request" and f.path == "$.contact_id"]
+    assert [(f.kind, f.severity) for f in removed] == [("field removed", "breaks")]
+    assert removed[0].new is None

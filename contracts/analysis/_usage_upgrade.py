@@ -218,12 +218,15 @@ def _excerpts(old_spec: Spec, new_spec: Spec, old_at: str, new_at: str, change: 
     """The schema at the change's place in each version, its defining keywords only (no prose)."""
     where = ("requestBody",) if change.where == "request" else ("responses", change.where.removeprefix("response "))
     pointer = change.pointer.removesuffix("/enum")
-    if pointer.endswith("/required") or pointer == "/required":  # "NAME made ...": the field NAME's own schema
+    old_excerpt, new_excerpt = _excerpt(old_spec, join(old_at, *where), pointer), None
+    if " made " in change.kind:  # "NAME made required|optional": the field NAME's own schema, and whether required
         pointer = join(pointer.removesuffix("/required"), "properties", change.kind.split(" made ")[0])
-    return (
-        _excerpt(old_spec, join(old_at, *where), pointer),
-        _excerpt(new_spec, join(new_at, *where), pointer),
-    )
+        old_excerpt = _excerpt(old_spec, join(old_at, *where), pointer)
+        new_excerpt = _excerpt(new_spec, join(new_at, *where), pointer)
+        old_excerpt = None if old_excerpt is None else {**old_excerpt, "is_required": change.old == "required"}
+        new_excerpt = None if new_excerpt is None else {**new_excerpt, "is_required": change.new == "required"}
+        return old_excerpt, new_excerpt
+    return old_excerpt, _excerpt(new_spec, join(new_at, *where), pointer)
 
 
 def _excerpt(spec: Spec, body_pointer: str, pointer: str) -> Any:
