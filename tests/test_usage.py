@@ -24,13 +24,10 @@ MESSAGE = {
 
 def _profile_of(mock: IntercomMock) -> UsageProfile:
     from contracts.pytest.fixtures import observe_usage
-    from contracts.pytest.state import PluginState
 
-    run = PluginState.__new__(PluginState)
-    run.own_usage = None
-    observe_usage(run, mock)
-    assert run.own_usage is not None
-    return run.own_usage
+    profile = UsageProfile()
+    observe_usage(profile, mock)
+    return profile
 
 
 def _send(mock: IntercomMock, *, force: tuple[int, str] | None = None) -> httpx.Response:
@@ -171,3 +168,11 @@ def test_the_usage_option_refuses_a_directory(pytester: pytest.Pytester, tmp_pat
     result = pytester.runpytest("-p", "no:cacheprovider", "--intercom-usage", str(tmp_path))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--intercom-usage: * is a directory*"])
+
+
+def test_the_ini_key_writes_the_profile_too(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_consumer=CONSUMER)
+    pytester.makeini("[pytest]\nintercom_usage = from-ini.json\n")
+    pytester.runpytest("-p", "no:cacheprovider", "-k", "admins").assert_outcomes(passed=1, deselected=2)
+    (use,) = json.loads((pytester.path / "from-ini.json").read_text())["operations"]
+    assert use["operation"] == "listAdmins"

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..errors import IntercomContractsError
-from .state import JUDGE, PluginState, budget_path, contracts_of, spec_of, state, versions_of
+from .state import JUDGE, budget_path, contracts_of, spec_of, state, versions_of
 
 if TYPE_CHECKING:
     from ..checks import Judge
     from ..exchange import Exchange
     from ..live import IntercomClient
     from ..mock import IntercomMock
+    from ..reports import UsageProfile
     from ..run import IntercomRun
     from ..spec import Contract, Spec
 
@@ -98,8 +99,12 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         pytest.fail(problem, pytrace=False)
     with mock:
         yield mock
-    if state(request.config).settings.usage:  # --intercom-usage: what the code under test used, as names
-        observe_usage(state(request.config), mock)
+    run = state(request.config)
+    if run.settings.usage:  # --intercom-usage: what the code under test used, as names
+        from ..reports import UsageProfile
+
+        run.own_usage = run.own_usage or UsageProfile()
+        observe_usage(run.own_usage, mock)
     recorder = state(request.config).recorder
     if recorder is not None:  # --intercom-record: what the code under test sent, whichever client sent it
         for exchange in _sent_by(mock):
@@ -114,11 +119,8 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
 
 
-def observe_usage(run: PluginState, mock: IntercomMock) -> None:
-    """The mock's exchanges into this process's usage profile (each reached operation; names, never values)."""
-    from ..reports import UsageProfile
-
-    profile = run.own_usage = run.own_usage or UsageProfile()
+def observe_usage(profile: UsageProfile, mock: IntercomMock) -> None:
+    """The mock's exchanges into a usage profile (each documented operation reached; names, never values)."""
     templates: dict[tuple[str, str], str] = {}  # the documented path: a request's own path holds ids (values)
     for exchange in mock.requests:
         if exchange.operation is None or exchange.version is None:  # no documented operation reached
