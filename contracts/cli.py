@@ -327,6 +327,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
     diff.set_defaults(handler=_diff)
+    # -- upgrade over a usage profile (issue 29): its parser and dispatch, one block ------------------------------
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="what another Intercom-Version changes for what your code used (a --intercom-usage profile)",
+        description="Compares the version the profile recorded (or --from) with --to for the operations and fields "
+        "of the profile only: request fields removed or changed, response fields the code received that are removed "
+        "or retyped, operations deprecated or gone; each with its JSON path, both versions' schema excerpts and a "
+        "severity (breaks, changes, safe). Exit 1 when anything breaks.",
+    )
+    upgrade.add_argument("--usage", required=True, metavar="PATH", help="the profile written by --intercom-usage")
+    upgrade.add_argument("--to", required=True, metavar="VERSION", help="the Intercom-Version to move to")
+    upgrade.add_argument("--from", dest="old", metavar="VERSION", help="default: the version the profile recorded")
+    upgrade.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    upgrade.add_argument("--errata", choices=("on", "off"), default="on", help="correct known defects first")
+
+    def _upgrade(args: argparse.Namespace) -> int:
+        from .analysis import usage_upgrade
+        from .errors import UsageError
+        from .reports import UsageProfile
+        from .spec import Contracts
+
+        try:
+            profile = UsageProfile.read(args.usage)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"--usage {args.usage}: {getattr(error, 'strerror', None) or error}") from None
+        contracts = Contracts("bundled", errata=args.errata == "on")
+        found = usage_upgrade(profile, args.to, old=args.old, contracts=contracts)
+        print({"json": found.to_json, "markdown": found.to_markdown}.get(args.format, found.to_text)())
+        return EXIT_FINDINGS if found.breaks else EXIT_OK
+
+    upgrade.set_defaults(handler=_upgrade)
     from .mock import FAULTS  # light; the fake itself is imported only by `mock` (diff and lint start faster)
 
     mock = commands.add_parser(

@@ -75,6 +75,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         del item.stash[JUDGE]  # items live the whole session; what the test judged need not
     run = state(item.config)
     payload.own_token_answers, run.own_token_answers = run.own_token_answers, []
+    if run.own_usage:
+        payload.usage, run.own_usage = run.own_usage.to_data(), None
     error = call.excinfo.value if call.excinfo is not None else None
     if report.failed and error is not None:
         payload.failures = outcomes.describe_failure(item, report, error)
@@ -103,6 +105,8 @@ class _Reporting:
             self.run.token_watch.observe(region, status)
         if self.run.har_writer is not None and payload.har:
             self.run.har_writer.add(payload.har)
+        if payload.usage is not None:
+            writers.add_usage(self.run, payload.usage)
         outcomes.collect(self.run.results, report, payload)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:

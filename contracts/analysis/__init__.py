@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from ._lint import lint
     from ._merge import live_message_share, merge_reports, split_group
     from ._upgrade import render_text, upgrade_report
+    from ._usage_upgrade import UsageUpgrade, usage_upgrade
 
 __all__ = [
     "SpecDiff",
+    "UsageUpgrade",
     "diff",
     "lint",
     "live_message_share",
@@ -21,10 +23,12 @@ __all__ = [
     "render_text",
     "split_group",
     "upgrade_report",
+    "usage_upgrade",
 ]
 
 __getattr__, __dir__ = attach(__name__, {
     "SpecDiff": "_diff",
+    "UsageUpgrade": "_usage_upgrade",
     "diff": "_diff",
     "lint": "_lint",
     "live_message_share": "_merge",
@@ -32,4 +36,5 @@ __getattr__, __dir__ = attach(__name__, {
     "split_group": "_merge",
     "render_text": "_upgrade",
     "upgrade_report": "_upgrade",
+    "usage_upgrade": "_usage_upgrade",
 })

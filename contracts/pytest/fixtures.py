@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..exchange import Exchange
     from ..live import IntercomClient
     from ..mock import IntercomMock
+    from ..reports import UsageProfile
     from ..run import IntercomRun
     from ..spec import Contract, Spec
 
@@ -98,6 +99,12 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         pytest.fail(problem, pytrace=False)
     with mock:
         yield mock
+    run = state(request.config)
+    if run.settings.usage:  # --intercom-usage: what the code under test used, as names
+        from ..reports import UsageProfile
+
+        run.own_usage = run.own_usage or UsageProfile()
+        observe_usage(run.own_usage, mock)
     recorder = state(request.config).recorder
     if recorder is not None:  # --intercom-record: what the code under test sent, whichever client sent it
         for exchange in _sent_by(mock):
@@ -110,6 +117,29 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
         from ..errors import UndocumentedInputWarning
 
         request.node.warn(UndocumentedInputWarning(undocumented))  # shown with the test, in pytest's warnings summary
+
+
+def observe_usage(profile: UsageProfile, mock: IntercomMock) -> None:
+    """The mock's exchanges into a usage profile (each documented operation reached; names, never values)."""
+    templates: dict[tuple[str, str], str] = {}  # the documented path: a request's own path holds ids (values)
+    for exchange in mock.requests:
+        if exchange.operation is None or exchange.version is None:  # no documented operation reached
+            continue
+        request, response = exchange.request, exchange.response
+        key = (exchange.operation, exchange.version)
+        if key not in templates:
+            templates[key] = mock.fake.contracts.spec_for(exchange.version).operation(exchange.operation).path
+        profile.observe(
+            operation=exchange.operation,
+            version=exchange.version,
+            method=request.method,
+            path=templates[key],
+            request_body=request.body,
+            query=request.query,
+            header_names=request.headers,
+            status=response.status,
+            response_body=response.body,
+        )
 
 
 def _own_token_answers(config: pytest.Config) -> Callable[[Exchange], None]:

@@ -18,7 +18,7 @@ from .xdist import RUN_ID
 if TYPE_CHECKING:
     from ..checks import Judge  # noqa: F401  (named in a stash key)
     from ..recordings import HarWriter, Recorder, Recording, Rejudged
-    from ..reports import Results, TokenWatch
+    from ..reports import Results, TokenWatch, UsageProfile
     from ..spec import Contracts, Operation, Spec
 
 
@@ -35,6 +35,8 @@ class PluginState:
     recorder: Recorder | None = None  # --intercom-record: every process records its clients' exchanges
     own_token_answers: list[tuple[str, int]] = field(default_factory=list)  # this process's, until a report takes them
     token_watch: TokenWatch = field(default_factory=lambda: _token_watch())  # the reporting process's: all of them
+    own_usage: UsageProfile | None = None  # --intercom-usage: this process's, until a report takes it
+    usage: UsageProfile | None = None  # --intercom-usage: the reporting process's, every worker's merged
     har_writer: HarWriter | None = None  # --intercom-record: the controller alone writes the file
     recording: Recording | None = None  # --intercom-recording: the recording judged again
     rejudged: list[Rejudged] | None = None

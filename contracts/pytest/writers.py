@@ -4,11 +4,14 @@ and HTML reports, GitHub's step summary, and the terminal's sections."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .state import PluginState, budget_path, contracts_of, state, versions_of
+
+if TYPE_CHECKING:
+    from ..reports import Coverage
 
 _COMPLETED = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
 
@@ -25,6 +28,10 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
     # -x / --maxfail: the tests after were never run; an internal error or a usage error: neither did they
     stopped = interrupted or bool(session.shouldfail) or exitstatus not in _COMPLETED
     _finish_recording(session, run, stopped=stopped)
+    _write_usage(session, run)
+    coverage = usage_coverage(config)
+    if coverage is not None:
+        results.coverage = [item.to_data() for item in coverage]
     if settings.upgrade_to and results.results:
         from ..analysis import upgrade_report
 
@@ -56,6 +63,46 @@ def _finish_recording(session: pytest.Session, run: PluginState, *, stopped: boo
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
 
+def add_usage(run: PluginState, data: dict[str, Any]) -> None:
+    """A test's usage (from this process or an xdist worker) merged into the run's profile."""
+    from ..reports import UsageProfile
+
+    run.usage = run.usage or UsageProfile()
+    run.usage.merge(UsageProfile.from_data(data))
+
+
+def _write_usage(session: pytest.Session, run: PluginState) -> None:
+    """--intercom-usage: the merged profile, written even when no test used intercom_mock (an empty profile says so)."""
+    path = run.settings.usage
+    if not path:
+        return
+    from pathlib import Path
+
+    from ..reports import UsageProfile, write_atomically
+
+    try:
+        write_atomically(Path(path), (run.usage or UsageProfile()).to_json())
+    except OSError as error:
+        run.results.problems.append(
+            f"intercom-contracts: the usage profile could not be written to {path}: {error.strerror or error}"
+        )
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+
+def usage_coverage(config: pytest.Config) -> list[Coverage] | None:
+    """The contract coverage of the run's tests: per operation used, its documented answers met and never met."""
+    run = state(config)
+    if not run.usage:
+        return None
+    contracts = contracts_of(config)
+
+    def documented(operation: str, version: str) -> list[str]:
+        responses = contracts.spec_for(version).operation(operation).node.get("responses")
+        return [str(status) for status in responses] if isinstance(responses, dict) else []
+
+    return run.usage.coverage(documented)
+
+
 def _write_step_summary(run: PluginState) -> None:
     """GitHub Actions: the table (and what was skipped, and the upgrade report) on the job's summary page."""
     summary, results = os.environ.get("GITHUB_STEP_SUMMARY"), run.results
@@ -82,6 +129,14 @@ def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if run.recording is not None:
         terminalreporter.section("intercom recording")
         terminalreporter.write_line(recording_summary(run))
+    coverage = usage_coverage(config)
+    if coverage is not None:
+        from ..reports import coverage_text
+
+        terminalreporter.section("intercom contract coverage")
+        terminalreporter.write_line(coverage_text(coverage))
+    if run.settings.usage:
+        terminalreporter.write_line(f"intercom-contracts: usage profile written to {run.settings.usage}")
     writer = run.har_writer
     if writer is not None:
         terminalreporter.write_line(f"intercom-contracts: {len(writer.entries)} exchanges recorded to {writer.path}")

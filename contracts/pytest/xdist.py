@@ -25,9 +25,16 @@ class Payload:
     failures: list[dict[str, Any]] = field(default_factory=list)
     har: list[dict[str, Any]] = field(default_factory=list)
     own_token_answers: list[tuple[str, int]] = field(default_factory=list)  # (region, status): the token watch
+    usage: dict[str, Any] | None = None  # --intercom-usage: what the test's intercom_mock served (a profile's data)
 
     def __bool__(self) -> bool:
-        return self.verdicts is not None or bool(self.failures) or bool(self.har) or bool(self.own_token_answers)
+        return (
+            self.verdicts is not None
+            or bool(self.failures)
+            or bool(self.har)
+            or bool(self.own_token_answers)
+            or self.usage is not None
+        )
 
     def attach(self, report: pytest.TestReport) -> None:
         if self:

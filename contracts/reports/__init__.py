@@ -10,14 +10,19 @@ if TYPE_CHECKING:
     from ._diagnosis import TokenWatch, bound_drawn_case, errata_note, explaining_errata
     from ._html import diff_page
     from ._results import OUTCOMES, REPORT_FORMAT, CheckResult, Results, write_atomically
+    from ._usage import USAGE_FORMAT, Coverage, UsageProfile, coverage_text
 
 __all__ = [
     "OUTCOMES",
     "REPORT_FORMAT",
+    "USAGE_FORMAT",
     "CheckResult",
+    "Coverage",
     "Results",
     "TokenWatch",
+    "UsageProfile",
     "bound_drawn_case",
+    "coverage_text",
     "diff_page",
     "errata_note",
     "explaining_errata",
@@ -29,7 +34,11 @@ __getattr__, __dir__ = attach(__name__, {
     "OUTCOMES": "_results",
     "REPORT_FORMAT": "_results",
     "Results": "_results",
+    "Coverage": "_usage",
     "TokenWatch": "_diagnosis",
+    "USAGE_FORMAT": "_usage",
+    "UsageProfile": "_usage",
+    "coverage_text": "_usage",
     "bound_drawn_case": "_diagnosis",
     "diff_page": "_html",
     "errata_note": "_diagnosis",

@@ -34,6 +34,7 @@ class Results:
         self.results: list[CheckResult] = []
         self.failures: list[dict[str, Any]] = []  # each failed check in detail: Received, Documented, curl, ...
         self.upgrade: dict[str, Any] | None = None  # set by an --intercom-upgrade-to run
+        self.coverage: list[dict[str, Any]] | None = None  # set by an --intercom-usage run: answers met, never met
         self.run: dict[str, Any] = {"started": _now(), "finished": None, "interrupted": False}
         self.problems: list[str] = []  # what went wrong with the reports themselves, shown at the end
 
@@ -109,6 +110,8 @@ class Results:
         }
         if self.upgrade is not None:
             payload["upgrade"] = self.upgrade
+        if self.coverage is not None:
+            payload["coverage"] = self.coverage
         return payload
 
     @classmethod
@@ -119,6 +122,7 @@ class Results:
         results.results = [CheckResult(**row) for row in payload["results"]]
         results.failures = [dict(failure) for failure in payload["failures"]]
         results.upgrade = payload.get("upgrade")
+        results.coverage = payload.get("coverage")
         return results
 
     def write_html(self, path: str | Path) -> None:

@@ -120,6 +120,12 @@ OPTIONS: tuple[Option, ...] = (
         metavar="PATH",
     ),
     Option(
+        "intercom-usage",
+        "write what the code under test used through intercom_mock (operations, field paths, header names, answers; "
+        "never a value) to PATH as JSON, and show its contract coverage",
+        metavar="PATH",
+    ),
+    Option(
         "intercom-record",
         "write every exchange of the run to PATH as a HAR 1.2 file, verdicts included, credentials redacted",
         metavar="PATH",
@@ -176,6 +182,7 @@ class RunSettings:
     max_rate_wait: float = 60.0  # live: the most a run waits for rate-limit windows, in all
     report: str | None = None
     report_html: str | None = None
+    usage: str | None = None  # the usage profile written at the end (intercom_mock's exchanges)
     record: str | None = None  # the HAR file the run's exchanges are written to
     recording: str | None = None  # the HAR file whose exchanges are judged again
     upgrade_to: str | None = None
@@ -231,6 +238,7 @@ class RunSettings:
             timeout=parse_seconds("intercom-timeout", value("intercom-timeout")),
             report=_report_path("intercom-report", value("intercom-report")),
             report_html=_report_path("intercom-report-html", value("intercom-report-html")),
+            usage=_report_path("intercom-usage", value("intercom-usage")),
             record=_report_path("intercom-record", value("intercom-record")),
             recording=str(value("intercom-recording")) if value("intercom-recording") else None,
             upgrade_to=value("intercom-upgrade-to"),

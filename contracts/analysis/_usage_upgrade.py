@@ -1,0 +1,259 @@
+"""The upgrade over a usage profile: what moving to another Intercom-Version changes for what the code used.
+
+The profile (`--intercom-usage`) names the operations, request fields and response fields the code used; the
+documented changes between the two versions (`diff`, the one schema walker) are kept where they touch those, each
+with its JSON path, both versions' schema excerpts and a severity: `breaks` (the diff classifies it breaking for a
+client), `changes` (worth a look: an operation deprecated, a branch added), `safe`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import IntercomContractsError, SpecError
+from ..reports import UsageProfile
+from ..schema import deref_bundled, join
+from ..spec import Contracts, Spec
+from ._diff import Change, _schema, diff
+
+__all__ = ["UsageFinding", "UsageUpgrade", "json_path_of", "usage_upgrade"]
+
+SEVERITIES = ("breaks", "changes", "safe")
+_WORTH_A_LOOK = frozenset({"branch added", "branch removed", "status removed", "operation deprecated"})
+_EXCERPT_KEYS = ("type", "format", "enum", "const", "nullable", "required", "deprecated", "pattern", "maxLength")
+
+
+@dataclass(frozen=True)
+class UsageFinding:
+    operation: str
+    where: str  # "operation", "request", "response 200", ...
+    path: str  # the JSON path the code used ("$.from.id"); "" for the operation itself
+    kind: str  # the diff's kind ("field removed", "type changed", ...) or "operation deprecated"
+    severity: str  # breaks | changes | safe
+    old: Any  # the schema excerpt in the version the code used (None: absent)
+    new: Any  # the schema excerpt in the version upgraded to (None: absent)
+
+
+@dataclass
+class UsageUpgrade:
+    """The findings of an upgrade over a profile, breaking ones first."""
+
+    old: str
+    new: str
+    findings: list[UsageFinding] = field(default_factory=list)
+    not_compared: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def breaks(self) -> list[UsageFinding]:
+        return [finding for finding in self.findings if finding.severity == "breaks"]
+
+    def ordered(self) -> list[UsageFinding]:
+        return sorted(self.findings, key=lambda f: (SEVERITIES.index(f.severity), f.operation, f.where, f.path))
+
+    def to_json(self) -> str:
+        payload = {
+            "from": self.old,
+            "to": self.new,
+            "breaks": len(self.breaks),
+            "findings": [asdict(finding) for finding in self.ordered()],
+            "not_compared": self.not_compared,
+            "note": self.note,
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        lines = [f"upgrade of what the code uses: {self.old} -> {self.new}: {self._count()}"]
+        for finding in self.ordered():
+            place = f"{finding.where} {finding.path}".rstrip()
+            lines.append(f"  {finding.severity.upper():7} {finding.operation} {place}: {finding.kind}")
+            lines.append(f"          {self.old}: {_show(finding.old)}")
+            lines.append(f"          {self.new}: {_show(finding.new)}")
+        lines += [f"  not compared: {item}" for item in self.not_compared]
+        if self.note:
+            lines.append(f"  {self.note}")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        lines = [f"## Upgrade of what the code uses: {self.old} -> {self.new}", "", self._count(), ""]
+        if self.findings:
+            lines += [f"| severity | operation | where | path | change | {self.old} | {self.new} |", "|---" * 7 + "|"]
+            for f in self.ordered():
+                cells = [f.severity, f.operation, f.where, f"`{f.path}`" if f.path else "", f.kind]
+                cells += [f"`{_show(f.old)}`", f"`{_show(f.new)}`"]
+                lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines += [f"- not compared: {item}" for item in self.not_compared]
+        if self.note:
+            lines += ["", self.note]
+        return "\n".join(lines)
+
+    def _count(self) -> str:
+        counts = {severity: sum(1 for f in self.findings if f.severity == severity) for severity in SEVERITIES}
+        if not self.findings:
+            return "nothing the code uses changes"
+        return ", ".join(f"{count} {severity}" for severity, count in counts.items() if count)
+
+
+def usage_upgrade(
+    profile: UsageProfile, to: str, *, old: str | None = None, contracts: Contracts | None = None
+) -> UsageUpgrade:
+    """What `to` changes for the operations and fields of `profile`, from `old` (default: each use's version)."""
+    contracts = contracts or Contracts("bundled")
+    if not contracts.knows(to):
+        raise IntercomContractsError(f"--to {to}: not documented; documented: {contracts.describe()}")
+    if old is not None and not contracts.knows(old):
+        raise IntercomContractsError(f"--from {old}: not documented; documented: {contracts.describe()}")
+    froms = sorted({old or version for _, version in profile.uses})
+    result = UsageUpgrade(old=", ".join(froms) or (old or "-"), new=to)
+    if not profile.uses:
+        result.note = "the profile records no operation: nothing to compare"
+    new_spec = contracts.spec_for(to)
+    for (operation, version), use in sorted(profile.uses.items()):
+        old_spec = contracts.spec_for(old or version)
+        if old_spec is new_spec:
+            continue  # one description documents both versions: nothing it can tell apart
+        _findings_for(result, old_spec, new_spec, operation, use.request_fields, use.response_fields)
+    unique = {json.dumps(asdict(f), sort_keys=True, default=str): f for f in result.findings}
+    removed = {(f.operation, f.where, f.path) for f in unique.values() if f.kind == "field removed"}
+    result.findings = [  # the same operation recorded under two versions, --from given: once
+        f for f in unique.values() if not (" made " in f.kind and (f.operation, f.where, f.path) in removed)
+    ]  # a field removed is no longer "made optional" too
+    return result
+
+
+def _findings_for(
+    result: UsageUpgrade,
+    old_spec: Spec,
+    new_spec: Spec,
+    operation: str,
+    request_fields: set[str],
+    response_fields: dict[int, set[str]],
+) -> None:
+    new_ops = {op.operation_id: op for op in new_spec.operations()}
+    try:
+        old_op = old_spec.operation(operation)
+    except (IntercomContractsError, KeyError):
+        result.not_compared.append(f"{operation}: {old_spec.source} does not document it")
+        return
+    new_op = new_ops.get(operation)
+    if new_op is None:
+        result.findings.append(
+            UsageFinding(
+                operation,
+                "operation",
+                "",
+                "operation removed",
+                "breaks",
+                f"{old_op.method.upper()} {old_op.path}",
+                None,
+            )
+        )
+        return
+    if new_op.node.get("deprecated") and not old_op.node.get("deprecated"):
+        where = f"{new_op.method.upper()} {new_op.path}"
+        result.findings.append(
+            UsageFinding(operation, "operation", "", "operation deprecated", "changes", where, {"deprecated": True})
+        )
+    received = {f"response {status}": fields for status, fields in response_fields.items()}
+    for change in diff(old_spec, new_spec, operations=[operation]).changes:
+        used = request_fields if change.where == "request" else received.get(change.where)
+        if used is None:
+            continue  # a response the code never received
+        path = _touched(change, used)
+        if path is None:
+            continue
+        old_excerpt, new_excerpt = _excerpts(old_spec, new_spec, old_op.pointer, new_op.pointer, change)
+        result.findings.append(
+            UsageFinding(operation, change.where, path, change.kind, _severity(change), old_excerpt, new_excerpt)
+        )
+
+
+def _touched(change: Change, used: set[str]) -> str | None:
+    """The JSON path of a change when it touches what the code used (None when it does not)."""
+    if change.kind == "status removed":
+        return "$"
+    path = json_path_of(change.pointer)
+    if change.pointer.endswith("/required"):  # "NAME made required|optional": the field NAME of that object
+        name = change.kind.split(" made ")[0]
+        field_path = f"{path}.{name}"
+        if change.kind.endswith("made required") and change.where == "request":
+            # a field the code never sent is now required: every request breaks
+            return field_path if field_path not in used and (path == "$" or path in used) else None
+        return field_path if field_path in used else None
+    if change.kind == "required field added" and change.where == "request":
+        parent = path.rsplit(".", 1)[0]
+        return path if parent == "$" or parent in used else None
+    return path if path in used else None
+
+
+def json_path_of(pointer: str) -> str:
+    """A schema pointer's JSON path: `/properties/from/properties/id` -> `$.from.id`, `items` -> `[*]`; the branches
+    (allOf, oneOf, anyOf) and the keywords after the last member (`enum`, `required`) name no member."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
+    path, index = "$", 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "properties" and index + 1 < len(tokens):
+            path += f".{tokens[index + 1]}"
+            index += 2
+        elif token == "items":
+            path += "[*]"
+            index += 1
+        elif token in ("allOf", "oneOf", "anyOf"):
+            index += 2
+        else:
+            index += 1
+    return path
+
+
+def _severity(change: Change) -> str:
+    if change.breaking:
+        return "breaks"
+    return "changes" if change.kind in _WORTH_A_LOOK else "safe"
+
+
+def _excerpts(old_spec: Spec, new_spec: Spec, old_at: str, new_at: str, change: Change) -> tuple[Any, Any]:
+    """The schema at the change's place in each version, its defining keywords only (no prose)."""
+    where = ("requestBody",) if change.where == "request" else ("responses", change.where.removeprefix("response "))
+    pointer = change.pointer.removesuffix("/enum")
+    old_excerpt, new_excerpt = _excerpt(old_spec, join(old_at, *where), pointer), None
+    if " made " in change.kind:  # "NAME made required|optional": the field NAME's own schema, and whether required
+        pointer = join(pointer.removesuffix("/required"), "properties", change.kind.split(" made ")[0])
+        old_excerpt = _excerpt(old_spec, join(old_at, *where), pointer)
+        new_excerpt = _excerpt(new_spec, join(new_at, *where), pointer)
+        old_excerpt = None if old_excerpt is None else {**old_excerpt, "is_required": change.old == "required"}
+        new_excerpt = None if new_excerpt is None else {**new_excerpt, "is_required": change.new == "required"}
+        return old_excerpt, new_excerpt
+    return old_excerpt, _excerpt(new_spec, join(new_at, *where), pointer)
+
+
+def _excerpt(spec: Spec, body_pointer: str, pointer: str) -> Any:
+    try:
+        root = _schema(spec, body_pointer)
+    except SpecError:
+        return None
+    node: Any = root
+    for token in [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []:
+        node = deref_bundled(root or {}, node)
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    node = deref_bundled(root or {}, node)
+    if not isinstance(node, dict):
+        return None
+    excerpt = {key: node[key] for key in _EXCERPT_KEYS if key in node}
+    if isinstance(node.get("properties"), dict):
+        excerpt["properties"] = sorted(node["properties"])
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        if isinstance(node.get(keyword), list):
+            excerpt[keyword] = len(node[keyword])
+    return excerpt or {"schema": "any"}
+
+
+def _show(value: Any) -> str:
+    return "absent" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

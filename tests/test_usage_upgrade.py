@@ -1,0 +1,97 @@
+"""The upgrade over a usage profile, against the facts pack: one test per finding kind, and the command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from contracts.analysis import usage_upgrade
+from contracts.analysis._usage_upgrade import json_path_of
+from contracts.cli import main
+from contracts.reports import UsageProfile
+
+
+def _profile(
+    operation: str, version: str, *, request: Sequence[str] = (), response: Sequence[str] = ()
+) -> UsageProfile:
+    return UsageProfile.from_data(
+        {
+            "format": 1,
+            "operations": [
+                {
+                    "operation": operation,
+                    "version": version,
+                    "method": "GET",
+                    "path": "/x",
+                    "request_fields": list(request),
+                    "answers": [{"status": 200, "code": None, "count": 1}],
+                    "response_fields": {"200": list(response)},
+                }
+            ],
+        }
+    )
+
+
+def test_schema_pointers_become_the_json_paths_a_profile_holds() -> None:
+    assert json_path_of("/properties/admins/items/properties/avatar") == "$.admins[*].avatar"
+    assert json_path_of("/allOf/0/properties/owner_id") == "$.owner_id"
+    assert json_path_of("/properties/message_type/enum") == "$.message_type"
+    assert json_path_of("") == "$"
+
+
+def test_a_response_field_the_code_received_that_the_version_removes_breaks() -> None:
+    used = _profile("listAdmins", "2.14", response=["$.admins", "$.admins[*].avatar", "$.admins[*].avatar.image_url"])
+    found = usage_upgrade(used, "2.15")
+    on_image_url = [f for f in found.findings if f.path == "$.admins[*].avatar.image_url"]
+    (removed,) = on_image_url  # not "made optional" too
+    assert (removed.where, removed.kind, removed.severity) == ("response 200", "field removed", "breaks")
+    assert removed.old == {"type": "string", "format": "uri"}
+    assert removed.new is None
+
+
+def test_a_response_field_retyped_breaks_with_both_schema_excerpts() -> None:
+    found = usage_upgrade(_profile("listAdmins", "2.14", response=["$.admins[*].avatar"]), "2.15")
+    (retyped,) = [f for f in found.findings if f.kind == "type changed"]
+    assert (retyped.path, retyped.severity) == ("$.admins[*].avatar", "breaks")
+    assert "object" in json.dumps(retyped.old)
+    assert "string" in json.dumps(retyped.new)
+    assert not [f for f in found.findings if f.kind == "field removed"]  # image_url was never received
+
+
+def test_an_operation_gone_breaks() -> None:
+    found = usage_upgrade(_profile("autoAssignConversation", "2.11"), "2.12")
+    assert [(f.kind, f.severity, f.new) for f in found.findings] == [("operation removed", "breaks", None)]
+
+
+def test_fields_the_code_never_used_are_not_reported() -> None:
+    found = usage_upgrade(_profile("listAdmins", "2.14", response=["$.type"]), "2.15")
+    assert found.findings == []
+    assert found.to_text().endswith("nothing the code uses changes")
+
+
+def test_the_command_exits_1_on_a_break_in_every_format_and_2_on_a_bad_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "usage.json"
+    path.write_text(_profile("listAdmins", "2.14", response=["$.admins[*].avatar"]).to_json())
+    assert main(["upgrade", "--usage", str(path), "--to", "2.15"]) == 1
+    assert "BREAKS  listAdmins response 200 $.admins[*].avatar: type changed" in capsys.readouterr().out
+    assert main(["upgrade", "--usage", str(path), "--to", "2.15", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["breaks"] == 1
+    assert main(["upgrade", "--usage", str(path), "--to", "2.15", "--format", "markdown"]) == 1
+    assert "| breaks | listAdmins | response 200 | `$.admins[*].avatar` | type changed |" in capsys.readouterr().out
+    assert main(["upgrade", "--usage", str(path), "--from", "2.15", "--to", "2.15"]) == 0
+    (tmp_path / "bad.json").write_text('{"format": 7}')
+    assert main(["upgrade", "--usage", str(tmp_path / "bad.json"), "--to", "2.15"]) == 2
+    assert "not a usage profile of format 1" in capsys.readouterr().err
+    assert main(["upgrade", "--usage", str(path), "--to", "9.99"]) == 2
+
+
+def test_a_request_field_the_code_sends_that_the_version_removes_breaks() -> None:
+    found = usage_upgrade(_profile("createNote", "2.13", request=["$.body", "$.contact_id"]), "2.14")
+    removed = [f for f in found.findings if f.where == "request" and f.path == "$.contact_id"]
+    assert [(f.kind, f.severity) for f in removed] == [("field removed", "breaks")]
+    assert removed[0].new is None
