@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         FakeSettings,
     )
     from ._router import MOCK_SETTINGS, ContractBreach, IntercomMock
+    from ._search import documented_refusal
     from ._server import MockServer
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "FakeSettings",
     "IntercomMock",
     "MockServer",
+    "documented_refusal",
     "parse_faults",
 ]
 
@@ -55,5 +57,6 @@ __getattr__, __dir__ = attach(__name__, {
     "IntercomMock": "_router",
     "MOCK_SETTINGS": "_router",
     "MockServer": "_server",
+    "documented_refusal": "_search",
     "parse_faults": "_fault_names",
 })

@@ -34,6 +34,7 @@ __all__ = [
     "Plan",
     "Refused",
     "SearchRules",
+    "documented_refusal",
     "plan",
     "search_rules",
     "sort_key",
@@ -146,6 +147,18 @@ SEARCHES: Final[dict[str, SearchRules]] = {
 def search_rules(path: str) -> SearchRules:
     """The rules of the search operation at `path` (the facts' defaults for one whose description states none)."""
     return SEARCHES.get(path, SearchRules())
+
+
+def documented_refusal(path: str, body: Any) -> str | None:
+    """Why a search body breaks a rule its operation's description states in prose (nesting, filter count, an
+    operator or value of the wrong type for a field), which no schema expresses; None when it breaks none."""
+    if path not in SEARCHES or not isinstance(body, dict):
+        return None
+    try:
+        plan(body.get("query"), search_rules(path), timezone="UTC", attributes={})
+    except Refused as refused:
+        return f"{refused.message} at {refused.path}"
+    return None
 
 
 def plan(query: Any, rules: SearchRules, *, timezone: str, attributes: Mapping[str, str]) -> Plan:

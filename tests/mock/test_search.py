@@ -227,3 +227,13 @@ def test_a_field_of_no_documented_type_is_compared_as_text_and_reported_undocume
     empty = consumer.search(CONTACTS, {"operator": "OR"})  # a group without queries: found nothing
     assert (empty.response.status, empty.response.body["data"], empty.violation) == (200, [], None)
     assert any("without queries" in note for note in empty.undocumented)
+
+
+def test_a_documented_refusal_is_named_for_a_query_nested_too_deep_and_none_for_a_valid_one() -> None:
+    from contracts.mock import documented_refusal
+
+    leaf = {"field": "email", "operator": "=", "value": "a@example.com"}
+    deep = {"query": {"operator": "OR", "value": [{"operator": "AND", "value": [{"operator": "OR", "value": [leaf]}]}]}}
+    assert "nests too deep" in str(documented_refusal("/contacts/search", deep))
+    assert documented_refusal("/contacts/search", {"query": leaf}) is None
+    assert documented_refusal("/contacts", deep) is None  # not a search: no prose rule to break
