@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from ._control import exchange_record
     from ._fault_names import FAULTS_ENV, parse_faults
     from ._model import (
         DEFAULT_ADMIN_ID,
@@ -37,6 +38,7 @@ __all__ = [
     "FakeSettings",
     "IntercomMock",
     "MockServer",
+    "exchange_record",
     "parse_faults",
 ]
 
@@ -55,5 +57,6 @@ __getattr__, __dir__ = attach(__name__, {
     "IntercomMock": "_router",
     "MOCK_SETTINGS": "_router",
     "MockServer": "_server",
+    "exchange_record": "_control",
     "parse_faults": "_fault_names",
 })
