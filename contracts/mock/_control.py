@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._redaction import as_curl, redact
-from ..errors import render_value
+from ..errors import UsageError, render_value
 from ._model import Exchange
 from ._resources import Resources
 from ._workspace import Workspace
@@ -105,7 +105,7 @@ def control_answer(server: MockServer, method: str, path: str, body: bytes) -> t
         return 404, _problem(f"no control endpoint {method} {path}; there are: {known}")
     try:
         return handler()
-    except ValueError as error:
+    except (ValueError, UsageError) as error:  # a fault the fixture would refuse too (an undocumented status...)
         return 400, _problem(str(error))
 
 
@@ -148,9 +148,9 @@ def _queue_fault(server: MockServer, body: Any) -> tuple[int, Any]:
         raise ValueError(f'a fault is a JSON object such as {{"fault": "rate_limit_next"}}, not {render_value(body)}')
     fault = body.get("fault")
     if fault in ("respond_next_with", "fail_next"):
-        status = body.get("status", 500)
-        if not isinstance(status, int) or not 400 <= status <= 599:
-            raise ValueError(f"status must be an error status (400 to 599), not {render_value(status)}")
+        status = body.get("status")
+        if not isinstance(status, int):
+            raise ValueError(f"{fault} needs a status (a documented error status), not {render_value(status)}")
         server.respond_next_with(status, _text(body, "code"), _text(body, "message"))
     elif fault == "rate_limit_next":
         retry_after = body.get("retry_after", 1)

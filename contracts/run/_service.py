@@ -29,7 +29,7 @@ from ..recordings import entry_of as har_entry_of
 from ..regions import REGIONS, TOKEN_ENV, token_env_for
 from ..reports import CheckResult, Results, write_atomically
 
-__all__ = ["ServiceSettings", "command_environment", "seed_records", "serve"]
+__all__ = ["ServiceSettings", "command_environment", "seed_records", "serve", "service_server"]
 
 EXIT_BREACH = 1
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -60,15 +60,9 @@ def serve(settings: ServiceSettings, *, log: Callable[[Exchange], None] | None =
             f"--host {settings.host} would let other hosts reach the fake (and its control endpoints); "
             "pass --allow-remote to mean it, or keep the default 127.0.0.1"
         )
-    fake = FakeIntercom(
-        settings=FakeSettings(tokens=dict(settings.tokens), admin_ids=None, contact_ids=None, **settings.fake),
-        keep_exchanges=False,  # the server's ledger keeps them, bounded
-    )
-    seed = seed_records(settings.admin_id, settings.contact_id)
-    seed(fake.workspace)
+    server = service_server(settings)
     if log is not None:
-        fake.listeners.append(log)
-    server = MockServer(fake, host=settings.host, port=settings.port, strict=settings.strict, seed=seed)
+        server.fake.listeners.append(log)
     if settings.host not in LOOPBACK:
         print(f"warning: the fake listens on {settings.host}: other hosts can reach it", file=sys.stderr, flush=True)
     with server:
@@ -76,6 +70,17 @@ def serve(settings: ServiceSettings, *, log: Callable[[Exchange], None] | None =
         print(f"Fake Intercom serving {urls}", file=sys.stderr if settings.command else sys.stdout, flush=True)
         status = _run(settings, server) if settings.command else _wait_for_signal()
     return _finish(settings, server, status)
+
+
+def service_server(settings: ServiceSettings) -> MockServer:
+    """The loopback fake `mock` serves (not started): every admin and contact of its workspace may message."""
+    fake = FakeIntercom(
+        settings=FakeSettings(tokens=dict(settings.tokens), admin_ids=None, contact_ids=None, **settings.fake),
+        keep_exchanges=False,  # the server's ledger keeps them, bounded
+    )
+    seed = seed_records(settings.admin_id, settings.contact_id)
+    seed(fake.workspace)
+    return MockServer(fake, host=settings.host, port=settings.port, strict=settings.strict, seed=seed)
 
 
 def seed_records(admin_id: int | None, contact_id: str | None) -> Callable[[Any], None]:
