@@ -332,7 +332,8 @@ def _parser() -> argparse.ArgumentParser:
         "mock",
         help="serve the fake Intercom over HTTP: http://HOST:PORT/us, /eu, /au",
         description="Serves the fake Intercom on loopback, each region under its own base path. Tokens: "
-        "$INTERCOM_ACCESS_TOKEN_US|EU|AU when set, else fake-intercom-token-us|eu|au. Stops on Ctrl-C.",
+        "$INTERCOM_ACCESS_TOKEN_US|EU|AU when set, else fake-intercom-token-us|eu|au. Stops on Ctrl-C or SIGTERM "
+        "(then exits 1 if a request broke the contract). `mock [options] -- CMD` runs CMD under the fake instead.",
     )
     mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     mock.add_argument("--port", type=_port, default=0, help="port (default: a free one, printed on start)")

@@ -9,6 +9,7 @@ test with, and exit status 1 when a request broke the contract (else the command
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -153,7 +154,8 @@ def _finish(settings: ServiceSettings, server: MockServer, status: int) -> int:
     broke = report is not None
     final = status if status != 0 else (EXIT_BREACH if broke else 0)
     secrets = [token for token in server.fake.settings.tokens.values() if token]
-    _write_reports(settings, server, final, secrets)
+    if not _write_reports(settings, server, final, secrets):
+        final = final or 2
     if report is not None:
         print(redact(report, secrets), file=sys.stderr, flush=True)
     else:
@@ -161,25 +163,38 @@ def _finish(settings: ServiceSettings, server: MockServer, status: int) -> int:
     return final
 
 
-def _write_reports(settings: ServiceSettings, server: MockServer, status: int, secrets: Sequence[str]) -> None:
+def _write_reports(settings: ServiceSettings, server: MockServer, status: int, secrets: Sequence[str]) -> bool:
+    """Write the report files asked for; a file that cannot be written is one line on stderr (False)."""
     from ..mock import exchange_record
 
     kept = server.ledger.kept()
-    if settings.report is not None or settings.report_html is not None:
-        results = _results(server, kept, status)
-        if settings.report is not None:
-            payload = results.to_json()
-            payload["exchanges"] = [exchange_record(e, server.base_urls) for e in kept]
-            payload["breach_report"] = server.breach_report()
-            import json
+    results = _results(server, kept, status)
 
-            write_atomically(settings.report, redact(json.dumps(payload, indent=2, ensure_ascii=False), secrets) + "\n")
-        if settings.report_html is not None:
-            results.write_html(settings.report_html)
-    if settings.record is not None:
-        writer = HarWriter(settings.record, run={"target": "mock", "exit_status": status}, secrets=secrets)
+    def json_report(path: Path) -> None:
+        payload = results.to_json()
+        payload["exchanges"] = [exchange_record(e, server.base_urls) for e in kept]
+        payload["breach_report"] = server.breach_report()
+        write_atomically(path, redact(json.dumps(payload, indent=2, ensure_ascii=False), secrets) + "\n")
+
+    def har(path: Path) -> None:
+        writer = HarWriter(path, run={"target": "mock", "exit_status": status}, secrets=secrets)
         writer.add(har_entry_of(_wire(e, server.base_urls), meta=_meta(e), secrets=secrets) for e in kept)
         writer.write(state="complete")
+
+    written = True
+    for path, write in (
+        (settings.report, json_report),
+        (settings.report_html, results.write_html),
+        (settings.record, har),
+    ):
+        if path is None:
+            continue
+        try:
+            write(path)
+        except OSError as error:  # one line, never a traceback; the run's verdict is still printed
+            print(f"intercom-contracts mock: {path} could not be written: {error.strerror or error}", file=sys.stderr)
+            written = False
+    return written
 
 
 def _results(server: MockServer, kept: list[Exchange], status: int) -> Results:

@@ -125,3 +125,12 @@ def test_a_remote_host_needs_an_explicit_flag() -> None:
     allowed = _mock("--host", "0.0.0.0", "--allow-remote", "--", sys.executable, "-c", "pass")
     assert allowed.returncode == 0
     assert "warning: the fake listens on 0.0.0.0: other hosts can reach it" in allowed.stderr
+
+
+def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = _mock(f"--report={blocker}/report.json", "--", sys.executable, "-c", "pass")
+    assert done.returncode == 2
+    assert f"intercom-contracts mock: {blocker}/report.json could not be written: Not a directory\n" in done.stderr
+    assert "Traceback" not in done.stderr
