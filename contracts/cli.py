@@ -183,34 +183,33 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _mock(args: argparse.Namespace) -> int:
-    import signal
-    import threading
+    from pathlib import Path
 
-    from .mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, DEFAULT_TOKENS, FakeIntercom, FakeSettings, MockServer
+    from .mock import DEFAULT_TOKENS
     from .regions import token_env_for
+    from .run import ServiceSettings, serve
 
     tokens = {region: os.environ.get(token_env_for(region)) or default for region, default in DEFAULT_TOKENS.items()}
-    settings = FakeSettings(
+    settings = ServiceSettings(
+        host=args.host,
+        port=args.port,
+        allow_remote=args.allow_remote,
+        admin_id=args.admin_id,
+        contact_id=args.contact_id,
         tokens=tokens,
-        admin_ids=frozenset({DEFAULT_ADMIN_ID if args.admin_id is None else args.admin_id}),
-        contact_ids=frozenset({args.contact_id or DEFAULT_CONTACT_ID}),
-        rate_limit=args.rate_limit,
-        window_seconds=args.window_seconds,
-        retry_after=args.retry_after,
-        faults=frozenset(args.fault or ()),
+        fake={
+            "rate_limit": args.rate_limit,
+            "window_seconds": args.window_seconds,
+            "retry_after": args.retry_after,
+            "faults": frozenset(args.fault or ()),
+        },
+        strict="undocumented" if args.strict == "undocumented" else True,
+        report=None if args.report is None else Path(args.report),
+        report_html=None if args.report_html is None else Path(args.report_html),
+        record=None if args.record is None else Path(args.record),
+        command=tuple(args.cmd),
     )
-    stop = threading.Event()
-    fake = FakeIntercom(settings=settings, keep_exchanges=False)  # serves until stopped: memory stays flat
-    if args.log:
-        fake.listeners.append(_log_exchange)
-    with MockServer(fake, host=args.host, port=args.port) as server:
-        urls = " ".join(f"{region}={url}" for region, url in server.base_urls.items())
-        print(f"Fake Intercom serving {urls}", flush=True)
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        while not stop.wait(0.5):
-            pass
-    return EXIT_OK
+    return serve(settings, log=_log_exchange if args.log else None)
 
 
 def _log_exchange(exchange: Any) -> None:
@@ -364,12 +363,16 @@ def _parser() -> argparse.ArgumentParser:
         "mock",
         help="serve the fake Intercom over HTTP: http://HOST:PORT/us, /eu, /au",
         description="Serves the fake Intercom on loopback, each region under its own base path. Tokens: "
-        "$INTERCOM_ACCESS_TOKEN_US|EU|AU when set, else fake-intercom-token-us|eu|au. Stops on Ctrl-C.",
+        "$INTERCOM_ACCESS_TOKEN_US|EU|AU when set, else fake-intercom-token-us|eu|au. Stops on Ctrl-C or SIGTERM "
+        "(then exits 1 if a request broke the contract). `mock [options] -- CMD` runs CMD under the fake instead.",
     )
     mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     mock.add_argument("--port", type=_port, default=0, help="port (default: a free one, printed on start)")
-    mock.add_argument("--admin-id", type=int, help="the admin that may send messages (default: the workspace's)")
-    mock.add_argument("--contact-id", help="the contact that may receive messages (default: the workspace's)")
+    mock.add_argument(
+        "--allow-remote", action="store_true", help="with a non-loopback --host: let other hosts reach the fake"
+    )
+    mock.add_argument("--admin-id", type=int, help="the seeded admin's id (default: the workspace's)")
+    mock.add_argument("--contact-id", help="the seeded contact's id (default: the workspace's)")
     mock.add_argument("--rate-limit", type=int, default=167, metavar="N", help="allowance per window (default: 167)")
     mock.add_argument("--window-seconds", type=int, default=10, metavar="S", help="rate-limit window (default: 10)")
     mock.add_argument("--retry-after", action="store_true", help="send Retry-After with 429 answers")
@@ -382,6 +385,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     mock.add_argument(
         "--log", action="store_true", help="print each exchange on stderr (method, path, status, verdict)"
+    )
+    mock.add_argument(
+        "--strict",
+        choices=("contract", "undocumented"),
+        default="contract",
+        help="undocumented: inputs of undocumented fate count as breaches too (as the fixture's strict)",
+    )
+    mock.add_argument("--report", metavar="PATH", help="at the end: the JSON report (every exchange, the breaches)")
+    mock.add_argument("--report-html", metavar="PATH", help="at the end: the HTML report")
+    mock.add_argument("--record", metavar="PATH", help="at the end: every exchange as a HAR file (redacted)")
+    mock.add_argument(
+        "cmd",
+        nargs="*",
+        metavar="-- CMD",
+        help="run CMD under the fake (its base URLs and a token in the "
+        "environment), then exit with its status, or 1 when it passed but a request broke the contract",
     )
     mock.set_defaults(handler=_mock)
     return parser

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from ._control import exchange_record
     from ._fault_names import FAULTS_ENV, parse_faults
     from ._model import (
         DEFAULT_ADMIN_ID,
@@ -39,6 +40,7 @@ __all__ = [
     "IntercomMock",
     "MockServer",
     "documented_refusal",
+    "exchange_record",
     "parse_faults",
 ]
 
@@ -58,5 +60,6 @@ __getattr__, __dir__ = attach(__name__, {
     "MOCK_SETTINGS": "_router",
     "MockServer": "_server",
     "documented_refusal": "_search",
+    "exchange_record": "_control",
     "parse_faults": "_fault_names",
 })

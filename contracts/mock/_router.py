@@ -35,7 +35,7 @@ from ._workspace import Workspace
 if TYPE_CHECKING:
     from ..webhooks import Webhooks
 
-__all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock"]
+__all__ = ["MOCK_SETTINGS", "STRICT", "ContractBreach", "IntercomMock", "describe_breaches"]
 
 # Keys of @pytest.mark.intercom_mock(...) and IntercomMock.from_settings(...).
 MOCK_SETTINGS = ("strict", "region", "version", "spec", "tokens", "faults", "rate_limit", "other_hosts", "replay")
@@ -173,7 +173,7 @@ class IntercomMock(ForcedAnswers):
         breaches = self.breaches
         if self.strict == "undocumented":
             breaches += self.undocumented
-        parts = [*self.escaped, *([_describe(breaches, self.base_urls)] if breaches else [])]
+        parts = [*self.escaped, *([describe_breaches(breaches, self.base_urls)] if breaches else [])]
         hooks = self._webhooks.breaches() if self._webhooks is not None else []
         if hooks:
             parts.append(
@@ -299,7 +299,7 @@ def _wait(seconds: float, request: httpx.Request) -> None:
     time.sleep(seconds)
 
 
-def _describe(breaches: list[Exchange], base_urls: dict[str, str]) -> str:
+def describe_breaches(breaches: list[Exchange], base_urls: dict[str, str]) -> str:
     refused = sum(1 for exchange in breaches if exchange.violation is not None)
     parts = [f"{refused} request(s) broke the Intercom contract (Intercom would refuse them)"] if refused else []
     if refused < len(breaches):

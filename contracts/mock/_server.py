@@ -6,12 +6,15 @@ import http.server
 import json
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 
 from ..errors import UsageError
 from ..regions import REGIONS
+from ._control import CONTROL_PREFIX, Ledger, control_answer
 from ._model import FakeIntercom, FakeRequest
 from ._rules import ForcedAnswers
+from ._workspace import Workspace
 
 __all__ = ["MAX_BODY_BYTES", "MockServer"]
 
@@ -21,13 +24,26 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 class MockServer(ForcedAnswers):
     """Serves `fake` on http://HOST:PORT/{us,eu,au}; port 0 picks a free port. Stops on `close()` or exit.
 
-    Unhappy paths on demand, as the fixture's: `respond_with`, `respond_next_with`, `rate_limit_next`, `slow_next`.
+    Unhappy paths on demand, as the fixture's: `respond_with`, `respond_next_with`, `rate_limit_next`, `slow_next`,
+    also over HTTP under /__intercom/ (contracts.mock._control); `ledger` keeps what was served, `breach_report()`
+    says what broke the contract as `intercom_mock` does. `seed` adds the seed records again after a reset.
     """
 
-    def __init__(self, fake: FakeIntercom | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        fake: FakeIntercom | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        strict: bool | str = True,
+        seed: Callable[[Workspace], None] | None = None,
+    ):
         self.fake = fake or FakeIntercom()
+        self.strict, self.seed = strict, seed
+        self.ledger = Ledger()
+        self.fake.listeners.append(self.ledger.note)
         try:
-            self._httpd = _LoopbackServer((host, port), _handler_for(self.fake))
+            self._httpd = _LoopbackServer((host, port), _handler_for(self))
         except OSError as error:
             raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         self._httpd.daemon_threads = True
@@ -38,6 +54,16 @@ class MockServer(ForcedAnswers):
     def base_urls(self) -> dict[str, str]:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return {region: f"http://{host}:{self.port}/{region}" for region in REGIONS}
+
+    def breach_report(self) -> str | None:
+        """The requests the contract refused (with strict="undocumented", the undocumented inputs too), as the
+        `intercom_mock` fixture's teardown says them; None when there is none."""
+        from ._router import describe_breaches
+
+        breaches = list(self.ledger.breaches)
+        if self.strict == "undocumented":
+            breaches += self.ledger.undocumented
+        return describe_breaches(breaches, self.base_urls) if breaches else None
 
     def start(self) -> MockServer:
         self.fake.warm()
@@ -62,7 +88,9 @@ class _LoopbackServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128  # 32 clients connecting at once must not overflow the default backlog of 5 (SYN retries)
 
 
-def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]:
+def _handler_for(server: MockServer) -> type[http.server.BaseHTTPRequestHandler]:
+    fake = server.fake
+
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # Keep-alive at full speed: without TCP_NODELAY a second small write (headers, then body) waits for the
@@ -78,6 +106,10 @@ def _handler_for(fake: FakeIntercom) -> type[http.server.BaseHTTPRequestHandler]
                 self.close_connection = True
                 return
             body = self.rfile.read(int(length)) if int(length) > 0 else b""
+            if self.path.startswith(CONTROL_PREFIX):  # the tester's endpoints: never an exchange with Intercom
+                status, payload = control_answer(server, self.command, self.path.partition("?")[0], body)
+                self._reply(status, {}, json.dumps(payload, ensure_ascii=False).encode())
+                return
             _, _, rest = self.path.partition("/")
             region, _, tail = rest.partition("/")
             path, _, query = tail.partition("?")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
-    from ._har import HarEntry, HarWriter, Recording, read_recording
+    from ._har import HarEntry, HarWriter, Recording, entry_of, read_recording
     from ._recording import NEEDS_THE_CASE, Recorder, Rejudged, exchange_of, rejudging
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Recorder",
     "Recording",
     "Rejudged",
+    "entry_of",
     "exchange_of",
     "read_recording",
     "rejudging",
@@ -28,6 +29,7 @@ __getattr__, __dir__ = attach(__name__, {
     "NEEDS_THE_CASE": "_recording",
     "Recorder": "_recording",
     "Recording": "_har",
+    "entry_of": "_har",
     "Rejudged": "_recording",
     "exchange_of": "_recording",
     "read_recording": "_har",

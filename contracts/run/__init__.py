@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     )
     from ._replay import live_target, mock_target, replay
     from ._run import IntercomRun, share_of
+    from ._service import ServiceSettings, serve
     from ._settings import OPTIONS, RunSettings, parse_admin_id, parse_contact_id
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "OPTIONS",
     "IntercomRun",
     "RunSettings",
+    "ServiceSettings",
     "accepted_though_negative",
     "breadth_document",
     "is_positive",
@@ -43,6 +45,7 @@ __all__ = [
     "schema_for",
     "select_operations",
     "send_case",
+    "serve",
     "share_of",
     "undocumented_in",
 ]
@@ -67,5 +70,7 @@ __getattr__, __dir__ = attach(__name__, {
     "select_operations": "_breadth",
     "send_case": "_breadth",
     "share_of": "_run",
+    "ServiceSettings": "_service",
+    "serve": "_service",
     "undocumented_in": "_breadth",
 })
