@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .errors import IntercomContractsError
+from .errors import IntercomContractsError, UsageError
 
 __all__ = ["main"]
 
@@ -208,8 +208,20 @@ def _mock(args: argparse.Namespace) -> int:
         report_html=None if args.report_html is None else Path(args.report_html),
         record=None if args.record is None else Path(args.record),
         command=tuple(args.cmd),
+        webhooks=_webhook_subscriptions(args),
     )
     return serve(settings, log=_log_exchange if args.log else None)
+
+
+def _webhook_subscriptions(args: argparse.Namespace) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    if not args.webhook_url:
+        return ()
+    secret = os.environ.get(args.webhook_secret_env)
+    if not secret:
+        raise UsageError(
+            f"--webhook-url needs the app's client secret in ${args.webhook_secret_env} (--webhook-secret-env NAME)"
+        )
+    return ((args.webhook_url, secret, tuple(args.webhook_topic or ())),)
 
 
 def _log_exchange(exchange: Any) -> None:
@@ -395,6 +407,20 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--report", metavar="PATH", help="at the end: the JSON report (every exchange, the breaches)")
     mock.add_argument("--report-html", metavar="PATH", help="at the end: the HTML report")
     mock.add_argument("--record", metavar="PATH", help="at the end: every exchange as a HAR file (redacted)")
+    mock.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="subscribe the handler at this loopback URL to Intercom's webhooks (signed; judged: a breach fails)",
+    )
+    mock.add_argument(
+        "--webhook-secret-env",
+        metavar="NAME",
+        default="INTERCOM_CLIENT_SECRET",
+        help="the environment variable holding the app's client secret (default: INTERCOM_CLIENT_SECRET)",
+    )
+    mock.add_argument(
+        "--webhook-topic", action="append", metavar="TOPIC", help="a topic to subscribe to (repeatable; default: all)"
+    )
     mock.add_argument(
         "cmd",
         nargs="*",

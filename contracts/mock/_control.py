@@ -5,6 +5,7 @@ GET  /__intercom/breaches    the requests the contract refuses, and the breach t
 POST /__intercom/reset       a fresh workspace (the seed records only), no exchange, no queued fault
 POST /__intercom/records/{kind}   add a record (JSON body) to the workspace: `{"email": ...}` under /contact
 POST /__intercom/faults      queue a fault: {"fault": "respond_next_with", "status": 500, "code": ..., "message": ...}
+POST /__intercom/webhooks    deliver one notification now to the subscribed handlers: {"topic": ..., "item": {...}}
                              (or "fail_next"), {"fault": "rate_limit_next", "times": 1, "retry_after": 1},
                              {"fault": "slow_next", "seconds": 2}
 """
@@ -96,6 +97,7 @@ def control_answer(server: MockServer, method: str, path: str, body: bytes) -> t
         ("GET", "breaches"): lambda: (200, _breaches(server)),
         ("POST", "reset"): lambda: _reset(server),
         ("POST", "faults"): lambda: _queue_fault(server, _json(body)),
+        ("POST", "webhooks"): lambda: _deliver_webhook(server, _json(body)),
     }
     if method == "POST" and route.startswith("records/"):
         handlers[(method, route)] = lambda: _add_record(server, route.partition("/")[2], _json(body))
@@ -166,6 +168,21 @@ def _queue_fault(server: MockServer, body: Any) -> tuple[int, Any]:
             "slow_next"
         )
     return 200, {"queued": fault}
+
+
+def _deliver_webhook(server: MockServer, body: Any) -> tuple[int, Any]:
+    """One notification of `topic` now (its item drawn from the version's model unless given); what each handler
+    answered."""
+    if not isinstance(body, dict) or not isinstance(body.get("topic"), str):
+        raise ValueError('expected {"topic": "conversation.user.replied", "item": {...} (optional)}')
+    item = body.get("item")
+    if item is not None and not isinstance(item, dict):
+        raise ValueError("item: expected an object (the notification's data.item)")
+    deliveries = server.webhooks.deliver(body["topic"], item)
+    return 200, [
+        {"target": str(d.subscription.target), "status": d.answer.status, "answer": d.answer.describe()}
+        for d in deliveries
+    ]
 
 
 def _count(body: dict[str, Any], key: str) -> int:

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._model import Exchange
+    from ..webhooks import Webhooks
+    from ._model import Exchange, FakeIntercom
 
-__all__ = ["EVENTS", "topics_of"]
+__all__ = ["EVENTS", "attach_webhooks", "topics_of", "webhook_breach_lines"]
 
 Item = dict[str, Any]
 Event = Callable[[dict[str, Any], Item], tuple[str, Item] | None]
@@ -96,3 +97,27 @@ def topics_of(exchange: Exchange) -> list[tuple[str, Item]]:
         return []
     found = event(sent if isinstance(sent, dict) else {}, answered)
     return [found] if found else []
+
+
+def attach_webhooks(fake: FakeIntercom) -> tuple[Webhooks, Callable[[Exchange], None]]:
+    """Intercom's webhook service over `fake`'s workspace: the hub, and the listener (added to the fake) that tells
+    it what each exchange did."""
+    from ..webhooks import Webhooks
+
+    hub = Webhooks(fake.contracts.spec_for, default_version=fake.default_version)
+
+    def notify(exchange: Exchange) -> None:
+        for topic, item in topics_of(exchange):
+            hub.notify(topic, item)
+
+    fake.listeners.append(notify)
+    return hub, notify
+
+
+def webhook_breach_lines(hub: Webhooks | None) -> list[str]:
+    """The deliveries a subscribed handler took as it must not, for a breach report (none without a hub)."""
+    breaches = hub.breaches() if hub is not None else []
+    if not breaches:
+        return []
+    heading = f"{len(breaches)} webhook deliver{'y' if len(breaches) == 1 else 'ies'} taken wrongly by the handler:"
+    return [heading, *(str(breach) for breach in breaches)]

@@ -25,7 +25,7 @@ from ..recordings import HarEntry, Recording, read_recording
 from ..regions import REGIONS
 from ..spec import Contracts
 from . import _interceptors as interceptors
-from ._events import topics_of
+from ._events import attach_webhooks, webhook_breach_lines
 from ._model import Exchange, FakeIntercom, FakeRequest, FakeResponse, FakeSettings
 from ._people import contact_replies
 from ._recorded import RecordedAnswers
@@ -174,12 +174,7 @@ class IntercomMock(ForcedAnswers):
         if self.strict == "undocumented":
             breaches += self.undocumented
         parts = [*self.escaped, *([describe_breaches(breaches, self.base_urls)] if breaches else [])]
-        hooks = self._webhooks.breaches() if self._webhooks is not None else []
-        if hooks:
-            parts.append(
-                f"{len(hooks)} webhook deliver{'y' if len(hooks) == 1 else 'ies'} taken wrongly by the handler:"
-            )
-            parts.extend(str(breach) for breach in hooks)
+        parts += webhook_breach_lines(self._webhooks)
         return "\n".join(parts) if parts else None
 
     def undocumented_report(self) -> str | None:
@@ -199,16 +194,7 @@ class IntercomMock(ForcedAnswers):
         code under test does (an admin reply, a contact created...) is delivered signed, and `deliver(topic)` sends
         one now; how the handler took each delivery is judged at teardown."""
         if self._webhooks is None:
-            from ..webhooks import Webhooks
-
-            hub = Webhooks(self.fake.contracts.spec_for, default_version=self.fake.default_version)
-
-            def notify(exchange: Exchange) -> None:
-                for topic, item in topics_of(exchange):
-                    hub.notify(topic, item)
-
-            self.fake.listeners.append(notify)
-            self._webhooks, self._notify = hub, notify
+            self._webhooks, self._notify = attach_webhooks(self.fake)
         return self._webhooks
 
     def contact_replies(self, conversation_id: str, body: str, *, contact_id: str | None = None) -> dict[str, Any]:

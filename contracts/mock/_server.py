@@ -8,13 +8,18 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..regions import REGIONS
 from ._control import CONTROL_PREFIX, Ledger, control_answer
+from ._events import webhook_breach_lines
 from ._model import FakeIntercom, FakeRequest
 from ._rules import ForcedAnswers
 from ._workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..webhooks import Webhooks
 
 __all__ = ["MAX_BODY_BYTES", "MockServer"]
 
@@ -41,6 +46,7 @@ class MockServer(ForcedAnswers):
         self.fake = fake or FakeIntercom()
         self.strict, self.seed = strict, seed
         self.ledger = Ledger()
+        self._webhooks: Webhooks | None = None
         self.fake.listeners.append(self.ledger.note)
         try:
             self._httpd = _LoopbackServer((host, port), _handler_for(self))
@@ -63,7 +69,18 @@ class MockServer(ForcedAnswers):
         breaches = list(self.ledger.breaches)
         if self.strict == "undocumented":
             breaches += self.ledger.undocumented
-        return describe_breaches(breaches, self.base_urls) if breaches else None
+        parts = [describe_breaches(breaches, self.base_urls)] if breaches else []
+        parts += webhook_breach_lines(self._webhooks)
+        return "\n".join(parts) if parts else None
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Intercom's webhooks for the workspace, as `intercom_mock.webhooks` (`--webhook-url` subscribes one)."""
+        if self._webhooks is None:
+            from ._events import attach_webhooks  # the webhooks library is imported when first asked for
+
+            self._webhooks, _ = attach_webhooks(self.fake)
+        return self._webhooks
 
     def start(self) -> MockServer:
         self.fake.warm()

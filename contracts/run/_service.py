@@ -52,6 +52,7 @@ class ServiceSettings:
     record: Path | None = None
     region: str = "us"
     command: tuple[str, ...] = ()
+    webhooks: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (URL, client secret, topics: () is every topic)
 
 
 def serve(settings: ServiceSettings, *, log: Callable[[Exchange], None] | None = None) -> int:
@@ -62,6 +63,8 @@ def serve(settings: ServiceSettings, *, log: Callable[[Exchange], None] | None =
             "pass --allow-remote to mean it, or keep the default 127.0.0.1"
         )
     server = service_server(settings)
+    for url, secret, topics in settings.webhooks:  # subscribed as Intercom validates a subscription: one usage line
+        server.webhooks.subscribe(url, topics=topics or _every_topic(server), client_secret=secret)
     if log is not None:
         server.fake.listeners.append(log)
     if settings.host not in LOOPBACK:
@@ -71,6 +74,12 @@ def serve(settings: ServiceSettings, *, log: Callable[[Exchange], None] | None =
         print(f"Fake Intercom serving {urls}", file=sys.stderr if settings.command else sys.stdout, flush=True)
         status = _run(settings, server) if settings.command else _wait_for_signal()
     return _finish(settings, server, status)
+
+
+def _every_topic(server: MockServer) -> tuple[str, ...]:
+    from ..webhooks import topics_for
+
+    return topics_for(server.fake.default_version)
 
 
 def service_server(settings: ServiceSettings) -> MockServer:
