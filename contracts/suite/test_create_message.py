@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from strategies import InvalidRequest, create_message_requests, documented_rejections, invalid_create_message_requests
 
@@ -13,7 +13,7 @@ from ..checks import RESPONSE_CHECKS, Intent, Judge
 from ..live import IntercomClient
 from ..run import IntercomRun
 from ..spec import Contract
-from ._support import TransportGuard, budget_part, property_settings, sample_email
+from ._support import TransportGuard, budget_part, echoing_example, property_settings, sample_email
 
 VALID_CHECKS = (*RESPONSE_CHECKS, "message_echoes_request")
 INVALID_CHECKS = (*RESPONSE_CHECKS, "invalid_request_rejected")
@@ -40,7 +40,8 @@ def test_valid_messages_are_created(
             if exchange is not None:
                 judge(exchange, Intent.VALID)
 
-        created()
+        first = echoing_example(run, intercom_contract)
+        (created if first is None else example(first)(created))()
     transport.conclude()
 
 
