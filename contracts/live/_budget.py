@@ -96,16 +96,11 @@ class MessageBudget:
         self._update(release)
 
     def exhausted(self) -> str:
-        """Why a request found nothing left, for the skip reason: the cap, and what its reserved parts hold."""
-        state = self._read()
-        held = sum(state["reserved"].values())
+        """Why a request found nothing left, for the skip reason: the cap, and how much of it the plan reserved."""
         reserved = sum(self.plan.values()) if self.plan is not None else 0
         reason = f"the live message budget (--intercom-max-live-messages {self.limit}) is spent"
         if reserved:
-            reason += (
-                f": {reserved} of it reserved first for the core checks of each region x version"
-                f" ({held} still held for checks to come), the examples get what is left"
-            )
+            reason += f": {reserved} of it kept first for each region x version's core checks, the rest for examples"
         return reason
 
     def _read(self) -> dict[str, Any]:
