@@ -88,7 +88,7 @@ def test_at_the_defaults_a_server_accepting_a_message_without_body_fails_in_ever
 ) -> None:
     fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset({"accept-blank-body"})))
     with MockServer(fake) as server:
-        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls))  # 3 regions, 10 examples, 20 messages
+        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls))  # 3 regions, 10 examples, a cap of 20
     failed = _failed_checks(result.stdout.str())
     assert {check for _, check in failed} == {"invalid_request_rejected"}, failed
     assert {region for region, _ in failed} == set(REGIONS)
