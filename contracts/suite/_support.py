@@ -93,10 +93,11 @@ def sample_email(run: IntercomRun) -> dict[str, object]:
 
 
 def echoing_example(run: IntercomRun, contract: Contract) -> dict[str, object] | None:
-    """The valid message sent first when the run pins its parties: an email carrying every field the Message must
-    echo (subject, body and, where the contract has it, created_at), so that a budget of one message per region x
-    version still judges each echo. None without the parties, or when the contract accepts neither form."""
-    if run.admin_id is None or run.contact_id is None:
+    """The valid message a live run sends first: an email carrying every field the Message must echo (subject,
+    body and, where the contract has it, created_at), so that a budget of one message per region x version still
+    judges each echo. None on a mock run (its examples are not counted), without the parties, or when the contract
+    accepts neither form."""
+    if not run.settings.live or run.admin_id is None or run.contact_id is None:
         return None
     email = sample_email(run)
     for candidate in ({**email, "created_at": _CREATED_AT}, email):
