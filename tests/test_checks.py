@@ -9,7 +9,7 @@ it also breaks are pinned so that a change in what a fault disturbs is noticed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 import pytest
@@ -179,6 +179,20 @@ def test_three_broken_promises_of_one_exchange_are_all_shown(contract: Contract)
     assert text.count("Documented:") == 3
     assert text.count("Reproduce:") == 1
     assert {verdict.check for verdict in group.verdicts if verdict.outcome == "passed"} >= {"no_server_error"}
+
+
+def test_a_json_body_under_a_wrong_content_type_is_judged_all_the_same(contract: Contract) -> None:
+    client = _client(FakeIntercom(contract, FakeSettings(faults=frozenset({"created-at-ignored"}))))
+    created = client.request("POST", "/messages", payload=EMAIL)
+    mislabelled = replace(created, headers={**created.headers, "content-type": "text/html; charset=utf-8"})
+    with pytest.raises(ExchangeFailures) as raised:
+        judge(_context(contract), mislabelled, (*RESPONSE_CHECKS, "message_echoes_request"))
+    failed = {failure.check: failure.problem for failure in raised.value.failures}
+    # The content type fails on its own; the body it mislabels is still read, so the ignored created_at is caught.
+    assert failed == {
+        "json_content_type": "the answer is not JSON",
+        "message_echoes_request": "the Message does not echo created_at",
+    }
 
 
 def _context(contract: Contract, intent: Intent = Intent.VALID):  # type: ignore[no-untyped-def]

@@ -73,6 +73,45 @@ def test_a_tiny_allowance_is_paced_without_failures(
     assert len(fake.exchanges) > 5  # more than one window's allowance: the run passed because it was paced
 
 
+def _failed_checks(output: str) -> set[tuple[str, str]]:
+    """(region, check) of every row of the run's check table that counts a failure."""
+    rows = set()
+    for line in output.split("intercom contract checks")[-1].splitlines():
+        cells = line.split()
+        if len(cells) == 6 and cells[3].isdigit() and int(cells[4]) > 0:
+            rows.add((cells[0], cells[2]))
+    return rows
+
+
+def test_at_the_defaults_a_server_accepting_a_message_without_body_fails_in_every_region_within_the_cap(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
+) -> None:
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=frozenset({"accept-blank-body"})))
+    with MockServer(fake) as server:
+        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls))  # 3 regions, 10 examples, a cap of 20
+    failed = _failed_checks(result.stdout.str())
+    assert {check for _, check in failed} == {"invalid_request_rejected"}, failed
+    assert {region for region, _ in failed} == set(REGIONS)
+    assert 0 < _created(fake) <= 20
+    assert "is spent" not in result.stdout.str().split("skipped, and why:")[-1]  # no core check went unjudged
+
+
+def test_three_faults_at_once_are_each_reported_at_the_defaults(
+    pytester: pytest.Pytester, tokens: dict[str, str], ids: None
+) -> None:
+    faults = frozenset({"html-errors", "created-at-ignored", "me-wrong-region"})
+    fake = FakeIntercom(settings=FakeSettings(tokens=tokens, faults=faults))
+    with MockServer(fake) as server:
+        result = pytester.runpytest(*SUITE, *_base_urls(server.base_urls))
+    failed = _failed_checks(result.stdout.str())
+    by_html = {"json_content_type", "error_envelope", "auth_required", "version_refused", "invalid_request_rejected"}
+    for region in REGIONS:  # what each fault trips alone (its own run's table), all reported together
+        assert {(region, check) for check in by_html} <= failed, (region, failed)
+        assert (region, "message_echoes_request") in failed  # created_at ignored, judged in its first message
+    assert {("eu", "me_region"), ("au", "me_region")} <= failed  # the US answer is right in the US
+    assert _created(fake) <= 20
+
+
 def test_without_ids_message_creation_is_skipped_and_the_rest_runs(
     pytester: pytest.Pytester, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

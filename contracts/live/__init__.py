@@ -11,8 +11,10 @@ if TYPE_CHECKING:
     from ._client import HttpExchange, IntercomClient, NotSent, TransportFailure
     from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard
     from ._pacing import Pacing, WaitAllowance
+    from ._plan import CORE_NEEDS, budget_plan, part_of
 
 __all__ = [
+    "CORE_NEEDS",
     "CREATE_MESSAGE_ROUTE",
     "HttpExchange",
     "IntercomClient",
@@ -22,9 +24,12 @@ __all__ = [
     "Pacing",
     "TransportFailure",
     "WaitAllowance",
+    "budget_plan",
+    "part_of",
 ]
 
 __getattr__, __dir__ = attach(__name__, {
+    "CORE_NEEDS": "_plan",
     "CREATE_MESSAGE_ROUTE": "_guard",
     "HttpExchange": "_client",
     "IntercomClient": "_client",
@@ -34,4 +39,6 @@ __getattr__, __dir__ = attach(__name__, {
     "Pacing": "_pacing",
     "TransportFailure": "_client",
     "WaitAllowance": "_pacing",
+    "budget_plan": "_plan",
+    "part_of": "_plan",
 })

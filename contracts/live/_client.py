@@ -140,7 +140,7 @@ class IntercomClient:
         else:
             creating = self.budget is not None and route == CREATE_MESSAGE_ROUTE
             if creating and not self.budget.take(share):  # type: ignore[union-attr]
-                raise NotSent(f"the live message budget (--intercom-max-live-messages {self.budget.limit}) is spent")  # type: ignore[union-attr]
+                raise NotSent(self.budget.exhausted())  # type: ignore[union-attr]
             # A transport failure propagates with the reservation spent: a message may have been created.
             try:
                 exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
@@ -150,7 +150,7 @@ class IntercomClient:
                 raise
             exchange.path = route[1]
             if creating and 400 <= exchange.status < 500:
-                self.budget.give_back()  # type: ignore[union-attr]
+                self.budget.give_back(share)  # type: ignore[union-attr]
             if key is not None:
                 self._sent[key] = exchange
         for listener in self.listeners:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .._transport import live_transport
 from ..errors import UsageError
-from ..live import HttpExchange, IntercomClient, LiveGuard, MessageBudget, Pacing, WaitAllowance
+from ..live import HttpExchange, IntercomClient, LiveGuard, MessageBudget, Pacing, WaitAllowance, budget_plan, part_of
 from ..mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
 from ..spec import Contract, Contracts, Spec
 from ._settings import RunSettings
@@ -21,9 +21,11 @@ __all__ = ["MOCK_ALLOWANCE", "IntercomRun", "share_of"]
 MOCK_ALLOWANCE = 1_000_000
 
 
-def share_of(region: str, version: str | None) -> str:
-    """The name of a region x version's share of the live message budget."""
-    return f"{region}/{version or 'default'}"
+def share_of(region: str, version: str | None, purpose: str | None = None) -> str:
+    """The name of a region x version's share of the live message budget; with `purpose`, of that core check's
+    part of it (contracts.live.CORE_NEEDS names them)."""
+    share = f"{region}/{version or 'default'}"
+    return share if purpose is None else part_of(share, purpose)
 
 
 class IntercomRun:
@@ -62,9 +64,10 @@ class IntercomRun:
 
     @cached_property
     def budget(self) -> MessageBudget:
-        """The live message cap; each region x version's create-message checks have a share of it first."""
+        """The live message cap; each region x version's core checks have their part of it first (the plan)."""
         shares = [share_of(region, version) for region in self.settings.regions for version in self.versions]
-        return MessageBudget(self._budget_path, self.settings.max_live_messages, shares=shares)
+        cap = self.settings.max_live_messages
+        return MessageBudget(self._budget_path, cap, plan=budget_plan(cap, shares))
 
     def contract(self, version: str) -> Contract:
         return self.contracts.contract(version)

@@ -1,17 +1,24 @@
-"""What the suite's tests share: stopping at the first transport failure, live settings of the property tests."""
+"""What the suite's tests share: stopping at the first transport failure, live settings of the property tests, the
+part of the live message budget a core check sends from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from ..live import NotSent, TransportFailure
-from ..run import IntercomRun
+from ..errors import ContractViolation
+from ..live import IntercomClient, NotSent, TransportFailure
+from ..run import IntercomRun, share_of
+from ..spec import Contract
 
-__all__ = ["TransportGuard", "property_settings", "sample_email"]
+__all__ = ["TransportGuard", "budget_part", "echoing_example", "property_settings", "sample_email"]
+
+# A created_at the Message must echo (an example's, fixed: a live run sends each creating request once).
+_CREATED_AT = 1_700_000_000
 
 T = TypeVar("T")
 
@@ -50,7 +57,8 @@ class TransportGuard:
         """After the property: its transport failure raised; a skip when a safety rule kept every request back."""
         self.raise_if_failed()
         if not self.sent and self.not_sent:
-            pytest.skip(f"nothing sent: {self.not_sent[-1]}")
+            reasons = sorted(set(self.not_sent), key=lambda reason: -self.not_sent.count(reason))
+            pytest.skip(f"nothing sent: {'; '.join(reasons)}")  # every rule that kept a request back, most often first
 
 
 def property_settings(run: IntercomRun) -> settings:
@@ -82,3 +90,32 @@ def sample_email(run: IntercomRun) -> dict[str, object]:
         "from": {"type": "admin", "id": run.admin_id or 1},
         "to": {"type": "user", "id": run.contact_id or "0"},
     }
+
+
+def echoing_example(run: IntercomRun, contract: Contract) -> dict[str, object] | None:
+    """The valid message a live run sends first: an email carrying every field the Message must echo (subject,
+    body and, where the contract has it, created_at), so that a budget of one message per region x version still
+    judges each echo. None on a mock run (its examples are not counted), without the parties, or when the contract
+    accepts neither form."""
+    if not run.settings.live or run.admin_id is None or run.contact_id is None:
+        return None
+    email = sample_email(run)
+    for candidate in ({**email, "created_at": _CREATED_AT}, email):
+        try:
+            contract.validate_create_message_request(candidate)
+        except ContractViolation:
+            continue
+        return candidate
+    return None
+
+
+@contextmanager
+def budget_part(run: IntercomRun, client: IntercomClient, purpose: str) -> Iterator[str]:
+    """The part of the live message budget reserved for this core check in the client's region x version (pass it
+    as `share=`); when the check ends, what it left of its part is free for the rest of the run."""
+    part = share_of(client.region, client.version, purpose)
+    try:
+        yield part
+    finally:
+        if run.settings.live:
+            run.budget.release(part)

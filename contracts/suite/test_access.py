@@ -11,7 +11,7 @@ import pytest
 from ..checks import Intent, Judge
 from ..live import IntercomClient
 from ..run import IntercomRun
-from ._support import TransportGuard, sample_email
+from ._support import TransportGuard, budget_part, sample_email
 
 REFUSAL_CHECKS = ("status_code_documented", "json_content_type", "error_envelope", "request_id_matches")
 # Versions no server could know (never a later real one: it may exist by the time this runs).
@@ -24,12 +24,19 @@ def test_requests_without_a_valid_token_are_refused(
     intercom_run: IntercomRun, intercom_client: IntercomClient, judge: Judge, intent: Intent
 ) -> None:
     token = None if intent is Intent.NO_TOKEN else "not-a-token-" + "0" * 24
-    judge(intercom_client.request("GET", "/me", token=token), intent)
     transport = TransportGuard()  # a live run without the admin and contact ids sends no message, even unauthorized
     payload = sample_email(intercom_run)
-    exchange = transport.attempt(lambda: intercom_client.request("POST", "/messages", token=token, payload=payload))
-    if exchange is not None:
-        judge(exchange, intent)
+    # Both sent before either is judged: the message's part of the budget is used (or released) whatever the
+    # verdict on GET /me.
+    with budget_part(intercom_run, intercom_client, str(intent)) as share:  # a message, were it wrongly accepted
+        me = intercom_client.request("GET", "/me", token=token)
+        send = lambda: intercom_client.request("POST", "/messages", token=token, payload=payload, share=share)  # noqa: E731
+        exchange = transport.attempt(send)
+    try:
+        judge(me, intent)
+    finally:  # both judged: a GET /me accepted does not hide a message accepted
+        if exchange is not None:
+            judge(exchange, intent)
     transport.raise_if_failed()
 
 

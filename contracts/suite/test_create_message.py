@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 from strategies import InvalidRequest, create_message_requests, documented_rejections, invalid_create_message_requests
 
 from ..checks import RESPONSE_CHECKS, Intent, Judge
 from ..live import IntercomClient
-from ..run import IntercomRun, share_of
+from ..run import IntercomRun
 from ..spec import Contract
-from ._support import TransportGuard, property_settings, sample_email
+from ._support import TransportGuard, budget_part, echoing_example, property_settings, sample_email
 
 VALID_CHECKS = (*RESPONSE_CHECKS, "message_echoes_request")
 INVALID_CHECKS = (*RESPONSE_CHECKS, "invalid_request_rejected")
@@ -24,27 +24,24 @@ def test_valid_messages_are_created(
     intercom_run: IntercomRun, intercom_contract: Contract, intercom_client: IntercomClient, judge: Judge
 ) -> None:
     run = intercom_run
-    if run.settings.live and (run.admin_id is None or run.contact_id is None):
-        pytest.skip(
-            "creates messages: set --intercom-admin-id and --intercom-contact-id (or INTERCOM_ADMIN_ID, "
-            "INTERCOM_CONTACT_ID) to the sandbox's own admin and contact"
-        )
-    share = share_of(intercom_client.region, intercom_client.version)
     transport = TransportGuard()
+    with budget_part(run, intercom_client, "valid") as share:  # released even when skipped
+        if run.settings.live and (run.admin_id is None or run.contact_id is None):
+            pytest.skip(
+                "creates messages: set --intercom-admin-id and --intercom-contact-id (or INTERCOM_ADMIN_ID, "
+                "INTERCOM_CONTACT_ID) to the sandbox's own admin and contact"
+            )
 
-    @property_settings(run)
-    @given(create_message_requests(intercom_contract, admin_id=run.admin_id, contact_id=run.contact_id))
-    def created(payload: dict[str, Any]) -> None:
-        send = lambda: intercom_client.request("POST", "/messages", payload=payload, share=share)  # noqa: E731
-        exchange = transport.attempt(send)
-        if exchange is not None:
-            judge(exchange, Intent.VALID)
+        @property_settings(run)
+        @given(create_message_requests(intercom_contract, admin_id=run.admin_id, contact_id=run.contact_id))
+        def created(payload: dict[str, Any]) -> None:
+            send = lambda: intercom_client.request("POST", "/messages", payload=payload, share=share)  # noqa: E731
+            exchange = transport.attempt(send)
+            if exchange is not None:
+                judge(exchange, Intent.VALID)
 
-    try:
-        created()
-    finally:
-        if run.settings.live:
-            run.budget.release(share)  # what this test left of its share is free for the rest of the run
+        first = echoing_example(run, intercom_contract)
+        (created if first is None else example(first)(created))()
     transport.conclude()
 
 
@@ -56,15 +53,18 @@ def test_invalid_requests_are_refused(
     transport = TransportGuard()
     strategy = invalid_create_message_requests(intercom_contract, admin_id=run.admin_id, contact_id=run.contact_id)
 
-    @property_settings(run)
-    @given(strategy)
-    def refused(invalid: InvalidRequest) -> None:
-        send = lambda: intercom_client.request("POST", "/messages", content=invalid.content())  # noqa: E731
-        exchange = transport.attempt(send)
-        if exchange is not None:
-            judge(exchange, Intent.INVALID, expected=invalid.expected)
+    with budget_part(run, intercom_client, "invalid") as share:
 
-    refused()
+        @property_settings(run)
+        @given(strategy)
+        def refused(invalid: InvalidRequest) -> None:
+            content = invalid.content()
+            send = lambda: intercom_client.request("POST", "/messages", content=content, share=share)  # noqa: E731
+            exchange = transport.attempt(send)
+            if exchange is not None:
+                judge(exchange, Intent.INVALID, expected=invalid.expected)
+
+        refused()
     transport.conclude()
 
 
@@ -73,9 +73,11 @@ def test_documented_rejections_get_their_documented_answer(
     intercom_run: IntercomRun, intercom_client: IntercomClient, judge: Judge
 ) -> None:
     transport = TransportGuard()
-    for invalid in documented_rejections(sample_email(intercom_run)):
-        content = invalid.content()
-        exchange = transport.attempt(lambda: intercom_client.request("POST", "/messages", content=content))  # noqa: B023
-        if exchange is not None:
-            judge(exchange, Intent.INVALID, expected=invalid.expected)
+    with budget_part(intercom_run, intercom_client, "documented") as share:
+        for invalid in documented_rejections(sample_email(intercom_run)):
+            content = invalid.content()
+            send = lambda: intercom_client.request("POST", "/messages", content=content, share=share)  # noqa: B023, E731
+            exchange = transport.attempt(send)
+            if exchange is not None:
+                judge(exchange, Intent.INVALID, expected=invalid.expected)
     transport.conclude()
