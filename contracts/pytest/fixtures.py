@@ -158,24 +158,6 @@ def _own_token_answers(config: pytest.Config) -> Callable[[Exchange], None]:
 
 def _sent_by(mock: IntercomMock) -> list[Exchange]:
     """The mock's exchanges as the run's client records its own (for the HAR file)."""
-    from ..exchange import Exchange
+    from ..run import wire_exchange
 
-    sent = []
-    for exchange in mock.requests:
-        request, response = exchange.request, exchange.response
-        base = mock.base_urls.get(request.region, request.region)
-        sent.append(
-            Exchange(
-                region=request.region,
-                version=exchange.version,
-                method=request.method,
-                url=base + request.path + (f"?{request.query}" if request.query else ""),
-                request_headers=dict(request.headers),
-                request_body=request.body or None,
-                status=response.status,
-                headers={name.lower(): value for name, value in response.headers.items()},
-                content=response.content(),
-                path=request.path,
-            )
-        )
-    return sent
+    return [wire_exchange(exchange, mock.base_urls) for exchange in mock.requests]

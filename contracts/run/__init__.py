@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
     from ._replay import live_target, mock_target, replay
     from ._run import IntercomRun, share_of
-    from ._service import ServiceSettings, serve
+    from ._service import ServiceSettings, serve, wire_exchange
     from ._settings import OPTIONS, RunSettings, parse_admin_id, parse_contact_id
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "serve",
     "share_of",
     "undocumented_in",
+    "wire_exchange",
 ]
 
 __getattr__, __dir__ = attach(__name__, {
@@ -72,5 +73,6 @@ __getattr__, __dir__ = attach(__name__, {
     "share_of": "_run",
     "ServiceSettings": "_service",
     "serve": "_service",
+    "wire_exchange": "_service",
     "undocumented_in": "_breadth",
 })

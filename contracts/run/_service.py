@@ -30,7 +30,7 @@ from ..recordings import entry_of as har_entry_of
 from ..regions import REGIONS, TOKEN_ENV, token_env_for
 from ..reports import CheckResult, Results, write_atomically
 
-__all__ = ["ServiceSettings", "command_environment", "seed_records", "serve", "service_server"]
+__all__ = ["ServiceSettings", "command_environment", "seed_records", "serve", "service_server", "wire_exchange"]
 
 EXIT_BREACH = 1
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -187,7 +187,7 @@ def _write_reports(settings: ServiceSettings, server: MockServer, status: int, s
 
     def har(path: Path) -> None:
         writer = HarWriter(path, run={"target": "mock", "exit_status": status}, secrets=secrets)
-        writer.add(har_entry_of(_wire(e, server.base_urls), meta=_meta(e), secrets=secrets) for e in kept)
+        writer.add(har_entry_of(wire_exchange(e, server.base_urls), meta=_meta(e), secrets=secrets) for e in kept)
         writer.write(state="complete")
 
     written = True
@@ -245,7 +245,8 @@ def _results(server: MockServer, kept: list[Exchange], status: int) -> Results:
     return results
 
 
-def _wire(exchange: Exchange, base_urls: dict[str, str]) -> WireExchange:
+def wire_exchange(exchange: Exchange, base_urls: dict[str, str]) -> WireExchange:
+    """A fake's exchange as the client records one it sent (the URL under the region's base), for a HAR file."""
     request, response = exchange.request, exchange.response
     url = base_urls.get(request.region, request.region) + request.path + (f"?{request.query}" if request.query else "")
     return WireExchange(
