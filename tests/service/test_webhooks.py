@@ -3,11 +3,8 @@ a handler that takes a delivery wrongly fails the job; `POST /__intercom/webhook
 
 from __future__ import annotations
 
-import http.server
-import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +12,8 @@ import httpx
 import pytest
 
 from contracts.mock import MockServer
-from contracts.webhooks import SIGNATURE_HEADER, verify
+
+from ..webhooks.handlers import loopback_handler
 
 SECRET = "s3cret"
 
@@ -33,28 +31,8 @@ print(urllib.request.urlopen(request).status)
 @pytest.fixture(params=[True, False], ids=["verifying", "trusting"])
 def handler(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[dict[str, Any]], bool]]:
     """A loopback webhook handler: one that verifies the signature, or one that trusts any body."""
-    checks, seen = request.param, []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            ok = not checks or verify(body, self.headers.get(SIGNATURE_HEADER), SECRET)
-            if ok:
-                seen.append(json.loads(body))
-            self.send_response(200 if ok else 401)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hooks", seen, checks
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_handler(SECRET, verifies=request.param) as (url, seen):
+        yield url, seen, request.param
 
 
 def test_a_command_under_the_fake_notifies_the_handler_and_a_trusting_handler_fails_the_job(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import http.server
 import json
 import threading
 import time
@@ -14,6 +13,8 @@ import pytest
 
 from contracts import UsageError, load_spec
 from contracts.webhooks import SIGNATURE_HEADER, USER_AGENT, Webhooks, verify
+
+from .handlers import loopback_handler as loopback
 
 SECRET = "client-secret"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]
@@ -125,29 +126,8 @@ def test_an_asgi_handler_is_served_in_and_out_of_a_running_loop() -> None:
 
 @pytest.fixture
 def loopback_handler() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    seen: list[dict[str, Any]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            ok = verify(body, self.headers.get(SIGNATURE_HEADER), SECRET)
-            if ok:
-                seen.append(json.loads(body))
-            self.send_response(200 if ok else 401)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hooks", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback(SECRET) as served:
+        yield served
 
 
 def test_a_loopback_url_handler_gets_real_http_deliveries(loopback_handler: tuple[str, list[dict[str, Any]]]) -> None:
