@@ -517,6 +517,46 @@ def bench_mock(quick: bool) -> list[Row]:
     ]
 
 
+# -- answers --------------------------------------------------------------------------------------------------------
+ANSWERS_BEFORE = "566969d"  # the revision before complete objects and read semantics (#27, #33)
+ANSWERS_BUDGET = 1.2  # their target: the fake's answer time per request grows by at most 20%
+
+
+def bench_answers(quick: bool) -> list[Row]:
+    """answers: the fake's answer time per request (bench/answer_times.py, CPU time in the model) on this checkout
+    vs the revision before #27/#33 plus 20%, measured alternately in child processes (ratio >= 1: the target is met)."""
+    with tempfile.TemporaryDirectory() as directory:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ANSWERS_BEFORE, "contracts"], capture_output=True, check=False
+        )
+        if archive.returncode != 0:
+            print(f"note: answers skipped: git cannot read {ANSWERS_BEFORE} (a shallow clone?)", file=sys.stderr)
+            return []
+        subprocess.run(["tar", "-x", "-C", directory], input=archive.stdout, check=True)
+        ours: dict[str, float] = {}
+        before: dict[str, float] = {}
+        for _ in range(1 if quick else 3):
+            for root, best in ((str(ROOT), ours), (directory, before)):
+                for name, milliseconds in _answer_times(root).items():
+                    best[name] = min(best.get(name, float("inf")), milliseconds)
+    anchor = f"{ANSWERS_BEFORE} (before #27/#33) + 20%"
+    return [
+        Row(f"answer {name}", ours[name] * 1e3, before[name] * 1e3 * ANSWERS_BUDGET, "µs", anchor)
+        for name in ours
+        if name in before
+    ]
+
+
+def _answer_times(root: str) -> dict[str, float]:
+    script = ROOT / "bench" / "answer_times.py"
+    environment = {**os.environ, "PYTHONPATH": root}
+    done = subprocess.run(
+        [sys.executable, str(script), "--json"], capture_output=True, text=True, env=environment, check=True
+    )
+    measured: dict[str, float] = json.loads(done.stdout)
+    return measured
+
+
 # -- loopback -------------------------------------------------------------------------------------------------------
 PRISM = "@stoplight/prism-cli@5"
 LOOPBACK_PATH = "/me"  # a GET both fakes answer 200 from the same description
@@ -754,6 +794,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "breadth": bench_breadth,
     "validation": bench_validation,
     "mock": bench_mock,
+    "answers": bench_answers,
     "loopback": bench_loopback,
     "scaling": bench_scaling,
     "clients": lambda quick: _clients().bench_clients(quick),  # bench/clients.py: intercom_mock per HTTP client

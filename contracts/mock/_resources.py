@@ -149,7 +149,7 @@ class Resources:
         chunk = items[start : start + size]
         pages: dict[str, Any] = {"type": "pages", "page": page, "per_page": size, "total_pages": total_pages}
         if chunk and start + size < len(items):
-            pages["next"] = {"page": page + 1, "starting_after": id_of(chunk[-1])}
+            pages["next"] = {"page": page + 1, "starting_after": id_of(chunk[-1]), "per_page": size}
         views = [self.view(item) if isinstance(item, Item) else item for item in chunk]
         overlay = {"type": "list", "total_count": len(items), field: views, "pages": pages}
         answer = self.shaped(call, overlay)

@@ -100,11 +100,36 @@ def _is_valid(schema: Schema, value: Any) -> bool:
     return bool(found[1](value))
 
 
-# The unset value of a scalar field, by (root, field schema, name, filled): (root, schema, value).
-_UNSET: dict[tuple[int, int, str, bool], tuple[Schema, Any, Any]] = {}
+# The unset value of a field, by (root, field schema, name, filled): (root, schema, value, the second it holds or
+# None).
+_UNSET: dict[tuple[int, int, str, bool], tuple[Schema, Any, Any, int | None]] = {}
 
 # A part of a schema with its root's $defs, by (root, part): built once per process (schemas live as long).
 _PARTS: dict[tuple[int, int], tuple[Schema, Any, Schema]] = {}
+
+# The same, with its compiled check (the default validator): one lookup per check, the hottest path of an answer.
+_PART_CHECKS: dict[tuple[int, int], tuple[Schema, Any, Callable[[Any], bool]]] = {}
+
+# A schema derived from a part, by (root, part, how): see _Synthesizer._derived.
+_DERIVED: dict[tuple[int, int, Any], tuple[Schema, Any, Any]] = {}
+
+# The unset values of an object's properties in an answer (filled), by (root, object schema): (root, schema,
+# template). The template holds every property in the schema's order: its unset value where that is a fixed scalar,
+# else _WORKED_OUT (an object, a list, the time now: worked out for each answer).
+_Template = tuple[dict[str, Any], dict[str, Callable[[Any], bool]], tuple[str, ...]]
+_TEMPLATES: dict[tuple[int, int], tuple[Schema, Any, _Template]] = {}
+_WORKED_OUT: Any = object()
+
+# The checks of an object's properties, by (root, object schema): (root, schema, {name: check}).
+_PROPERTY_CHECKS: dict[tuple[int, int], tuple[Schema, Any, dict[str, Callable[[Any], bool]]]] = {}
+
+
+def _accepts_all(value: Any) -> bool:
+    return True
+
+
+def _accepts_none(value: Any) -> bool:
+    return False
 
 
 class _Synthesizer:
@@ -120,9 +145,21 @@ class _Synthesizer:
 
     def fits(self, node: Any, value: Any) -> bool:
         """Whether `value` satisfies `node`, a part of the root (checked with the root's $defs)."""
+        return self.checker(node)(value)
+
+    def checker(self, node: Any) -> Callable[[Any], bool]:
+        """The check of `node`, a part of the root (with the root's $defs): compiled once per part."""
         if not isinstance(node, dict):
-            return node is not False
+            return _accepts_all if node is not False else _accepts_none
         key = (id(self.root), id(node))
+        if self.validate is _is_valid:  # one lookup per check: the hottest path of an answer
+            checked = _PART_CHECKS.get(key)
+            if checked is None or checked[0] is not self.root or checked[1] is not node:
+                if len(_PART_CHECKS) > 20_000:
+                    _PART_CHECKS.clear()
+                checked = (self.root, node, fast_check({**_defs(self.root), **node}))
+                _PART_CHECKS[key] = checked
+            return checked[2]
         found = _PARTS.get(key)
         if found is None or found[0] is not self.root or found[1] is not node:
             if len(_PARTS) > 20_000:
@@ -130,10 +167,42 @@ class _Synthesizer:
             # The same dict for the same part every time: its compiled validator is found again (by identity).
             found = (self.root, node, {**_defs(self.root), **node})
             _PARTS[key] = found
-        return self.validate(found[2], value)
+        part, validate = found[2], self.validate
+        return lambda value: validate(part, value)
+
+    def property_checks(self, node: Schema) -> dict[str, Callable[[Any], bool]]:
+        """The checks of an object's properties, by name (filled as they are needed; kept per node)."""
+        if self.validate is not _is_valid:
+            return {}
+        key = (id(self.root), id(node))
+        found = _PROPERTY_CHECKS.get(key)
+        if found is None or found[0] is not self.root or found[1] is not node:
+            if len(_PROPERTY_CHECKS) > 20_000:
+                _PROPERTY_CHECKS.clear()
+            found = (self.root, node, {})
+            _PROPERTY_CHECKS[key] = found
+        return found[2]
+
+    def deref(self, node: Any) -> Any:
+        """`node` with its `$ref`s followed."""
+        if not (isinstance(node, dict) and "$ref" in node):
+            return node
+        return self._derived(node, "$ref", lambda: deref_bundled(self.root, node))
+
+    def _derived(self, node: Schema, how: Any, derive: Callable[[], Any]) -> Any:
+        """A schema derived from `node` (`how`: $ref followed, allOf merged, a branch with its siblings): the same
+        dict every time, so that what is kept by a part's identity (its check, its template) is found again."""
+        key = (id(self.root), id(node), how)
+        found = _DERIVED.get(key)
+        if found is None or found[0] is not self.root or found[1] is not node:
+            if len(_DERIVED) > 20_000:
+                _DERIVED.clear()
+            found = (self.root, node, derive())
+            _DERIVED[key] = found
+        return found[2]
 
     def value(self, node: Any, overlay: Any, name: str, depth: int) -> Any:
-        node = deref_bundled(self.root, node)
+        node = self.deref(node)
         if node is True or node is None:
             return overlay if overlay is not None else None if self.realistic else name
         if node is False or not isinstance(node, dict):
@@ -142,6 +211,12 @@ class _Synthesizer:
             return overlay
         if depth > _MAX_DEPTH:
             return None
+        if overlay is not None:  # an object or a list offered (the items of a page): straight to its builder
+            plain = self._derived(node, "plain", lambda: _plain_container(node))
+            if plain == "object" and isinstance(overlay, dict):
+                return self._object(node, overlay, depth)
+            if plain == "array" and isinstance(overlay, list):
+                return self._array(node, overlay, name, depth)
         if self.realistic and overlay is None and "default" in node and self.fits(node, node["default"]):
             return node["default"]
         if "const" in node:
@@ -154,7 +229,8 @@ class _Synthesizer:
                 values = [v for v in values if v != name] or values
             return values[0] if values else None
         if "allOf" in node:
-            return self.value(_merged(self.root, node), overlay, name, depth + 1)
+            merged = self._derived(node, "allOf", lambda: _merged(self.root, node))
+            return self.value(merged, overlay, name, depth + 1)
         for keyword in ("oneOf", "anyOf"):
             branches = node.get(keyword)
             if isinstance(branches, list) and branches:
@@ -173,8 +249,8 @@ class _Synthesizer:
         siblings = {key: value for key, value in node.items() if key != keyword}
         candidates = []
         for fill in (0, 1):
-            for branch in branches:
-                merged = {"allOf": [siblings, branch]} if siblings else branch
+            for index, branch in enumerate(branches):
+                merged = self._branch_with(node, index, siblings, branch) if siblings else branch
                 self._fill += fill
                 try:
                     candidate = self.value(merged, overlay, name, depth + 1)
@@ -185,6 +261,9 @@ class _Synthesizer:
                 candidates.append(candidate)
         return candidates[0]
 
+    def _branch_with(self, node: Schema, index: int, siblings: Schema, branch: Any) -> Any:
+        return self._derived(node, index, lambda: {"allOf": [siblings, branch]})
+
     def _object(self, node: Schema, overlay: Mapping[str, Any] | None, depth: int) -> dict[str, Any]:
         properties: dict[str, Any] = node.get("properties", {}) if isinstance(node.get("properties"), dict) else {}
         extra = node.get("additionalProperties", True)
@@ -194,6 +273,9 @@ class _Synthesizer:
                 for key, value in overlay.items()
                 if self.fits(extra if isinstance(extra, dict) else {}, value)
             }
+        templated = self.realistic and self._fill > 0 and depth + 1 < _MAX_DEPTH and self.validate is _is_valid
+        if templated:  # an answer's object: every property, in the schema's order, unset ones as Intercom shows them
+            return self._filled(node, properties, overlay, depth)
         required = [name for name in node.get("required", []) if isinstance(name, str)]
         # Required properties, `type` and `id`, and every property pinned to one value: such a property is what tells
         # the branches of a oneOf apart (a `data_type`, an `allowed: true`).
@@ -201,25 +283,8 @@ class _Synthesizer:
         pinned = [] if self._fill else [n for n, schema in properties.items() if _pinned(_resolved(self.root, schema))]
         chosen = dict.fromkeys([*required, *(name for name in _ALWAYS if name in properties), *pinned])
         result: dict[str, Any] = {}
-        for key, offered in (overlay or {}).items():
-            schema = properties.get(key)
-            if schema is None:
-                continue
-            if isinstance(offered, (dict, list)):
-                shaped = self.value(schema, offered, key, depth + 1)
-                if self.fits(schema, shaped):
-                    result[key] = shaped
-            elif self.fits(schema, offered):
-                result[key] = offered
-        if self.realistic and depth <= _ITEM_DEPTH and "type" in properties:
-            # The type of the answer's item (or of the items it lists) is the one its schema shows, whatever was
-            # stored (a kind's name: `subscription_type` for a `subscription`; a visitor merged into a `contact`).
-            # Deeper objects (authors, references) and a type of several documented values keep what was stored.
-            declared = _resolved(self.root, properties["type"])
-            shown = _example(declared)
-            several = isinstance(declared, dict) and len(declared.get("enum") or ()) > 1
-            if isinstance(shown, str) and not several and self.fits(properties["type"], shown):
-                result["type"] = shown
+        self._offered(result, self.property_checks(node), properties, overlay, depth)
+        self._shown_type(result, properties, depth)
         for key in chosen:
             if key not in result:
                 result[key] = self._unset(properties.get(key, True), key, depth)
@@ -236,23 +301,103 @@ class _Synthesizer:
                 result[key] = self._unset(properties[key], key, depth)
         return result
 
+    def _filled(
+        self, node: Schema, properties: dict[str, Any], overlay: Mapping[str, Any] | None, depth: int
+    ) -> dict[str, Any]:
+        """Every property: what the overlay offers where it fits, else its unset value (from the node's template)."""
+        template, checks, undeclared = self._template(node, properties, depth)
+        result = dict(template)
+        self._offered(result, checks, properties, overlay, depth)
+        self._shown_type(result, properties, depth)
+        for key, value in result.items():
+            if value is _WORKED_OUT:
+                result[key] = self._unset(properties[key], key, depth)
+        for key in undeclared:  # a required property the schema does not declare
+            if key not in result:
+                result[key] = self._unset(True, key, depth)
+        return result
+
+    def _template(self, node: Schema, properties: dict[str, Any], depth: int) -> _Template:
+        """The node's properties with their unset values where those are fixed scalars (worked out once), the checks
+        of its properties (filled as needed), and the required properties it does not declare."""
+        key = (id(self.root), id(node))
+        found = _TEMPLATES.get(key)
+        if found is not None and found[0] is self.root and found[1] is node:
+            return found[2]
+        template: dict[str, Any] = {}
+        timed = self._timed
+        for name, schema in properties.items():
+            self._timed = False
+            value = self._unset(schema, name, depth)
+            fixed = not self._timed and not isinstance(value, (dict, list))
+            template[name] = value if fixed else _WORKED_OUT
+        self._timed = timed
+        required = node.get("required", [])
+        undeclared = tuple(name for name in required if isinstance(name, str) and name not in properties)
+        built: _Template = (template, self.property_checks(node), undeclared)
+        if len(_TEMPLATES) > 20_000:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = (self.root, node, built)
+        return built
+
+    def _offered(
+        self,
+        result: dict[str, Any],
+        checks: dict[str, Callable[[Any], bool]],
+        properties: dict[str, Any],
+        overlay: Mapping[str, Any] | None,
+        depth: int,
+    ) -> None:
+        """The overlay's values for declared properties, where the property's schema accepts them (`checks`: the
+        properties' checks, filled here as they are needed)."""
+        for key, offered in (overlay or {}).items():
+            schema = properties.get(key)
+            if schema is None:
+                continue
+            check = checks.get(key)
+            if check is None:
+                check = checks[key] = self.checker(schema)
+            if isinstance(offered, (dict, list)):
+                shaped = self.value(schema, offered, key, depth + 1)
+                if check(shaped):
+                    result[key] = shaped
+            elif check(offered):
+                result[key] = offered
+
+    def _shown_type(self, result: dict[str, Any], properties: dict[str, Any], depth: int) -> None:
+        if self.realistic and depth <= _ITEM_DEPTH and "type" in properties:
+            shown = self._derived(properties, "type shown", lambda: self._type_shown(properties["type"]))
+            if shown is not None:
+                result["type"] = shown
+
+    def _type_shown(self, schema: Any) -> str | None:
+        """The type of the answer's item (or of the items it lists) is the one its schema shows, whatever was stored
+        (a kind's name: `subscription_type` for a `subscription`; a visitor merged into a `contact`). Deeper objects
+        (authors, references) and a type of several documented values keep what was stored."""
+        declared = _resolved(self.root, schema)
+        shown = _example(declared)
+        several = isinstance(declared, dict) and len(declared.get("enum") or ()) > 1
+        return shown if isinstance(shown, str) and not several and self.fits(schema, shown) else None
+
     def _unset(self, schema: Any, key: str, depth: int) -> Any:
         """The value of a property nobody set: Intercom's null where the schema allows it (never for `type`)."""
         if not self.realistic:
             return self.value(schema, None, key, depth + 1)
         # Answers show the same unset fields again and again: each is worked out once per field schema (a copy is
-        # answered), unless it holds the time now.
+        # answered); one that holds the time now is kept for the second it was worked out in.
         cache_key = (id(self.root), id(schema), key, self._fill > 0)
         known = _UNSET.get(cache_key)
         if known is not None and known[0] is self.root and known[1] is schema:
-            kept = known[2]
-            return _copied(kept) if isinstance(kept, (dict, list)) else kept
+            second = known[3]
+            if second is None or second == int(time.time()):
+                self._timed = self._timed or second is not None
+                kept = known[2]
+                return _copied(kept) if isinstance(kept, (dict, list)) else kept
         timed, self._timed = self._timed, False
         value = self._worked_out(schema, key, depth)
-        if not self._timed:
-            if len(_UNSET) > 50_000:
-                _UNSET.clear()
-            _UNSET[cache_key] = (self.root, schema, _copied(value))
+        if len(_UNSET) > 50_000:
+            _UNSET.clear()
+        _UNSET[cache_key] = (self.root, schema, _copied(value), int(time.time()) if self._timed else None)
         self._timed = self._timed or timed
         return value
 
@@ -269,7 +414,8 @@ class _Synthesizer:
         items = node.get("items", True)
         if overlay is not None:
             shaped = [self.value(items, entry, name, depth + 1) for entry in overlay]
-            if all(self.fits(items, entry) for entry in shaped):
+            check = self.checker(items)
+            if all(check(entry) for entry in shaped):
                 return shaped
         count = int(node.get("minItems", 0) or 0)
         return [self.value(items, None, name, depth + 1) for _ in range(count)]
@@ -407,6 +553,19 @@ def _merged(root: Schema, node: Schema) -> Schema:
             elif key not in merged:  # (rare) a second choice of the same kind: the result is checked whole anyway
                 merged[key] = value
     return merged
+
+
+def _plain_container(node: Schema) -> str | None:
+    """`object` or `array` for a node built as such whatever is offered (no choice, no fixed value), else None."""
+    if any(keyword in node for keyword in ("default", "const", "enum", "allOf", "oneOf", "anyOf")):
+        return None
+    declared = node.get("type")
+    if declared in ("object", "array"):
+        return str(declared)
+    if declared is None:
+        kind = _kind(node, None)
+        return kind if kind in ("object", "array") else None
+    return None
 
 
 def _kind(node: Schema, overlay: Any) -> str | None:

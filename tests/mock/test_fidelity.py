@@ -94,6 +94,39 @@ def test_unset_fields_take_defaults_examples_and_shapes_never_their_names() -> N
     assert _named_after_their_field(value) == []
 
 
+def test_answers_built_from_a_kept_template_follow_the_clock_and_share_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "examples": ["company"]},
+            "name": {"type": ["string", "null"]},
+            "last_request_at": {"type": "integer", "format": "date-time"},
+            "location": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+    from contracts.schema import _synthesis
+
+    monkeypatch.setattr(_synthesis.time, "time", lambda: 1_800_000_000.0)
+    first = synthesize(schema, overlay={"name": "Acme"}, complete=True)
+    first["location"]["city"] = "changed by the caller"
+    monkeypatch.setattr(_synthesis.time, "time", lambda: 1_800_000_005.0)
+    second = synthesize(schema, complete=True)
+    assert list(second) == ["type", "name", "last_request_at", "location"]  # the schema's order
+    assert (first["last_request_at"], second["last_request_at"]) == (1_800_000_000, 1_800_000_005)
+    assert second["name"] is None
+    assert second["location"] == {"city": "Dublin"}
+
+
+def test_a_cursor_page_names_the_page_size_it_used_not_the_descriptions_example() -> None:
+    fake = _fake()
+    for number in range(60):
+        assert _send(fake, "2.12", "POST", "/contacts", {"email": f"c{number}@example.com"}).status == 200
+    pages = _send(fake, "2.12", "GET", "/contacts").body["pages"]
+    assert pages["per_page"] == 50
+    assert pages["next"]["per_page"] == 50
+    assert pages["next"]["starting_after"]
+
+
 def test_a_minimal_instance_keeps_the_old_placeholders_unless_realistic() -> None:
     schema = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
     assert synthesize(schema) == {"name": "name"}  # requests of the project's own tests: unchanged
