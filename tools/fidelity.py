@@ -200,7 +200,7 @@ def _value(hint: Any, name: str, ids: Any, branch: int = 0) -> Any:
         if issubclass(hint, float):
             return 1.0
         if issubclass(hint, str):
-            return ids(name) if name == "id" or name.endswith("_id") or name in KINDS else _text(name)
+            return ids(name) if name == "id" or name.endswith(("_id", "_identifier")) else _text(name)
         if issubclass(hint, (dt.datetime, dt.date)):
             return dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
         if hasattr(hint, "model_fields"):
