@@ -64,7 +64,6 @@ KINDS = {
     "away_status_reason_id": "away_status_reason",
     "source_id": "content_import_source",
     "page_id": "external_page",
-    "job_identifier": "data_export",
     "custom_object_instance_id": "custom_object_instance",
 }
 # A custom object type is made in Intercom's settings, not through the API: the descriptions' examples name `Order`.
@@ -233,6 +232,10 @@ def drive(version: str = SDK_VERSION) -> list[Row]:
             if parameter == "external_id":  # a contact and a custom object known by the id the client gave them
                 workspace.add("custom_object_instance", {"type": CUSTOM_OBJECT_TYPE, "external_id": "ext-fidelity"})
                 return str(workspace.add("contact", {"external_id": "ext-fidelity"})["external_id"])
+            if parameter == "job_identifier":  # an export made as a user makes one, known by what its creation answers
+                return str(
+                    client.data_export.create(created_at_after=1719474967, created_at_before=1719492967).job_identifier
+                )
             if parameter == "custom_object_type_identifier":
                 return CUSTOM_OBJECT_TYPE
             if parameter == "custom_object_instance_id":
