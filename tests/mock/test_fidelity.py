@@ -188,3 +188,15 @@ def test_the_sdk_overrides_errata_correct_2_14_only_and_name_their_source() -> N
     assert set(schemas["conversation_teammates"]["properties"]) == {"type", "admins"}
     untouched = load_spec("official:2.15").document["components"]["schemas"]
     assert untouched["admin"]["properties"]["avatar"]["type"] == "string"
+
+
+def test_run_assignment_rules_is_served_at_2_14_as_the_sdk_overrides_say() -> None:
+    """Absent from the 2.14 description, added by the SDK's overrides (deprecated, served until 2026-12-31)."""
+    fake = _fake()
+    conversation = fake.workspace.add("conversation", {"state": "open"})["id"]
+    path = f"/conversations/{conversation}/run_assignment_rules"
+    answer = _send(fake, "2.14", "POST", path)
+    assert (answer.status, answer.body["type"], answer.body["id"]) == (200, "conversation", conversation)
+    assert fake.exchanges[-1].violation is None
+    assert _send(fake, "2.15", "POST", path).status == 404  # no erratum there: the description has no such operation
+    assert fake.exchanges[-1].operation is None

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 from contracts.mock import FakeIntercom, FakeSettings
+from contracts.mock._keyed import INSTANCE
 from contracts.mock._resources import shape_of
 from contracts.schema import synthesize
 from contracts.spec import Operation, Spec, operation_contract
@@ -76,7 +77,10 @@ def test_a_list_holds_what_the_workspace_has(version: str, operation_id: str) ->
     if shape.parent is not None:
         position = operation.path.split("/").index(f"{{{shape.parent[1]}}}")
         owner = (shape.parent[0], path.split("/")[position])
-    made = _made(fake, version, spec, shape.kind, owner)
+    if shape.kind == INSTANCE:  # an instance of the custom object type the path names (contracts.mock._keyed)
+        made = fake.workspace.add(shape.kind, {"type": path.split("/")[2]})
+    else:
+        made = _made(fake, version, spec, shape.kind, owner)
     query = dict(parse_qsl(_query(contract)))
     query.update({key: str(made[key]) for key in query if key in made})  # a filter the item made passes
     body = b"{}" if contract.body is not None else b""
