@@ -6,7 +6,7 @@
   fake serves any type name.
 - A content data export is known by the `job_identifier` its creation answers (Intercom's: 15 lowercase letters and
   digits, `orzzsbd7hk67xyu`); it starts `pending`, and a cancelled one reads back `canceled`.
-Registered as overrides of the generic engine (contracts.mock._resources imports this module).
+Registered as overrides of the generic engine when imported (contracts.mock._model imports this module).
 """
 
 from __future__ import annotations

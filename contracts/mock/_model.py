@@ -43,6 +43,7 @@ from ..spec import (
     operation_contract,
     path_values,
 )
+from . import _keyed  # noqa: F401  (its overrides of the engine register themselves when imported)
 from ._fault_names import FAULTS
 from ._faults import fault_rules
 from ._resources import Call, Resources, store_conversation

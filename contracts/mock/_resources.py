@@ -592,7 +592,3 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-# Overrides kept in their own module register themselves when imported (after the engine above is defined).
-from . import _keyed  # noqa: E402, F401
