@@ -270,6 +270,8 @@ def _act(resources: Resources, call: Call, shape: Shape) -> Answer:
     item = (resources.target(call, shape) if shape.known else None) or resources.parent(call, shape)
     if shape.known and shape.item_param is not None and item is None:
         return not_found(shape.kind)
+    if item is None and shape.parent is not None:  # an action on an item the workspace does not hold
+        return not_found(shape.parent[0])
     overlay: dict[str, Any] = dict(call.body) if isinstance(call.body, dict) else {}
     if item is not None:
         overlay = {**overlay, **resources.view(item)}

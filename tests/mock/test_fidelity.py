@@ -200,3 +200,20 @@ def test_run_assignment_rules_is_served_at_2_14_as_the_sdk_overrides_say() -> No
     assert fake.exchanges[-1].violation is None
     assert _send(fake, "2.15", "POST", path).status == 404  # no erratum there: the description has no such operation
     assert fake.exchanges[-1].operation is None
+
+
+CLOSE = {"message_type": "close", "type": "admin", "admin_id": "1"}
+REPLY = {"message_type": "comment", "type": "admin", "admin_id": "1", "body": "Hi"}
+
+
+@pytest.mark.parametrize(
+    ("version", "path", "body"),
+    [
+        ("2.14", "/conversations/999999/run_assignment_rules", None),
+        ("2.11", "/conversations/999999/parts", CLOSE),
+        ("2.11", "/conversations/999999/reply", REPLY),
+    ],
+)
+def test_an_action_on_an_item_the_workspace_does_not_hold_is_not_found(version: str, path: str, body: Any) -> None:
+    answer = _send(_fake(), version, "POST", path, body)
+    assert (answer.status, answer.body["errors"][0]["code"]) == (404, "not_found")
