@@ -234,16 +234,8 @@ def _excerpt(spec: Spec, body_pointer: str, pointer: str) -> Any:
         root = _schema(spec, body_pointer)
     except SpecError:
         return None
-    node: Any = root
-    for token in [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []:
-        node = deref_bundled(root or {}, node)
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    node = deref_bundled(root or {}, node)
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
+    node = _walk(root or {}, root, tokens, 0)
     if not isinstance(node, dict):
         return None
     excerpt = {key: node[key] for key in _EXCERPT_KEYS if key in node}
@@ -253,6 +245,33 @@ def _excerpt(spec: Spec, body_pointer: str, pointer: str) -> Any:
         if isinstance(node.get(keyword), list):
             excerpt[keyword] = len(node[keyword])
     return excerpt or {"schema": "any"}
+
+
+def _walk(root: Any, node: Any, tokens: list[str], depth: int) -> Any:
+    """The schema at `tokens` under `node`, looking through allOf and lone choices as the diff does (a member of an
+    allOf branch is a member of its object, in either version, whether or not the other version has the branch)."""
+    node = deref_bundled(root, node)
+    if not tokens or depth > 64:
+        return node if not tokens else None
+    token, rest = tokens[0], tokens[1:]
+    if token == "allOf" and isinstance(node, dict) and "allOf" not in node and rest:
+        return _walk(root, node, rest[1:], depth + 1)  # the other version's allOf branch: the same object here
+    child = None
+    if isinstance(node, dict):
+        child = node.get(token)
+    elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        child = node[int(token)]
+    found = None if child is None else _walk(root, child, rest, depth + 1)
+    if found is None and isinstance(node, dict):
+        for keyword in ("allOf", "oneOf", "anyOf"):  # allOf's members; a lone choice is its branch
+            branches = node.get(keyword)
+            if not isinstance(branches, list) or (keyword != "allOf" and len(branches) != 1):
+                continue
+            for branch in branches:
+                found = _walk(root, branch, tokens, depth + 1)
+                if found is not None:
+                    return found
+    return found
 
 
 def _show(value: Any) -> str:
