@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from contracts.analysis import usage_upgrade
+from contracts.analysis import UsageUpgrade, usage_upgrade
+from contracts.analysis._request_shapes import ShapeProblem, shape_problems
 from contracts.analysis._usage_upgrade import json_path_of
 from contracts.cli import main
 from contracts.reports import UsageProfile
 
 
 def _profile(
-    operation: str, version: str, *, request: Sequence[str] = (), response: Sequence[str] = ()
+    operation: str,
+    version: str,
+    *,
+    request: Sequence[str] = (),
+    response: Sequence[str] = (),
+    shapes: Sequence[dict[str, str]] = (),
 ) -> UsageProfile:
     return UsageProfile.from_data(
         {
@@ -26,7 +32,8 @@ def _profile(
                     "version": version,
                     "method": "GET",
                     "path": "/x",
-                    "request_fields": list(request),
+                    "request_fields": list(request) or sorted({p for shape in shapes for p in shape} - {"$"}),
+                    "request_shapes": list(shapes),
                     "answers": [{"status": 200, "code": None, "count": 1}],
                     "response_fields": {"200": list(response)},
                 }
@@ -95,3 +102,67 @@ def test_a_request_field_the_code_sends_that_the_version_removes_breaks() -> Non
     removed = [f for f in found.findings if f.where == "request" and f.path == "$.contact_id"]
     assert [(f.kind, f.severity) for f in removed] == [("field removed", "breaks")]
     assert removed[0].new is None
+
+
+# createArticle at 2.10 -> 2.11: a translation (`translated_content.ar`) gained six required members and
+# `translated_content` may no longer be null; replyTicket at 2.9 -> 2.10: `message_type` became required.
+ARTICLE = {"$": "object", "$.title": "string", "$.author_id": "integer", "$.translated_content": "object"}
+TRANSLATION = {"$.translated_content.ar": "object", "$.translated_content.ar.title": "string"}
+
+
+def _refusals(found: UsageUpgrade) -> list[tuple[str, str]]:
+    return sorted((f.path, f.kind) for f in found.findings if f.kind.startswith("request refused"))
+
+
+def test_a_recorded_request_lacking_a_member_the_version_requires_is_refused() -> None:
+    found = usage_upgrade(_profile("createArticle", "2.10", shapes=[{**ARTICLE, **TRANSLATION}]), "2.11")
+    missing = [f for f in found.findings if f.kind == "request refused: a required field it does not send"]
+    assert sorted(f.path for f in missing) == [
+        f"$.translated_content.ar.{name}" for name in ("author_id", "body", "description", "state", "type")
+    ]  # its title was sent
+    body = next(f for f in missing if f.path.endswith(".body"))
+    assert (body.severity, body.old, body.new) == (
+        "breaks",
+        {"type": "string", "is_required": False},
+        {"type": "string", "is_required": True},
+    )
+
+
+def test_a_recorded_request_sending_a_type_the_version_refuses_is_refused() -> None:
+    found = usage_upgrade(
+        _profile("createArticle", "2.10", shapes=[{**ARTICLE, "$.translated_content": "null"}]), "2.11"
+    )
+    assert _refusals(found) == [("$.translated_content", "request refused: it sends null, not allowed")]
+    (refused,) = [f for f in found.findings if f.kind.startswith("request refused")]
+    assert refused.old["type"] == ["object", "null"]
+    assert refused.new["type"] == "object"
+
+
+def test_a_recorded_request_the_version_still_accepts_is_not_refused() -> None:
+    sent = {"$": "object", "$.title": "string", "$.author_id": "integer"}  # no translation: nothing newly required
+    assert _refusals(usage_upgrade(_profile("createArticle", "2.10", shapes=[sent]), "2.11")) == []
+    reply = {"$": "object", "$.message_type": "string", "$.type": "string", "$.body": "string", "$.admin_id": "string"}
+    assert ("$.message_type", "request refused: a required field it does not send") not in _refusals(
+        usage_upgrade(_profile("replyTicket", "2.9", shapes=[reply]), "2.10")
+    )
+    without = {key: value for key, value in reply.items() if key != "$.message_type"}
+    assert ("$.message_type", "request refused: a required field it does not send") in _refusals(
+        usage_upgrade(_profile("replyTicket", "2.9", shapes=[without]), "2.10")
+    )
+
+
+def test_the_shape_judge_refuses_members_an_object_does_not_allow_and_picks_the_best_branch() -> None:
+    closed = {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "id": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    sent = {"$": "object", "$.email": "string", "$.user_id": "string"}
+    assert shape_problems(sent, closed) == {ShapeProblem("$.user_id", "field not allowed", "string")}
+    assert shape_problems(sent, {**closed, "additionalProperties": True}) == set()
+    choice = {"oneOf": [{"required": ["id"]}, {"required": ["email"]}], "properties": closed["properties"]}
+    assert shape_problems({"$": "object", "$.email": "string"}, choice) == set()  # the email branch fits
+    assert shape_problems({"$": "object", "$.id": "number"}, choice) == {
+        ShapeProblem("$.id", "type not allowed", "number")
+    }  # an integer fits a number, not the other way round
+    assert shape_problems({"$": "object", "$.id": "integer"}, {"properties": {"id": {"type": "number"}}}) == set()

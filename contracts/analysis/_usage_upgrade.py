@@ -17,6 +17,7 @@ from ..reports import UsageProfile
 from ..schema import deref_bundled, join
 from ..spec import Contracts, Spec
 from ._diff import Change, _schema, diff
+from ._request_shapes import ShapeProblem, shape_problems
 
 __all__ = ["UsageFinding", "UsageUpgrade", "json_path_of", "usage_upgrade"]
 
@@ -115,6 +116,7 @@ def usage_upgrade(
         if old_spec is new_spec:
             continue  # one description documents both versions: nothing it can tell apart
         _findings_for(result, old_spec, new_spec, operation, use.request_fields, use.response_fields)
+        _refused_requests(result, old_spec, new_spec, operation, use.request_shapes)
     unique = {json.dumps(asdict(f), sort_keys=True, default=str): f for f in result.findings}
     removed = {(f.operation, f.where, f.path) for f in unique.values() if f.kind == "field removed"}
     result.findings = [  # the same operation recorded under two versions, --from given: once
@@ -168,6 +170,58 @@ def _findings_for(
         result.findings.append(
             UsageFinding(operation, change.where, path, change.kind, _severity(change), old_excerpt, new_excerpt)
         )
+
+
+_REFUSALS = {
+    "required field missing": "request refused: a required field it does not send",
+    "field not allowed": "request refused: a field it sends is not allowed",
+    "type not allowed": "request refused: it sends {sent}, not allowed",
+}
+
+
+def _refused_requests(
+    result: UsageUpgrade,
+    old_spec: Spec,
+    new_spec: Spec,
+    operation: str,
+    shapes: set[tuple[tuple[str, str], ...]],
+) -> None:
+    """The recorded requests (their shapes) that the new version's request schema refuses and the old did not."""
+    if not shapes:
+        return
+    new_ops = {op.operation_id: op for op in new_spec.operations()}
+    try:
+        old_op, new_op = old_spec.operation(operation), new_ops[operation]
+        old_root = _schema(old_spec, join(old_op.pointer, "requestBody"))
+        new_root = _schema(new_spec, join(new_op.pointer, "requestBody"))
+    except (IntercomContractsError, KeyError):
+        return  # not documented in one of them: said by _findings_for
+    found: set[ShapeProblem] = set()
+    for shape in sorted(shapes):
+        sent = dict(shape)
+        found |= shape_problems(sent, new_root) - shape_problems(sent, old_root)
+    for problem in sorted(found):
+        tokens = _path_tokens(problem.path)
+        old_excerpt = _excerpt(old_spec, join(old_op.pointer, "requestBody"), tokens)
+        new_excerpt = _excerpt(new_spec, join(new_op.pointer, "requestBody"), tokens)
+        if problem.kind == "required field missing":
+            old_excerpt = None if old_excerpt is None else {**old_excerpt, "is_required": False}
+            new_excerpt = None if new_excerpt is None else {**new_excerpt, "is_required": True}
+        kind = _REFUSALS[problem.kind].format(sent=problem.sent)
+        result.findings.append(
+            UsageFinding(operation, "request", problem.path, kind, "breaks", old_excerpt, new_excerpt)
+        )
+
+
+def _path_tokens(path: str) -> str:
+    """A JSON path's schema pointer: `$.a[*].b` -> `/properties/a/items/properties/b`."""
+    pointer = ""
+    for part in path.removeprefix("$").replace("[*]", ".[*]").split("."):
+        if part == "[*]":
+            pointer += "/items"
+        elif part:
+            pointer += "/properties/" + part.replace("~", "~0").replace("/", "~1")
+    return pointer
 
 
 def _touched(change: Change, used: set[str]) -> str | None:
@@ -248,8 +302,9 @@ def _excerpt(spec: Spec, body_pointer: str, pointer: str) -> Any:
 
 
 def _walk(root: Any, node: Any, tokens: list[str], depth: int) -> Any:
-    """The schema at `tokens` under `node`, looking through allOf and lone choices as the diff does (a member of an
-    allOf branch is a member of its object, in either version, whether or not the other version has the branch)."""
+    """The schema at `tokens` under `node`, looking through allOf as the diff does (a member of an allOf branch is a
+    member of its object, in either version, whether or not the other version has the branch), and through a choice's
+    branches (the first that has the member)."""
     node = deref_bundled(root, node)
     if not tokens or depth > 64:
         return node if not tokens else None
@@ -263,9 +318,9 @@ def _walk(root: Any, node: Any, tokens: list[str], depth: int) -> Any:
         child = node[int(token)]
     found = None if child is None else _walk(root, child, rest, depth + 1)
     if found is None and isinstance(node, dict):
-        for keyword in ("allOf", "oneOf", "anyOf"):  # allOf's members; a lone choice is its branch
+        for keyword in ("allOf", "oneOf", "anyOf"):  # allOf's members, else the first branch of a choice that has it
             branches = node.get(keyword)
-            if not isinstance(branches, list) or (keyword != "allOf" and len(branches) != 1):
+            if not isinstance(branches, list):
                 continue
             for branch in branches:
                 found = _walk(root, branch, tokens, depth + 1)
