@@ -166,3 +166,19 @@ def test_the_shape_judge_refuses_members_an_object_does_not_allow_and_picks_the_
         ShapeProblem("$.id", "type not allowed", "number")
     }  # an integer fits a number, not the other way round
     assert shape_problems({"$": "object", "$.id": "integer"}, {"properties": {"id": {"type": "number"}}}) == set()
+
+
+def test_a_field_removed_beside_one_added_of_the_same_schema_is_a_likely_rename() -> None:
+    # 2.14 calls a conversation's teammates `admins`: the same array of {id, type} under another name.
+    used = ["$.conversations", "$.conversations[*].teammates", "$.conversations[*].teammates.teammates"]
+    found = usage_upgrade(_profile("listConversations", "2.11", response=used), "2.14")
+    (renamed,) = [f for f in found.findings if f.path == "$.conversations[*].teammates.teammates"]
+    assert (renamed.kind, renamed.severity) == ("renamed (likely) teammates -> admins", "breaks")
+    assert renamed.old == renamed.new == {"type": "array", "items": {"type": "object", "properties": ["id", "type"]}}
+
+
+def test_a_field_removed_beside_one_added_of_another_type_is_no_rename() -> None:
+    # 2.14's contact loses `formatted_phone` (a string) and gains `enabled_push_messaging` (a boolean).
+    found = usage_upgrade(_profile("CreateContact", "2.11", response=["$.formatted_phone", "$.id"]), "2.14")
+    (removed,) = [f for f in found.findings if f.path == "$.formatted_phone"]
+    assert (removed.kind, removed.new) == ("field removed", None)

@@ -118,7 +118,11 @@ def usage_upgrade(
         _findings_for(result, old_spec, new_spec, operation, use.request_fields, use.response_fields)
         _refused_requests(result, old_spec, new_spec, operation, use.request_shapes)
     unique = {json.dumps(asdict(f), sort_keys=True, default=str): f for f in result.findings}
-    removed = {(f.operation, f.where, f.path) for f in unique.values() if f.kind == "field removed"}
+    removed = {
+        (f.operation, f.where, f.path)
+        for f in unique.values()
+        if f.kind == "field removed" or f.kind.startswith("renamed (likely)")
+    }
     result.findings = [  # the same operation recorded under two versions, --from given: once
         f for f in unique.values() if not (" made " in f.kind and (f.operation, f.where, f.path) in removed)
     ]  # a field removed is no longer "made optional" too
@@ -159,7 +163,9 @@ def _findings_for(
             UsageFinding(operation, "operation", "", "operation deprecated", "changes", where, {"deprecated": True})
         )
     received = {f"response {status}": fields for status, fields in response_fields.items()}
-    for change in diff(old_spec, new_spec, operations=[operation]).changes:
+    changes = diff(old_spec, new_spec, operations=[operation]).changes
+    renamed = _renames(changes, old_spec, new_spec, old_op.pointer, new_op.pointer)
+    for change in changes:
         used = request_fields if change.where == "request" else received.get(change.where)
         if used is None:
             continue  # a response the code never received
@@ -167,9 +173,65 @@ def _findings_for(
         if path is None:
             continue
         old_excerpt, new_excerpt = _excerpts(old_spec, new_spec, old_op.pointer, new_op.pointer, change)
+        kind = change.kind
+        if (change.where, change.pointer) in renamed:
+            added = renamed[(change.where, change.pointer)]
+            kind = f"renamed (likely) {_name(change.pointer)} -> {_name(added.pointer)}"
+            new_excerpt = _excerpt(new_spec, _body(new_op.pointer, added), added.pointer)
         result.findings.append(
-            UsageFinding(operation, change.where, path, change.kind, _severity(change), old_excerpt, new_excerpt)
+            UsageFinding(operation, change.where, path, kind, _severity(change), old_excerpt, new_excerpt)
         )
+
+
+def _renames(changes: list[Change], old_spec: Spec, new_spec: Spec, old_at: str, new_at: str) -> dict[Any, Change]:
+    """Fields removed whose object gained one field of the same schema (type, format, enum, members; an array's
+    items alike): (where, pointer) of the removal -> the addition. Only pairs that match one another alone: two
+    candidates either way is no rename anyone could tell."""
+    removed: dict[tuple[str, str], list[Change]] = {}
+    added: dict[tuple[str, str], list[Change]] = {}
+    for change in changes:
+        if change.kind == "field removed":
+            removed.setdefault((change.where, _parent(change.pointer)), []).append(change)
+        elif change.kind in ("optional field added", "required field added"):
+            added.setdefault((change.where, _parent(change.pointer)), []).append(change)
+    pairs: dict[Any, Change] = {}
+    for place, gone in removed.items():
+        came = added.get(place, [])
+        if not came:
+            continue
+        old_keys = {id(c): _signature(old_spec, _body(old_at, c), c.pointer) for c in gone}
+        new_keys = {id(c): _signature(new_spec, _body(new_at, c), c.pointer) for c in came}
+        for change in gone:
+            key = old_keys[id(change)]
+            matches = [c for c in came if key is not None and new_keys[id(c)] == key]
+            if len(matches) == 1 and [old_keys[id(c)] for c in gone].count(key) == 1:
+                pairs[(change.where, change.pointer)] = matches[0]
+    return pairs
+
+
+def _parent(pointer: str) -> str:
+    return json_path_of(pointer).rsplit(".", 1)[0]
+
+
+def _name(pointer: str) -> str:
+    return json_path_of(pointer).rsplit(".", 1)[-1]
+
+
+def _body(operation_at: str, change: Change) -> str:
+    where = ("requestBody",) if change.where == "request" else ("responses", change.where.removeprefix("response "))
+    return join(operation_at, *where)
+
+
+def _signature(spec: Spec, body_pointer: str, pointer: str) -> str | None:
+    """What makes two fields the same field under two names: their defining keywords, an array's items' too."""
+    excerpt = _excerpt(spec, body_pointer, pointer)
+    if not isinstance(excerpt, dict) or "type" not in excerpt:
+        return None
+    items = _excerpt(spec, body_pointer, pointer + "/items") if "array" in json.dumps(excerpt["type"]) else None
+    keep = ("type", "format", "enum", "const", "properties")
+    return json.dumps(
+        [{k: excerpt.get(k) for k in keep}, items and {k: items.get(k) for k in keep}], sort_keys=True, default=str
+    )
 
 
 _REFUSALS = {
@@ -295,6 +357,12 @@ def _excerpt(spec: Spec, body_pointer: str, pointer: str) -> Any:
     excerpt = {key: node[key] for key in _EXCERPT_KEYS if key in node}
     if isinstance(node.get("properties"), dict):
         excerpt["properties"] = sorted(node["properties"])
+    items = deref_bundled(root or {}, node.get("items"))
+    if isinstance(items, dict):  # an array: what its items are, in brief
+        brief = {key: items[key] for key in ("type", "format", "enum") if key in items}
+        if isinstance(items.get("properties"), dict):
+            brief["properties"] = sorted(items["properties"])
+        excerpt["items"] = brief or {"schema": "any"}
     for keyword in ("oneOf", "anyOf", "allOf"):
         if isinstance(node.get(keyword), list):
             excerpt[keyword] = len(node[keyword])
