@@ -230,19 +230,23 @@ class _Comparer:
     def add(self, pointer: str, kind: str, *, breaking: bool, old: Any, new: Any) -> None:
         self.changes.append(Change(self.operation, self.where, pointer, kind, breaking, old, new))
 
-    def compare(self, old: Any, new: Any, pointer: str, depth: int, *, members: bool = True) -> None:
-        """`members`: False for an allOf branch, whose members its object's own comparison compared."""
+    def compare(
+        self, old: Any, new: Any, pointer: str, depth: int, *, members: bool = True, types: bool = True
+    ) -> None:
+        """`members`: False for an allOf branch, whose members its object's own comparison compared; `types`: False
+        for a choice's branch compared with a plain schema, whose types were compared with all the branches'."""
         old, new = _unwrapped(self.old_root, old), _unwrapped(self.new_root, new)
         if not isinstance(old, dict) or not isinstance(new, dict) or depth > _MAX_DEPTH:
             return
         if (id(old), id(new)) in self._seen:  # recursive schemas: each pair once
             return
         self._seen.add((id(old), id(new)))
-        self._types(old, new, pointer)
+        if types:
+            self._types(old, new, pointer)
         self._enums(old, new, pointer)
         reshaped = self._reshaped(old, new)
         if reshaped is not None:  # e.g. an object that became "an object or an array of them": compare like with like
-            self.compare(*reshaped, pointer, depth + 1)
+            self.compare(*reshaped, pointer, depth + 1, types=False)
             return
         if members:
             self._objects(old, new, pointer, depth)
@@ -262,10 +266,14 @@ class _Comparer:
             else (new, self.new_root, old_choice, self.old_root)
         )
         plain_types = self._type_set(plain_root, plain)
-        for branch in choices:
-            resolved = deref_bundled(choice_root, branch)
-            if isinstance(resolved, dict) and self._type_set(choice_root, resolved) == plain_types:
-                return (old, resolved) if new_choice else (resolved, new)
+        resolved_branches = [deref_bundled(choice_root, branch) for branch in choices]
+        resolved_branches = [branch for branch in resolved_branches if isinstance(branch, dict)]
+        # the branch of the plain schema's types, else (`anyOf: [object, null]` against a nullable object) the
+        # branch of its types but null
+        for wanted in (plain_types, None if plain_types is None else plain_types - {"null"}):
+            for resolved in resolved_branches:
+                if wanted and self._type_set(choice_root, resolved) == wanted:
+                    return (old, resolved) if new_choice else (resolved, new)
         return None
 
     def _types(self, old: Schema, new: Schema, pointer: str) -> None:

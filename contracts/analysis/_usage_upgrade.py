@@ -9,6 +9,7 @@ client), `changes` (worth a look: an operation deprecated, a branch added), `saf
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,6 +23,9 @@ from ._request_shapes import ShapeProblem, shape_problems
 __all__ = ["UsageFinding", "UsageUpgrade", "json_path_of", "usage_upgrade"]
 
 SEVERITIES = ("breaks", "changes", "safe")
+TEXT_WIDTH = 120  # a terminal's width: excerpts longer than a line are cut in the text (never in JSON)
+_GROUPED = frozenset({"field made optional", "field made required"})
+_GROUPED_FROM = 3  # more findings of a grouped kind in one place than this share one entry
 _WORTH_A_LOOK = frozenset({"branch added", "branch removed", "status removed", "operation deprecated"})
 _EXCERPT_KEYS = ("type", "format", "enum", "const", "nullable", "required", "deprecated", "pattern", "maxLength")
 
@@ -65,13 +69,23 @@ class UsageUpgrade:
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
-    def to_text(self) -> str:
+    def to_text(self, width: int = TEXT_WIDTH) -> str:
+        """Each finding with both excerpts (cut to `width`); many fields of one answer made optional (or required)
+        share one entry listing their paths (`--format json` has each with its excerpts)."""
         lines = [f"upgrade of what the code uses: {self.old} -> {self.new}: {self._count()}"]
-        for finding in self.ordered():
-            place = f"{finding.where} {finding.path}".rstrip()
-            lines.append(f"  {finding.severity.upper():7} {finding.operation} {place}: {finding.kind}")
-            lines.append(f"          {self.old}: {_show(finding.old)}")
-            lines.append(f"          {self.new}: {_show(finding.new)}")
+        for group in self._groups():
+            first = group[0]
+            if len(group) > _GROUPED_FROM:
+                kind = _general(first.kind).replace("field made", "fields made")
+                head = f"  {first.severity.upper():7} {first.operation} {first.where}: {len(group)} {kind}: "
+                paths = ", ".join(finding.path for finding in group)
+                lines += textwrap.wrap(head + paths, width, subsequent_indent=" " * 10, break_on_hyphens=False)
+                continue
+            for finding in group:
+                place = f"{finding.where} {finding.path}".rstrip()
+                lines.append(f"  {finding.severity.upper():7} {finding.operation} {place}: {finding.kind}")
+                lines.append(_cut(f"          {self.old}: {_show(finding.old)}", width))
+                lines.append(_cut(f"          {self.new}: {_show(finding.new)}", width))
         lines += [f"  not compared: {item}" for item in self.not_compared]
         if self.note:
             lines.append(f"  {self.note}")
@@ -89,6 +103,16 @@ class UsageUpgrade:
         if self.note:
             lines += ["", self.note]
         return "\n".join(lines)
+
+    def _groups(self) -> list[list[UsageFinding]]:
+        """The ordered findings, those of one operation's answer (or request) whose kind is "a field made
+        optional|required" together, at the place of their first."""
+        groups: dict[Any, list[UsageFinding]] = {}
+        for finding in self.ordered():
+            kind = _general(finding.kind)
+            key = (finding.severity, finding.operation, finding.where, kind) if kind in _GROUPED else id(finding)
+            groups.setdefault(key, []).append(finding)
+        return list(groups.values())
 
     def _count(self) -> str:
         counts = {severity: sum(1 for f in self.findings if f.severity == severity) for severity in SEVERITIES}
@@ -395,6 +419,16 @@ def _walk(root: Any, node: Any, tokens: list[str], depth: int) -> Any:
                 if found is not None:
                     return found
     return found
+
+
+def _general(kind: str) -> str:
+    """`subject made optional` -> `field made optional` (a kind naming its field, in general)."""
+    name, made, rest = kind.partition(" made ")
+    return f"field made {rest}" if made and " " not in name else kind
+
+
+def _cut(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _show(value: Any) -> str:
