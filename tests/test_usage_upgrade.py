@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -182,3 +184,51 @@ def test_a_field_removed_beside_one_added_of_another_type_is_no_rename() -> None
     found = usage_upgrade(_profile("CreateContact", "2.11", response=["$.formatted_phone", "$.id"]), "2.14")
     (removed,) = [f for f in found.findings if f.path == "$.formatted_phone"]
     assert (removed.kind, removed.new) == ("field removed", None)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_examples_sdk_integration_profiled_at_2_11_then_upgraded_to_2_14(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    usage = tmp_path / "usage.json"
+    tests = ROOT / "examples" / "onboarding"
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        str(tests),
+        "--intercom-usage",
+        str(usage),
+    ]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "createMessage (2.11): 200, 404 met;" in done.stdout  # the coverage the SDK's tests reached
+    written = usage.read_text()
+    for value in ("test-token", "ada@example.com", "plan:pro", "Welcome", "u-1"):
+        assert value not in written
+    profile = UsageProfile.read(usage)
+    assert set(profile.uses) == {
+        (operation, "2.11")
+        for operation in ("CreateContact", "createTag", "attachTagToContact", "createNote", "createMessage")
+    } | {("listConversations", "2.11")}
+
+    found = usage_upgrade(profile, "2.14")
+    kinds = {(f.operation, f.path): f.kind for f in found.findings}
+    assert kinds[("listConversations", "$.conversations[*].teammates.teammates")] == (
+        "renamed (likely) teammates -> admins"
+    )
+    assert kinds[("CreateContact", "$.formatted_phone")] == "field removed"
+    assert kinds[("createMessage", "$.from.type")] == "enum values removed"
+    assert kinds[("createNote", "$.body")] == "body made optional"
+    assert ("CreateContact", "$.email") not in kinds  # 2.14 wraps the request in a lone oneOf: the same fields
+    assert not [f for f in found.findings if f.kind.startswith("request refused")]  # 2.14 takes what the SDK sends
+    text = found.to_text()
+    assert "  BREAKS  createNote response 200: 14 fields made optional: $.author," in text
+    assert max(len(line) for line in text.splitlines()) <= 120
+    assert main(["upgrade", "--usage", str(usage), "--to", "2.14"]) == 1
+    assert capsys.readouterr().out.strip() == text

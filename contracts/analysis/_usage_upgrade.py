@@ -83,7 +83,8 @@ class UsageUpgrade:
                 continue
             for finding in group:
                 place = f"{finding.where} {finding.path}".rstrip()
-                lines.append(f"  {finding.severity.upper():7} {finding.operation} {place}: {finding.kind}")
+                headline = f"  {finding.severity.upper():7} {finding.operation} {place}: {finding.kind}"
+                lines += textwrap.wrap(headline, width, subsequent_indent=" " * 10, break_on_hyphens=False)
                 lines.append(_cut(f"          {self.old}: {_show(finding.old)}", width))
                 lines.append(_cut(f"          {self.new}: {_show(finding.new)}", width))
         lines += [f"  not compared: {item}" for item in self.not_compared]
