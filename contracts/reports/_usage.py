@@ -23,7 +23,15 @@ __all__ = ["USAGE_FORMAT", "Coverage", "UsageProfile", "json_paths", "json_shape
 USAGE_FORMAT = 1  # bumped when a field changes meaning; new fields may be added without a bump
 _MAX_DEPTH = 32  # deeper than any Intercom model: a body nested further is not walked
 MAX_SHAPES = 32  # distinct request shapes kept per operation and version (a property test draws many)
-_JSON_TYPES: dict[type, str] = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer"}
+_JSON_TYPES: dict[type, str] = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
 
 
 def json_paths(value: Any, into: set[str], prefix: str = "$", depth: int = 0) -> None:
@@ -45,27 +53,31 @@ def json_paths(value: Any, into: set[str], prefix: str = "$", depth: int = 0) ->
 
 def json_type(value: Any) -> str:
     """The JSON type of a parsed JSON value (`true` is a boolean, not an integer; `1.5` a number)."""
-    if value is None:
-        return "null"
-    return _JSON_TYPES.get(type(value)) or ("number" if isinstance(value, float) else type(value).__name__)
+    found = _JSON_TYPES.get(type(value))
+    if found is not None:
+        return found
+    for kind in (bool, int, float, str, dict, list):  # subclasses (bool before int: a bool is an int)
+        if isinstance(value, kind):
+            return _JSON_TYPES[kind]
+    return type(value).__name__
 
 
 def json_shape(value: Any, into: dict[str, str], prefix: str = "$", depth: int = 0) -> None:
     """The JSON paths of `value` with their JSON types (`{"$": "object", "$.from.id": "integer"}`), never a value.
 
     An array's items share one path: items of different types give the path each type (`integer|string`)."""
-    kind = json_type(value)
+    kind = _JSON_TYPES.get(type(value)) or json_type(value)
     known = into.get(prefix)
     if known is None:
         into[prefix] = kind
-    elif kind not in known.split("|"):
+    elif known != kind and kind not in known.split("|"):
         into[prefix] = "|".join(sorted({*known.split("|"), kind}))
     if depth > _MAX_DEPTH:
         return
-    if isinstance(value, dict):
+    if kind == "object":
         for key, member in value.items():
             json_shape(member, into, f"{prefix}.{key}", depth + 1)
-    elif isinstance(value, list):
+    elif kind == "array":
         for member in value:
             json_shape(member, into, prefix + "[*]", depth + 1)
 
@@ -142,7 +154,8 @@ class UsageProfile:
             with contextlib.suppress(ValueError):  # a body that is not JSON has no paths
                 shape: dict[str, str] = {}
                 json_shape(json.loads(request_body), shape)
-                use.request_fields.update(path for path in shape if path != "$")
+                use.request_fields.update(shape)
+                use.request_fields.discard("$")  # the body itself is no field
                 use.add_shape(tuple(sorted(shape.items())))
         if query:
             use.query.update(name for name, _ in parse_qsl(query, keep_blank_values=True))
