@@ -75,6 +75,9 @@ def test_a_profile_keeps_each_distinct_request_shape_up_to_its_cap() -> None:
     assert {"$": "object", "$.a": "integer"} in use["request_shapes"]
     assert len(use["request_shapes"]) == MAX_SHAPES
     assert UsageProfile.from_data(profile.to_data()).to_data() == profile.to_data()
+    use["request_shapes"] = ["not a shape"]
+    with pytest.raises(ValueError, match="operation entry is malformed"):
+        UsageProfile.from_data({"format": 1, "operations": [use]})
 
 
 def test_a_profile_holds_names_and_answers_never_a_value_or_the_token() -> None:

@@ -222,7 +222,7 @@ class UsageProfile:
                     response_fields={int(s): set(f) for s, f in (item.get("response_fields") or {}).items()},
                 )
                 profile.uses[(str(item["operation"]), str(item["version"]))] = use
-            except (KeyError, TypeError, ValueError) as error:
+            except (AttributeError, KeyError, TypeError, ValueError) as error:
                 raise ValueError(f"a usage profile's operation entry is malformed ({error!r})") from None
         return profile
 
