@@ -100,6 +100,8 @@ def test_a_profile_holds_names_and_answers_never_a_value_or_the_token() -> None:
     assert {"$.from.id", "$.to.type", "$.message_type", "$.body"} <= set(use["request_fields"])
     (shape,) = use["request_shapes"]
     assert (shape["$.from.id"], shape["$.to.id"], shape["$.message_type"]) == ("integer", "string", "string")
+    # a value only where it is one of the constants 2.11 documents there (`inapp` is not: not kept)
+    assert use["request_enum_values"] == {"$.from.type": ["admin"], "$.to.type": ["user"]}
     assert use["query"] == ["trace"]
     assert {"authorization", "intercom-version"} <= set(use["headers"])
     assert [(a["status"], a["code"], a["count"]) for a in use["answers"]] == [(200, None, 1), (404, "not_found", 1)]

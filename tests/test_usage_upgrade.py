@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from contracts.analysis import UsageUpgrade, usage_upgrade
+from contracts import load_spec
+from contracts.analysis import UsageUpgrade, documented_enums, usage_upgrade
 from contracts.analysis._request_shapes import ShapeProblem, shape_problems
 from contracts.analysis._usage_upgrade import json_path_of
 from contracts.cli import main
@@ -24,6 +25,7 @@ def _profile(
     request: Sequence[str] = (),
     response: Sequence[str] = (),
     shapes: Sequence[dict[str, str]] = (),
+    sent: dict[str, list[str]] | None = None,
 ) -> UsageProfile:
     return UsageProfile.from_data(
         {
@@ -36,6 +38,7 @@ def _profile(
                     "path": "/x",
                     "request_fields": list(request) or sorted({p for shape in shapes for p in shape} - {"$"}),
                     "request_shapes": list(shapes),
+                    "request_enum_values": sent or {},
                     "answers": [{"status": 200, "code": None, "count": 1}],
                     "response_fields": {"200": list(response)},
                 }
@@ -223,7 +226,7 @@ def test_the_examples_sdk_integration_profiled_at_2_11_then_upgraded_to_2_14(
         "renamed (likely) teammates -> admins"
     )
     assert kinds[("CreateContact", "$.formatted_phone")] == "field removed"
-    assert kinds[("createMessage", "$.from.type")] == "enum values removed"
+    assert kinds[("createMessage", "$.from.type")] == "enum values removed, none the code sends (admin)"
     assert kinds[("createNote", "$.body")] == "body made optional"
     assert ("CreateContact", "$.email") not in kinds  # 2.14 wraps the request in a lone oneOf: the same fields
     assert not [f for f in found.findings if f.kind.startswith("request refused")]  # 2.14 takes what the SDK sends
@@ -232,3 +235,27 @@ def test_the_examples_sdk_integration_profiled_at_2_11_then_upgraded_to_2_14(
     assert max(len(line) for line in text.splitlines()) <= 120
     assert main(["upgrade", "--usage", str(usage), "--to", "2.14"]) == 1
     assert capsys.readouterr().out.strip() == text
+
+
+def test_an_enum_losing_values_breaks_only_when_it_loses_one_the_code_sends() -> None:
+    # 2.14 lets only an admin send a message: `from.type` loses lead, user and contact.
+    used = ["$.from", "$.from.type", "$.from.id"]
+    admin = usage_upgrade(_profile("createMessage", "2.11", request=used, sent={"$.from.type": ["admin"]}), "2.14")
+    (kept,) = [f for f in admin.findings if f.path == "$.from.type"]
+    assert (kept.kind, kept.severity) == ("enum values removed, none the code sends (admin)", "safe")
+    user = usage_upgrade(
+        _profile("createMessage", "2.11", request=used, sent={"$.from.type": ["admin", "user"]}), "2.14"
+    )
+    (lost,) = [f for f in user.findings if f.path == "$.from.type"]
+    assert (lost.kind, lost.severity) == ("enum values removed, user sent by the code", "breaks")
+    unknown = usage_upgrade(_profile("createMessage", "2.11", request=used), "2.14")  # a profile without the values
+    assert [(f.kind, f.severity) for f in unknown.findings if f.path == "$.from.type"] == [
+        ("enum values removed", "breaks")
+    ]
+
+
+def test_the_documented_enums_of_a_request_by_path() -> None:
+    enums = documented_enums(load_spec("official:2.11"), "createMessage")
+    assert enums["$.from.type"] == {"lead", "user", "contact", "admin"}
+    assert enums["$.message_type"] == {"in_app", "email"}
+    assert "$.body" not in enums

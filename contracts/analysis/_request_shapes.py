@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..schema import deref_bundled
 
-__all__ = ["ShapeProblem", "shape_problems"]
+if TYPE_CHECKING:
+    from ..spec import Spec
+
+__all__ = ["ShapeProblem", "documented_enums", "shape_problems"]
 
 Schema = dict[str, Any]
 _MAX_DEPTH = 40
@@ -125,3 +128,38 @@ def _types(schema: Schema) -> set[str] | None:
 
 def _fits(sent: str, allowed: set[str]) -> bool:
     return sent in allowed or (sent == "integer" and "number" in allowed)
+
+
+def documented_enums(spec: Spec, operation: str) -> dict[str, frozenset[str]]:
+    """The request's string members whose documented values are listed (an enum), by JSON path: the values of every
+    branch at that path. A value sent there that is one of them is a documented constant, never user data: the usage
+    profile may keep it (to tell whether an enum that loses values loses one the code sends)."""
+    from ..schema import join
+    from ._diff import _schema
+
+    try:
+        root = _schema(spec, join(spec.operation(operation).pointer, "requestBody"))
+    except Exception:  # an operation or body it cannot read: no enum known, no value kept
+        return {}
+    found: dict[str, set[str]] = {}
+    if root is not None:
+        _enums(root, root, "$", found, 0)
+    return {path: frozenset(values) for path, values in found.items()}
+
+
+def _enums(root: Schema, schema: Any, path: str, into: dict[str, set[str]], depth: int) -> None:
+    schema = deref_bundled(root, schema)
+    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        return
+    values = schema.get("enum")
+    if isinstance(values, list):
+        into.setdefault(path, set()).update(value for value in values if isinstance(value, str))
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for branch in schema.get(keyword) or []:
+            _enums(root, branch, path, into, depth + 1)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        for name, member in properties.items():
+            _enums(root, member, _member(path, name), into, depth + 1)
+    if isinstance(schema.get("items"), dict):
+        _enums(root, schema["items"], path + "[*]", into, depth + 1)

@@ -140,7 +140,9 @@ def usage_upgrade(
         old_spec = contracts.spec_for(old or version)
         if old_spec is new_spec:
             continue  # one description documents both versions: nothing it can tell apart
-        _findings_for(result, old_spec, new_spec, operation, use.request_fields, use.response_fields)
+        _findings_for(
+            result, old_spec, new_spec, operation, use.request_fields, use.response_fields, use.request_enum_values
+        )
         _refused_requests(result, old_spec, new_spec, operation, use.request_shapes)
     unique = {json.dumps(asdict(f), sort_keys=True, default=str): f for f in result.findings}
     removed = {
@@ -161,6 +163,7 @@ def _findings_for(
     operation: str,
     request_fields: set[str],
     response_fields: dict[int, set[str]],
+    sent_values: dict[str, set[str]] | None = None,
 ) -> None:
     new_ops = {op.operation_id: op for op in new_spec.operations()}
     try:
@@ -198,14 +201,22 @@ def _findings_for(
         if path is None:
             continue
         old_excerpt, new_excerpt = _excerpts(old_spec, new_spec, old_op.pointer, new_op.pointer, change)
-        kind = change.kind
+        kind, severity = change.kind, _severity(change)
+        if change.kind == "enum values removed" and change.where == "request" and (sent_values or {}).get(path):
+            kind, severity = _enum_values_sent(change, (sent_values or {})[path])
         if (change.where, change.pointer) in renamed:
             added = renamed[(change.where, change.pointer)]
             kind = f"renamed (likely) {_name(change.pointer)} -> {_name(added.pointer)}"
             new_excerpt = _excerpt(new_spec, _body(new_op.pointer, added), added.pointer)
-        result.findings.append(
-            UsageFinding(operation, change.where, path, kind, _severity(change), old_excerpt, new_excerpt)
-        )
+        result.findings.append(UsageFinding(operation, change.where, path, kind, severity, old_excerpt, new_excerpt))
+
+
+def _enum_values_sent(change: Change, sent: set[str]) -> tuple[str, str]:
+    """An enum that loses values, told by the documented values the code was recorded sending there."""
+    lost = sorted(sent & {str(value) for value in change.old or ()})
+    if lost:
+        return f"enum values removed, {', '.join(lost)} sent by the code", "breaks"
+    return f"enum values removed, none the code sends ({', '.join(sorted(sent))})", "safe"
 
 
 def _renames(changes: list[Change], old_spec: Spec, new_spec: Spec, old_at: str, new_at: str) -> dict[Any, Change]:

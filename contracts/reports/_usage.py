@@ -62,8 +62,17 @@ def json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def json_shape(value: Any, into: dict[str, str], prefix: str = "$", depth: int = 0) -> None:
-    """The JSON paths of `value` with their JSON types (`{"$": "object", "$.from.id": "integer"}`), never a value.
+def json_shape(
+    value: Any,
+    into: dict[str, str],
+    prefix: str = "$",
+    depth: int = 0,
+    *,
+    enums: Mapping[str, frozenset[str]] | None = None,
+    sent: dict[str, set[str]] | None = None,
+) -> None:
+    """The JSON paths of `value` with their JSON types (`{"$": "object", "$.from.id": "integer"}`), never a value:
+    only a string that is one of the values `enums` documents at its path goes into `sent` (a documented constant).
 
     An array's items share one path: items of different types give the path each type (`integer|string`)."""
     kind = _JSON_TYPES.get(type(value)) or json_type(value)
@@ -76,10 +85,12 @@ def json_shape(value: Any, into: dict[str, str], prefix: str = "$", depth: int =
         return
     if kind == "object":
         for key, member in value.items():
-            json_shape(member, into, f"{prefix}.{key}", depth + 1)
+            json_shape(member, into, f"{prefix}.{key}", depth + 1, enums=enums, sent=sent)
     elif kind == "array":
         for member in value:
-            json_shape(member, into, prefix + "[*]", depth + 1)
+            json_shape(member, into, prefix + "[*]", depth + 1, enums=enums, sent=sent)
+    elif kind == "string" and enums and sent is not None and value in enums.get(prefix, ()):
+        sent.setdefault(prefix, set()).add(value)
 
 
 def _error_code(body: Any) -> str | None:
@@ -102,6 +113,7 @@ class _Use:
     calls: int = 0
     request_fields: set[str] = field(default_factory=set)
     request_shapes: set[tuple[tuple[str, str], ...]] = field(default_factory=set)  # (path, JSON type) pairs, sorted
+    request_enum_values: dict[str, set[str]] = field(default_factory=dict)  # documented enum values sent, by path
     query: set[str] = field(default_factory=set)
     headers: set[str] = field(default_factory=set)
     answers: Counter[tuple[int, str | None]] = field(default_factory=Counter)
@@ -112,6 +124,8 @@ class _Use:
         self.request_fields |= other.request_fields
         for shape in sorted(other.request_shapes):
             self.add_shape(shape)
+        for path, values in other.request_enum_values.items():
+            self.request_enum_values.setdefault(path, set()).update(values)
         self.query |= other.query
         self.headers |= other.headers
         self.answers.update(other.answers)
@@ -144,8 +158,10 @@ class UsageProfile:
         header_names: Iterable[str],
         status: int,
         response_body: Any,
+        enums: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
-        """One exchange: its request body is parsed for its paths (a body that is not JSON adds none)."""
+        """One exchange: its request body is parsed for its paths (a body that is not JSON adds none); `enums`: the
+        values the operation documents by path (`documented_enums`), the only values a profile keeps."""
         use = self.uses.get((operation, version))
         if use is None:
             use = self.uses[(operation, version)] = _Use(method=method.upper(), path=path)
@@ -153,7 +169,7 @@ class UsageProfile:
         if request_body:
             with contextlib.suppress(ValueError):  # a body that is not JSON has no paths
                 shape: dict[str, str] = {}
-                json_shape(json.loads(request_body), shape)
+                json_shape(json.loads(request_body), shape, enums=enums, sent=use.request_enum_values)
                 use.request_fields.update(shape)
                 use.request_fields.discard("$")  # the body itself is no field
                 use.add_shape(tuple(sorted(shape.items())))
@@ -183,6 +199,9 @@ class UsageProfile:
                     "calls": use.calls,
                     "request_fields": sorted(use.request_fields),
                     "request_shapes": [dict(shape) for shape in sorted(use.request_shapes)],
+                    "request_enum_values": {
+                        path: sorted(values) for path, values in sorted(use.request_enum_values.items())
+                    },
                     "query": sorted(use.query),
                     "headers": sorted(use.headers),
                     "answers": [
@@ -213,6 +232,10 @@ class UsageProfile:
                     request_shapes={
                         tuple(sorted((str(k), str(v)) for k, v in shape.items()))
                         for shape in item.get("request_shapes", ())
+                    },
+                    request_enum_values={
+                        str(path): {str(v) for v in values}
+                        for path, values in (item.get("request_enum_values") or {}).items()
                     },
                     query=set(item.get("query", ())),
                     headers=set(item.get("headers", ())),
