@@ -235,6 +235,11 @@ def test_the_examples_sdk_integration_profiled_at_2_11_then_upgraded_to_2_14(
     assert max(len(line) for line in text.splitlines()) <= 120
     assert main(["upgrade", "--usage", str(usage), "--to", "2.14"]) == 1
     assert capsys.readouterr().out.strip() == text
+    grouped = (
+        "| breaks | attachTagToContact | response 200 | `$.applied_at`, `$.applied_by`, `$.id`, `$.name`, `$.type` | "
+        "5 fields made optional | required | optional |"
+    )
+    assert grouped in found.to_markdown()
 
 
 def test_an_enum_losing_values_breaks_only_when_it_loses_one_the_code_sends() -> None:

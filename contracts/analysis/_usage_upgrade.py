@@ -96,10 +96,19 @@ class UsageUpgrade:
         lines = [f"## Upgrade of what the code uses: {self.old} -> {self.new}", "", self._count(), ""]
         if self.findings:
             lines += [f"| severity | operation | where | path | change | {self.old} | {self.new} |", "|---" * 7 + "|"]
-            for f in self.ordered():
-                cells = [f.severity, f.operation, f.where, f"`{f.path}`" if f.path else "", f.kind]
-                cells += [f"`{_show(f.old)}`", f"`{_show(f.new)}`"]
-                lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+            for group in self._groups():
+                f = group[0]
+                if len(group) > _GROUPED_FROM:  # one row: the paths, what the change was
+                    paths = ", ".join(f"`{finding.path}`" for finding in group)
+                    made = _general(f.kind).removeprefix("field made ")  # optional | required
+                    kind = f"{len(group)} fields made {made}"
+                    cells = [f.severity, f.operation, f.where, paths, kind, _opposite(made), made]
+                    lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+                    continue
+                for f in group:
+                    cells = [f.severity, f.operation, f.where, f"`{f.path}`" if f.path else "", f.kind]
+                    cells += [f"`{_show(f.old)}`", f"`{_show(f.new)}`"]
+                    lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         lines += [f"- not compared: {item}" for item in self.not_compared]
         if self.note:
             lines += ["", self.note]
@@ -437,6 +446,10 @@ def _general(kind: str) -> str:
     """`subject made optional` -> `field made optional` (a kind naming its field, in general)."""
     name, made, rest = kind.partition(" made ")
     return f"field made {rest}" if made and " " not in name else kind
+
+
+def _opposite(made: str) -> str:
+    return {"optional": "required", "required": "optional"}.get(made, "")
 
 
 def _cut(line: str, width: int) -> str:
