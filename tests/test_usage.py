@@ -191,6 +191,9 @@ def test_an_xdist_session_writes_one_merged_profile_and_shows_coverage(pytester:
     by_operation = {use["operation"]: use for use in data["operations"]}
     assert set(by_operation) == {"createMessage", "listAdmins"}
     assert by_operation["createMessage"]["calls"] == 2
+    (shape,) = by_operation["createMessage"]["request_shapes"]  # the two workers' one shape, once
+    assert shape["$.from.id"] == "integer"
+    assert by_operation["createMessage"]["request_enum_values"] == {"$.from.type": ["admin"], "$.to.type": ["user"]}
     assert {a["status"] for a in by_operation["createMessage"]["answers"]} == {200, 404}
     result.stdout.fnmatch_lines(
         ["*intercom contract coverage*", "createMessage (2.11): 200, 404 met; * never*", "*rate_limit_next()*"]
