@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import IntercomContractsError
 from ..schema import deref_bundled
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def documented_enums(spec: Spec, operation: str) -> dict[str, frozenset[str]]:
 
     try:
         root = _schema(spec, join(spec.operation(operation).pointer, "requestBody"))
-    except Exception:  # an operation or body it cannot read: no enum known, no value kept
+    except (IntercomContractsError, KeyError):  # an operation or body it cannot read: no enum known, no value kept
         return {}
     found: dict[str, set[str]] = {}
     if root is not None:
