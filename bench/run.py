@@ -514,7 +514,39 @@ def bench_mock(quick: bool) -> list[Row]:
     return [
         Row("intercom_mock request (respx)", ours, constant, "µs", "plain respx route, constant answer"),
         Row("intercom_mock request (transport)", direct, constant, "µs", "plain respx route, constant answer"),
+        _usage_overhead(payload, headers, repeats=3 if quick else 7),
     ]
+
+
+def _usage_overhead(payload: dict[str, Any], headers: dict[str, str], *, repeats: int) -> Row:
+    """A 1,000-request session through intercom_mock with --intercom-usage (its exchanges written into the usage
+    profile, as the fixture does at each test's end) vs the same session without; the target is +5% at most."""
+    import httpx
+
+    from contracts.mock import IntercomMock
+    from contracts.pytest.fixtures import observe_usage
+    from contracts.reports import UsageProfile
+
+    def session(*, usage: bool) -> float:
+        mock = IntercomMock.from_settings(strict=True)
+        with mock, httpx.Client() as client:
+            start = time.perf_counter()
+            for _ in range(1000):
+                client.post("https://api.intercom.io/messages", json=payload, headers=headers)
+            if usage:
+                observe_usage(UsageProfile(), mock)
+            return time.perf_counter() - start
+
+    session(usage=True)  # warm-up: the contract compiled, the profile's code imported
+    without, with_usage = [], []
+    for _ in range(repeats):  # interleaved: the machine's drift falls on both alike
+        without.append(session(usage=False))
+        with_usage.append(session(usage=True))
+    plain = statistics.median(without)
+    return Row(
+        "intercom_mock 1,000 requests + usage profile", statistics.median(with_usage), plain * 1.05, "s",
+        "target: +5% over the session without",
+    )  # fmt: skip
 
 
 # -- answers --------------------------------------------------------------------------------------------------------

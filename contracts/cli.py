@@ -343,9 +343,10 @@ def _parser() -> argparse.ArgumentParser:
         "upgrade",
         help="what another Intercom-Version changes for what your code used (a --intercom-usage profile)",
         description="Compares the version the profile recorded (or --from) with --to for the operations and fields "
-        "of the profile only: request fields removed or changed, response fields the code received that are removed "
-        "or retyped, operations deprecated or gone; each with its JSON path, both versions' schema excerpts and a "
-        "severity (breaks, changes, safe). Exit 1 when anything breaks.",
+        "of the profile only: request fields removed or changed, the recorded requests (their shapes) that --to "
+        "refuses, response fields the code received that are removed, renamed or retyped, operations deprecated or "
+        "gone; each with its JSON path, both versions' schema excerpts and a severity (breaks, changes, safe). "
+        "Exit 1 when anything breaks.",
     )
     upgrade.add_argument("--usage", required=True, metavar="PATH", help="the profile written by --intercom-usage")
     upgrade.add_argument("--to", required=True, metavar="VERSION", help="the Intercom-Version to move to")

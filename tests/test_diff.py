@@ -61,6 +61,18 @@ def test_2_15_to_2_16_adds_a_whatsapp_branch() -> None:
     assert _find(result, "request", "/properties/message_type/enum", "enum values added").new == ["whatsapp"]
 
 
+def test_2_14_wraps_create_contact_without_changing_its_fields() -> None:
+    # 2.14's request is `oneOf: [create_contact_request]` (one choice is no choice) and its answer is
+    # `allOf: [contact]` plus one property (the contact extended): neither removes a field the client uses.
+    result = diff(load_spec("official:2.11"), load_spec("official:2.14"), operations=["CreateContact"])
+    assert not [c for c in result.changes if c.where == "request"], result.to_text()
+    removed = {c.pointer for c in result.changes if c.kind == "field removed"}
+    assert "/properties/formatted_phone" in removed  # really gone from 2.14's contact
+    assert not {"/properties/email", "/properties/id", "/allOf/0/properties/email"} & removed
+    assert not _find(result, "response 200", "/properties/enabled_push_messaging", "optional field added").breaking
+    assert _find(result, "response 200", "/allOf/0/properties/tags", "type widened").breaking
+
+
 def test_a_spec_diffed_with_itself_is_empty_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     path = "official:2.11"
     assert diff(path, path).changes == []

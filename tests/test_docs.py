@@ -42,6 +42,21 @@ def test_every_command_of_the_readme_works_as_documented(tmp_path: Path) -> None
     assert walker.walk(ROOT / "README.md", tmp_path, quick=True, program=walker.console_script()) == []
 
 
+def test_the_walk_runs_the_examples_and_holds_the_upgrade_report_to_its_shown_output(tmp_path: Path) -> None:
+    walker = _walker()
+    start = README.index("$ pytest examples/onboarding")
+    block = README[start : README.index("```", start)]
+    assert "renamed (likely) teammates -> admins" in block
+    readme = tmp_path / "README.md"
+    readme.write_text(f"```console\n{block.replace('2.14: absent', '2.14: gone', 1)}```\n")
+    problems = walker.walk(readme, tmp_path, program=walker.console_script())
+    assert problems == [
+        "intercom-contracts upgrade --usage usage.json --to 2.14: line 11 printed '2.14: absent', "
+        "the README shows '2.14: gone'"
+    ]
+    assert (tmp_path / "usage.json").is_file()  # written by the examples' tests, run by the walk
+
+
 def test_the_console_script_is_found_beside_the_interpreter_whatever_path_holds(tmp_path: Path) -> None:
     walker = _walker()
     bare = tmp_path / "bin"

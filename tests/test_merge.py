@@ -181,3 +181,47 @@ def test_the_merged_report_states_the_messages_sent_in_all(tmp_path: Path, capsy
     assert main(["merge", str(one), str(two), "--report", str(output)]) == 0
     assert "live messages: 16 sent in all (cap 20, shares 20)" in capsys.readouterr().out
     assert json.loads(output.read_text())["run"]["live_messages"] == {"cap": 20, "shares": 20, "sent": 16}
+
+
+def test_the_merged_report_carries_the_contract_coverage_of_every_job(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def covered(met: list[str], never: list[str], *undocumented: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "operation": "createMessage",
+                "version": "2.11",
+                "met": met,
+                "never": never,
+                "undocumented": [*undocumented],
+            }
+        ]
+
+    one = _report(tmp_path, "t.py::a[us-2.11]", file="one")
+    two = _report(tmp_path, "t.py::b[us-2.11]", file="two")
+    for path, coverage in [(one, covered(["200"], ["404", "429"])), (two, covered(["404"], ["200", "429"], "500"))]:
+        path.write_text(json.dumps({**json.loads(path.read_text()), "coverage": coverage}))
+    solo = {**covered([], [])[0], "operation": "listAdmins", "met": ["200"], "never": ["401"]}
+    three = _report(tmp_path, "t.py::c[us-2.11]", file="three")
+    three.write_text(json.dumps({**json.loads(three.read_text()), "coverage": [solo]}))
+    output = tmp_path / "merged.json"
+    assert main(["merge", str(one), str(two), str(three), "--report", str(output)]) == 0
+    capsys.readouterr()
+    assert json.loads(output.read_text())["coverage"] == [
+        {
+            "operation": "createMessage",
+            "version": "2.11",
+            "met": ["200", "404"],
+            "never": ["429"],
+            "undocumented": ["500"],
+        },
+        {"operation": "listAdmins", "version": "2.11", "met": ["200"], "never": ["401"], "undocumented": []},
+    ]
+
+
+def test_reports_without_usage_merge_without_coverage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one, two = _report(tmp_path, "t.py::a[us-2.11]"), _report(tmp_path, "t.py::b[us-2.11]")
+    output = tmp_path / "merged.json"
+    assert main(["merge", str(one), str(two), "--report", str(output)]) == 0
+    capsys.readouterr()
+    assert "coverage" not in json.loads(output.read_text())

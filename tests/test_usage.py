@@ -10,7 +10,7 @@ import pytest
 
 from contracts.mock import IntercomMock
 from contracts.reports import UsageProfile
-from contracts.reports._usage import json_paths
+from contracts.reports._usage import MAX_SHAPES, json_paths, json_shape
 from contracts.spec import Contracts
 
 TOKEN = "tok_usage_secret_0123456789"
@@ -47,6 +47,39 @@ def test_json_paths_name_members_and_array_items_never_values() -> None:
     assert found == {"$.a", "$.a.b", "$.data", "$.data[*].id", "$.data[*].name", "$.s"}
 
 
+def test_json_shapes_hold_each_paths_json_type_never_a_value() -> None:
+    found: dict[str, str] = {}
+    json_shape({"a": {"b": 1, "f": 1.5, "t": True}, "ids": [1, "x"], "n": None, "s": "value"}, found)
+    assert found == {
+        "$": "object",
+        "$.a": "object",
+        "$.a.b": "integer",
+        "$.a.f": "number",
+        "$.a.t": "boolean",
+        "$.ids": "array",
+        "$.ids[*]": "integer|string",
+        "$.n": "null",
+        "$.s": "string",
+    }
+
+
+def test_a_profile_keeps_each_distinct_request_shape_up_to_its_cap() -> None:
+    profile = UsageProfile()
+    for index in range(2 * MAX_SHAPES + 4):
+        body = json.dumps({"a": index} if index % 2 else {"a": index, f"b{index}": "v"})
+        profile.observe(
+            operation="op", version="2.11", method="POST", path="/x", request_body=body, query="",
+            header_names=(), status=200, response_body={},
+        )  # fmt: skip
+    (use,) = profile.to_data()["operations"]
+    assert {"$": "object", "$.a": "integer"} in use["request_shapes"]
+    assert len(use["request_shapes"]) == MAX_SHAPES
+    assert UsageProfile.from_data(profile.to_data()).to_data() == profile.to_data()
+    use["request_shapes"] = ["not a shape"]
+    with pytest.raises(ValueError, match="operation entry is malformed"):
+        UsageProfile.from_data({"format": 1, "operations": [use]})
+
+
 def test_a_profile_holds_names_and_answers_never_a_value_or_the_token() -> None:
     mock = IntercomMock.from_settings()
     with mock:
@@ -65,6 +98,10 @@ def test_a_profile_holds_names_and_answers_never_a_value_or_the_token() -> None:
         "/messages",
     )
     assert {"$.from.id", "$.to.type", "$.message_type", "$.body"} <= set(use["request_fields"])
+    (shape,) = use["request_shapes"]
+    assert (shape["$.from.id"], shape["$.to.id"], shape["$.message_type"]) == ("integer", "string", "string")
+    # a value only where it is one of the constants 2.11 documents there (`inapp` is not: not kept)
+    assert use["request_enum_values"] == {"$.from.type": ["admin"], "$.to.type": ["user"]}
     assert use["query"] == ["trace"]
     assert {"authorization", "intercom-version"} <= set(use["headers"])
     assert [(a["status"], a["code"], a["count"]) for a in use["answers"]] == [(200, None, 1), (404, "not_found", 1)]
@@ -154,6 +191,9 @@ def test_an_xdist_session_writes_one_merged_profile_and_shows_coverage(pytester:
     by_operation = {use["operation"]: use for use in data["operations"]}
     assert set(by_operation) == {"createMessage", "listAdmins"}
     assert by_operation["createMessage"]["calls"] == 2
+    (shape,) = by_operation["createMessage"]["request_shapes"]  # the two workers' one shape, once
+    assert shape["$.from.id"] == "integer"
+    assert by_operation["createMessage"]["request_enum_values"] == {"$.from.type": ["admin"], "$.to.type": ["user"]}
     assert {a["status"] for a in by_operation["createMessage"]["answers"]} == {200, 404}
     result.stdout.fnmatch_lines(
         ["*intercom contract coverage*", "createMessage (2.11): 200, 404 met; * never*", "*rate_limit_next()*"]

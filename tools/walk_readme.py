@@ -6,6 +6,8 @@
 Meant to run where the package is installed (from a wheel, outside the repository, in CI; or editable, in the
 project's tests). How each command is run:
 - `pip install ...` and the project's own test command are not run (the caller installed; the tests are this);
+- `pytest examples/...` runs the examples project's tests (copied beside the README's commands) with this Python;
+- `intercom-contracts upgrade` must print what the README shows after it (exit 1 when something breaks);
 - `export NAME=VALUE` sets the variable for what follows (a placeholder value `...` becomes a dummy one);
 - `intercom-contracts mock --port N` is started on a free port; its first line must be the one the README shows;
 - a live run gets `--collect-only`: its options and environment are checked when pytest starts, nothing is sent;
@@ -25,6 +27,7 @@ import os
 import re
 import selectors
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -111,6 +114,8 @@ def run_part(
         return None
     if words[:3] in (["python", "-m", "pip"], ["python3", "-m", "pip"]) or words[0] == "pip":
         return None
+    if words[0] == "pytest" and any(word.startswith("examples/") for word in words):
+        return _examples(words, part, env, workdir)
     if words[:3] == ["python", "-m", "pytest"] or words[0] in ("tox", "pytest"):
         return None
     if words[0] == "export":
@@ -127,7 +132,7 @@ def run_part(
         words.append("--collect-only")
     elif words[1:2] == ["run"] and quick:
         words += ["--intercom-max-examples", "3"]
-    if words[1:2] in (["lint"], ["diff"]):
+    if words[1:2] in (["lint"], ["diff"], ["upgrade"]):
         expected = {0, 1}
     done = subprocess.run(
         [*program, *words[1:]], capture_output=True, text=True, env=env, cwd=workdir, timeout=900, check=False
@@ -137,6 +142,34 @@ def run_part(
         return f"{part}: a traceback"
     if done.returncode not in expected:
         last = (output.strip().splitlines() or [""])[-1]
+        return f"{part}: exit {done.returncode}: {last}"
+    if words[1:2] == ["upgrade"]:
+        return _same_output(part, done.stdout, command.expected_output)
+    return None
+
+
+def _same_output(part: str, printed: str, shown: list[str]) -> str | None:
+    """None when the command printed what the README shows (line by line, as the README's lines are read)."""
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    if lines == shown:
+        return None
+    differing = next(
+        (i for i, (a, b) in enumerate(zip(lines, shown, strict=False)) if a != b), min(len(lines), len(shown))
+    )
+    printed_line = lines[differing] if differing < len(lines) else "(nothing more)"
+    shown_line = shown[differing] if differing < len(shown) else "(nothing more)"
+    return f"{part}: line {differing + 1} printed {printed_line!r}, the README shows {shown_line!r}"
+
+
+def _examples(words: list[str], part: str, env: dict[str, str], workdir: Path) -> str | None:
+    """The examples project's tests, as a user runs them in their checkout: copied beside the commands."""
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    if not (workdir / "examples").exists():
+        shutil.copytree(examples, workdir / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *words[1:]]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir, timeout=900, check=False)
+    if done.returncode != 0:
+        last = ((done.stdout + done.stderr).strip().splitlines() or [""])[-1]
         return f"{part}: exit {done.returncode}: {last}"
     return None
 

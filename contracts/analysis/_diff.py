@@ -230,20 +230,26 @@ class _Comparer:
     def add(self, pointer: str, kind: str, *, breaking: bool, old: Any, new: Any) -> None:
         self.changes.append(Change(self.operation, self.where, pointer, kind, breaking, old, new))
 
-    def compare(self, old: Any, new: Any, pointer: str, depth: int) -> None:
-        old, new = deref_bundled(self.old_root, old), deref_bundled(self.new_root, new)
+    def compare(
+        self, old: Any, new: Any, pointer: str, depth: int, *, members: bool = True, types: bool = True
+    ) -> None:
+        """`members`: False for an allOf branch, whose members its object's own comparison compared; `types`: False
+        for a choice's branch compared with a plain schema, whose types were compared with all the branches'."""
+        old, new = _unwrapped(self.old_root, old), _unwrapped(self.new_root, new)
         if not isinstance(old, dict) or not isinstance(new, dict) or depth > _MAX_DEPTH:
             return
         if (id(old), id(new)) in self._seen:  # recursive schemas: each pair once
             return
         self._seen.add((id(old), id(new)))
-        self._types(old, new, pointer)
+        if types:
+            self._types(old, new, pointer)
         self._enums(old, new, pointer)
         reshaped = self._reshaped(old, new)
         if reshaped is not None:  # e.g. an object that became "an object or an array of them": compare like with like
-            self.compare(*reshaped, pointer, depth + 1)
+            self.compare(*reshaped, pointer, depth + 1, types=False)
             return
-        self._objects(old, new, pointer, depth)
+        if members:
+            self._objects(old, new, pointer, depth)
         for keyword in ("allOf", "anyOf", "oneOf"):
             self._branches(keyword, old.get(keyword), new.get(keyword), pointer, depth)
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
@@ -260,10 +266,14 @@ class _Comparer:
             else (new, self.new_root, old_choice, self.old_root)
         )
         plain_types = self._type_set(plain_root, plain)
-        for branch in choices:
-            resolved = deref_bundled(choice_root, branch)
-            if isinstance(resolved, dict) and self._type_set(choice_root, resolved) == plain_types:
-                return (old, resolved) if new_choice else (resolved, new)
+        resolved_branches = [deref_bundled(choice_root, branch) for branch in choices]
+        resolved_branches = [branch for branch in resolved_branches if isinstance(branch, dict)]
+        # the branch of the plain schema's types, else (`anyOf: [object, null]` against a nullable object) the
+        # branch of its types but null
+        for wanted in (plain_types, None if plain_types is None else plain_types - {"null"}):
+            for resolved in resolved_branches:
+                if wanted and self._type_set(choice_root, resolved) == wanted:
+                    return (old, resolved) if new_choice else (resolved, new)
         return None
 
     def _types(self, old: Schema, new: Schema, pointer: str) -> None:
@@ -307,14 +317,16 @@ class _Comparer:
             self.add(pointer + "/enum", "enum values added", breaking=not self.request, old=None, new=added)
 
     def _objects(self, old: Schema, new: Schema, pointer: str, depth: int) -> None:
-        old_props, new_props = _properties(old), _properties(new)
-        old_required, new_required = _required(old), _required(new)
+        # An object's members include those of its allOf branches: `allOf: [contact] + properties` is the contact
+        # object extended (2.14's CreateContact answer), not an object whose every field was removed.
+        old_props, new_props = _members(self.old_root, old), _members(self.new_root, new)
+        old_required, new_required = _all_required(self.old_root, old), _all_required(self.new_root, new)
         for name in sorted(set(old_props) - set(new_props)):
-            self.add(f"{pointer}/properties/{name}", "field removed", breaking=True, old="present", new=None)
+            self.add(pointer + old_props[name][1], "field removed", breaking=True, old="present", new=None)
         for name in sorted(set(new_props) - set(old_props)):
             required = name in new_required
             self.add(
-                f"{pointer}/properties/{name}",
+                pointer + new_props[name][1],
                 "required field added" if required else "optional field added",
                 breaking=self.request and required,
                 old=None,
@@ -338,7 +350,7 @@ class _Comparer:
                 new="optional",
             )
         for name in sorted(set(old_props) & set(new_props)):
-            self.compare(old_props[name], new_props[name], f"{pointer}/properties/{name}", depth + 1)
+            self.compare(old_props[name][0], new_props[name][0], pointer + new_props[name][1], depth + 1)
 
     def _branches(self, keyword: str, old: Any, new: Any, pointer: str, depth: int) -> None:
         old_list = old if isinstance(old, list) else []
@@ -359,7 +371,13 @@ class _Comparer:
         for old_index, key in enumerate(old_keys):
             if key in new_keys:
                 new_index = new_keys.index(key)
-                self.compare(old_list[old_index], new_list[new_index], f"{here}/{new_index}", depth + 1)
+                self.compare(
+                    old_list[old_index],
+                    new_list[new_index],
+                    f"{here}/{new_index}",
+                    depth + 1,
+                    members=keyword != "allOf",
+                )
 
     @staticmethod
     def _branch_key(root: Schema, branch: Any, index: int) -> str:
@@ -371,6 +389,48 @@ class _Comparer:
 def _properties(schema: Schema) -> dict[str, Any]:
     found = schema.get("properties")
     return found if isinstance(found, dict) else {}
+
+
+_WRAPPER_KEYS = frozenset({"oneOf", "anyOf", "allOf", "title", "description"})
+
+
+def _unwrapped(root: Schema, schema: Any) -> Any:
+    """The schema itself, a lone branch's wrapper (`oneOf: [create_contact_request]`, 2.14's CreateContact request)
+    being that branch: one choice is no choice."""
+    schema = deref_bundled(root, schema)
+    for _ in range(_MAX_DEPTH):
+        if not isinstance(schema, dict) or not set(schema) <= _WRAPPER_KEYS:
+            return schema
+        branches = [schema[k] for k in ("oneOf", "anyOf", "allOf") if k in schema]
+        if len(branches) != 1 or not isinstance(branches[0], list) or len(branches[0]) != 1:
+            return schema
+        schema = deref_bundled(root, branches[0][0])
+    return schema
+
+
+def _members(root: Schema, schema: Schema, depth: int = 0) -> dict[str, tuple[Any, str]]:
+    """An object's properties, its allOf branches' included: name -> (schema, pointer relative to the object)."""
+    found = {name: (member, f"/properties/{name}") for name, member in _properties(schema).items()}
+    branches = schema.get("allOf")
+    if isinstance(branches, list) and depth < _MAX_DEPTH:
+        for index, branch in enumerate(branches):
+            resolved = deref_bundled(root, branch)
+            if isinstance(resolved, dict):
+                for name, (member, at) in _members(root, resolved, depth + 1).items():
+                    found.setdefault(name, (member, f"/allOf/{index}{at}"))
+    return found
+
+
+def _all_required(root: Schema, schema: Schema, depth: int = 0) -> set[str]:
+    """An object's required members, its allOf branches' included."""
+    required = _required(schema)
+    branches = schema.get("allOf")
+    if isinstance(branches, list) and depth < _MAX_DEPTH:
+        for branch in branches:
+            resolved = deref_bundled(root, branch)
+            if isinstance(resolved, dict):
+                required |= _all_required(root, resolved, depth + 1)
+    return required
 
 
 def _required(schema: Schema) -> set[str]:

@@ -5,6 +5,8 @@ matrix would have written: every check result, every failure, the union of regio
 Reports that cannot be joined (other targets or spec sources, a later format, one given twice, a file that is not a
 report) are refused before anything is written.
 
+The contract coverage of the jobs' usage profiles (`--intercom-usage`) is joined too: an answer any job met is met.
+
 Live runs split by pytest-split share one message cap: `live_message_share` gives each group its part (the parts
 sum to the cap exactly), each group's report states it (`run.live_messages`), and the merged report states the
 messages sent in all.
@@ -111,6 +113,7 @@ def merge_reports(paths: list[str]) -> Merged:
     merged.results.sort(key=_result_key)
     merged.failures.sort(key=_failure_key)
     merged.upgrade = _upgrade(reports, merged)
+    merged.coverage = _coverage(reports)
     return Merged(merged)
 
 
@@ -184,6 +187,35 @@ def _upgrade(reports: list[Report], merged: Results) -> dict[str, Any] | None:
 
     first = found[0]
     return {**first, "differing_checks": differing_checks(merged, first["from"], first["to"])}
+
+
+def _coverage(reports: list[Report]) -> list[dict[str, Any]] | None:
+    """The contract coverage of the jobs' tests together: an answer met by any job is met, one never met by every job
+    is never met (None when no job wrote a usage profile)."""
+    found = [report.payload["coverage"] for report in reports if isinstance(report.payload.get("coverage"), list)]
+    if not found:
+        return None
+    merged: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for coverage in found:
+        for item in coverage:
+            if not isinstance(item, dict):
+                continue
+            key = (str(item.get("operation", "")), str(item.get("version", "")))
+            sets = merged.setdefault(key, {"met": set(), "documented": set(), "undocumented": set()})
+            met, never = {str(s) for s in item.get("met") or ()}, {str(s) for s in item.get("never") or ()}
+            sets["met"] |= met
+            sets["documented"] |= met | never
+            sets["undocumented"] |= {str(s) for s in item.get("undocumented") or ()}
+    return [
+        {
+            "operation": operation,
+            "version": version,
+            "met": sorted(sets["met"]),
+            "never": sorted(sets["documented"] - sets["met"]),
+            "undocumented": sorted(sets["undocumented"]),
+        }
+        for (operation, version), sets in sorted(merged.items(), key=lambda item: (item[0][0], version_key(item[0][1])))
+    ]
 
 
 def _region_key(region: str) -> tuple[int, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,26 +120,43 @@ def intercom_mock(request: pytest.FixtureRequest) -> Iterator[IntercomMock]:
 
 
 def observe_usage(profile: UsageProfile, mock: IntercomMock) -> None:
-    """The mock's exchanges into a usage profile (each documented operation reached; names, never values)."""
-    templates: dict[tuple[str, str], str] = {}  # the documented path: a request's own path holds ids (values)
+    """The mock's exchanges into a usage profile (each documented operation reached; names, never values: a value
+    only where it is one of the constants the operation documents there)."""
+    known: dict[tuple[str, str], tuple[str, Mapping[str, frozenset[str]]]] = {}
     for exchange in mock.requests:
         if exchange.operation is None or exchange.version is None:  # no documented operation reached
             continue
         request, response = exchange.request, exchange.response
         key = (exchange.operation, exchange.version)
-        if key not in templates:
-            templates[key] = mock.fake.contracts.spec_for(exchange.version).operation(exchange.operation).path
+        if key not in known:  # the documented path (a request's own path holds ids: values) and the enums
+            spec = mock.fake.contracts.spec_for(exchange.version)
+            known[key] = (spec.operation(exchange.operation).path, _documented_enums(spec, *key))
+        path, enums = known[key]
         profile.observe(
             operation=exchange.operation,
             version=exchange.version,
             method=request.method,
-            path=templates[key],
+            path=path,
             request_body=request.body,
             query=request.query,
             header_names=request.headers,
             status=response.status,
             response_body=response.body,
+            enums=enums,
         )
+
+
+_ENUMS: dict[tuple[int, str, str], tuple[Spec, Mapping[str, frozenset[str]]]] = {}  # kept for the session
+
+
+def _documented_enums(spec: Spec, operation: str, version: str) -> Mapping[str, frozenset[str]]:
+    from ..analysis import documented_enums
+
+    key = (id(spec), operation, version)
+    kept = _ENUMS.get(key)
+    if kept is None or kept[0] is not spec:  # the spec kept alongside: an id is only unique while its object lives
+        kept = _ENUMS[key] = (spec, documented_enums(spec, operation))
+    return kept[1]
 
 
 def _own_token_answers(config: pytest.Config) -> Callable[[Exchange], None]:

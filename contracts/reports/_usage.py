@@ -1,8 +1,10 @@
 """What a team's code used of Intercom's API (the usage profile), and the contract coverage of its tests.
 
-A profile keeps names, never values: per operation and version, the request's JSON paths, the query parameters and
-headers sent (names only: an Authorization header is one name, its token is never read), the answers received
-(status, error code) and the JSON paths of the answers' bodies. Profiles of many tests (or xdist workers) merge.
+A profile keeps names, never values: per operation and version, the request's JSON paths (and each distinct shape
+of its bodies: the paths with their JSON types, so that another version's contract can judge them again), the query
+parameters and headers sent (names only: an Authorization header is one name, its token is never read), the answers
+received (status, error code) and the JSON paths of the answers' bodies.
+Profiles of many tests (or xdist workers) merge.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["USAGE_FORMAT", "Coverage", "UsageProfile", "json_paths"]
+__all__ = ["USAGE_FORMAT", "Coverage", "UsageProfile", "json_paths", "json_shape"]
 
 USAGE_FORMAT = 1  # bumped when a field changes meaning; new fields may be added without a bump
 _MAX_DEPTH = 32  # deeper than any Intercom model: a body nested further is not walked
+MAX_SHAPES = 32  # distinct request shapes kept per operation and version (a property test draws many)
+_JSON_TYPES: dict[type, str] = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
 
 
 def json_paths(value: Any, into: set[str], prefix: str = "$", depth: int = 0) -> None:
@@ -37,6 +49,48 @@ def json_paths(value: Any, into: set[str], prefix: str = "$", depth: int = 0) ->
         for member in value:
             if isinstance(member, (dict, list)):
                 json_paths(member, into, path, depth + 1)
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a parsed JSON value (`true` is a boolean, not an integer; `1.5` a number)."""
+    found = _JSON_TYPES.get(type(value))
+    if found is not None:
+        return found
+    for kind in (bool, int, float, str, dict, list):  # subclasses (bool before int: a bool is an int)
+        if isinstance(value, kind):
+            return _JSON_TYPES[kind]
+    return type(value).__name__
+
+
+def json_shape(
+    value: Any,
+    into: dict[str, str],
+    prefix: str = "$",
+    depth: int = 0,
+    *,
+    enums: Mapping[str, frozenset[str]] | None = None,
+    sent: dict[str, set[str]] | None = None,
+) -> None:
+    """The JSON paths of `value` with their JSON types (`{"$": "object", "$.from.id": "integer"}`), never a value:
+    only a string that is one of the values `enums` documents at its path goes into `sent` (a documented constant).
+
+    An array's items share one path: items of different types give the path each type (`integer|string`)."""
+    kind = _JSON_TYPES.get(type(value)) or json_type(value)
+    known = into.get(prefix)
+    if known is None:
+        into[prefix] = kind
+    elif known != kind and kind not in known.split("|"):
+        into[prefix] = "|".join(sorted({*known.split("|"), kind}))
+    if depth > _MAX_DEPTH:
+        return
+    if kind == "object":
+        for key, member in value.items():
+            json_shape(member, into, f"{prefix}.{key}", depth + 1, enums=enums, sent=sent)
+    elif kind == "array":
+        for member in value:
+            json_shape(member, into, prefix + "[*]", depth + 1, enums=enums, sent=sent)
+    elif kind == "string" and enums and sent is not None and value in enums.get(prefix, ()):
+        sent.setdefault(prefix, set()).add(value)
 
 
 def _error_code(body: Any) -> str | None:
@@ -58,6 +112,8 @@ class _Use:
     path: str
     calls: int = 0
     request_fields: set[str] = field(default_factory=set)
+    request_shapes: set[tuple[tuple[str, str], ...]] = field(default_factory=set)  # (path, JSON type) pairs, sorted
+    request_enum_values: dict[str, set[str]] = field(default_factory=dict)  # documented enum values sent, by path
     query: set[str] = field(default_factory=set)
     headers: set[str] = field(default_factory=set)
     answers: Counter[tuple[int, str | None]] = field(default_factory=Counter)
@@ -66,11 +122,19 @@ class _Use:
     def merge(self, other: _Use) -> None:
         self.calls += other.calls
         self.request_fields |= other.request_fields
+        for shape in sorted(other.request_shapes):
+            self.add_shape(shape)
+        for path, values in other.request_enum_values.items():
+            self.request_enum_values.setdefault(path, set()).update(values)
         self.query |= other.query
         self.headers |= other.headers
         self.answers.update(other.answers)
         for status, fields in other.response_fields.items():
             self.response_fields.setdefault(status, set()).update(fields)
+
+    def add_shape(self, shape: tuple[tuple[str, str], ...]) -> None:
+        if len(self.request_shapes) < MAX_SHAPES or shape in self.request_shapes:
+            self.request_shapes.add(shape)
 
 
 @dataclass
@@ -94,15 +158,21 @@ class UsageProfile:
         header_names: Iterable[str],
         status: int,
         response_body: Any,
+        enums: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
-        """One exchange: its request body is parsed for its paths (a body that is not JSON adds none)."""
+        """One exchange: its request body is parsed for its paths (a body that is not JSON adds none); `enums`: the
+        values the operation documents by path (`documented_enums`), the only values a profile keeps."""
         use = self.uses.get((operation, version))
         if use is None:
             use = self.uses[(operation, version)] = _Use(method=method.upper(), path=path)
         use.calls += 1
         if request_body:
             with contextlib.suppress(ValueError):  # a body that is not JSON has no paths
-                json_paths(json.loads(request_body), use.request_fields)
+                shape: dict[str, str] = {}
+                json_shape(json.loads(request_body), shape, enums=enums, sent=use.request_enum_values)
+                use.request_fields.update(shape)
+                use.request_fields.discard("$")  # the body itself is no field
+                use.add_shape(tuple(sorted(shape.items())))
         if query:
             use.query.update(name for name, _ in parse_qsl(query, keep_blank_values=True))
         use.headers.update(name.lower() for name in header_names)
@@ -128,6 +198,10 @@ class UsageProfile:
                     "path": use.path,
                     "calls": use.calls,
                     "request_fields": sorted(use.request_fields),
+                    "request_shapes": [dict(shape) for shape in sorted(use.request_shapes)],
+                    "request_enum_values": {
+                        path: sorted(values) for path, values in sorted(use.request_enum_values.items())
+                    },
                     "query": sorted(use.query),
                     "headers": sorted(use.headers),
                     "answers": [
@@ -155,6 +229,14 @@ class UsageProfile:
                     path=str(item["path"]),
                     calls=int(item.get("calls", 0)),
                     request_fields=set(item.get("request_fields", ())),
+                    request_shapes={
+                        tuple(sorted((str(k), str(v)) for k, v in shape.items()))
+                        for shape in item.get("request_shapes", ())
+                    },
+                    request_enum_values={
+                        str(path): {str(v) for v in values}
+                        for path, values in (item.get("request_enum_values") or {}).items()
+                    },
                     query=set(item.get("query", ())),
                     headers=set(item.get("headers", ())),
                     answers=Counter(
@@ -163,7 +245,7 @@ class UsageProfile:
                     response_fields={int(s): set(f) for s, f in (item.get("response_fields") or {}).items()},
                 )
                 profile.uses[(str(item["operation"]), str(item["version"]))] = use
-            except (KeyError, TypeError, ValueError) as error:
+            except (AttributeError, KeyError, TypeError, ValueError) as error:
                 raise ValueError(f"a usage profile's operation entry is malformed ({error!r})") from None
         return profile
 
