@@ -51,7 +51,7 @@ def test_the_walk_runs_the_examples_and_holds_the_upgrade_report_to_its_shown_ou
     readme.write_text(f"```console\n{block.replace('2.14: absent', '2.14: gone', 1)}```\n")
     problems = walker.walk(readme, tmp_path, program=walker.console_script())
     assert problems == [
-        "intercom-contracts upgrade --usage usage.json --to 2.14: line 11 printed '2.14: absent', "
+        "intercom-contracts upgrade --usage usage.json --to 2.14: line 4 printed '2.14: absent', "
         "the README shows '2.14: gone'"
     ]
     assert (tmp_path / "usage.json").is_file()  # written by the examples' tests, run by the walk

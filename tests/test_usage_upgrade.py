@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,12 +232,16 @@ def test_the_examples_sdk_integration_profiled_at_2_11_then_upgraded_to_2_14(
     assert ("CreateContact", "$.email") not in kinds  # 2.14 wraps the request in a lone oneOf: the same fields
     assert not [f for f in found.findings if f.kind.startswith("request refused")]  # 2.14 takes what the SDK sends
     text = found.to_text()
-    assert "  BREAKS  createNote response 200: 14 fields made optional: $.author," in text
+    assert "  CHANGES createNote response 200: 14 fields made optional: $.author," in text  # absence: worth a look
+    assert {f.kind for f in found.breaks} == {
+        "field removed",
+        "renamed (likely) teammates -> admins",
+    }  # what the code received and 2.14 no longer describes
     assert max(len(line) for line in text.splitlines()) <= 120
     assert main(["upgrade", "--usage", str(usage), "--to", "2.14"]) == 1
     assert capsys.readouterr().out.strip() == text
     grouped = (
-        "| breaks | attachTagToContact | response 200 | `$.applied_at`, `$.applied_by`, `$.id`, `$.name`, `$.type` | "
+        "| changes | attachTagToContact | response 200 | `$.applied_at`, `$.applied_by`, `$.id`, `$.name`, `$.type` | "
         "5 fields made optional | required | optional |"
     )
     assert grouped in found.to_markdown()
@@ -264,3 +269,21 @@ def test_the_documented_enums_of_a_request_by_path() -> None:
     assert enums["$.from.type"] == {"lead", "user", "contact", "admin"}
     assert enums["$.message_type"] == {"in_app", "email"}
     assert "$.body" not in enums
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "severity"),
+    [
+        ("email made optional", None, None, "changes"),  # may be absent now: code reading it must allow for that
+        ("type widened", ["object"], ["null", "object"], "changes"),  # may be null now
+        ("type widened", ["string"], ["integer", "string"], "breaks"),  # a value of another type may come
+        ("field removed", None, None, "breaks"),
+    ],
+)
+def test_an_answers_field_that_may_be_left_out_is_a_change_not_a_break(
+    kind: str, old: Any, new: Any, severity: str
+) -> None:
+    from contracts.analysis._diff import Change
+    from contracts.analysis._usage_upgrade import _severity
+
+    assert _severity(Change("getContact", "response 200", "/properties/x", kind, True, old, new)) == severity

@@ -3,7 +3,8 @@
 The profile (`--intercom-usage`) names the operations, request fields and response fields the code used; the
 documented changes between the two versions (`diff`, the one schema walker) are kept where they touch those, each
 with its JSON path, both versions' schema excerpts and a severity: `breaks` (the diff classifies it breaking for a
-client), `changes` (worth a look: an operation deprecated, a branch added), `safe`.
+client), `changes` (worth a look: an operation deprecated, a branch added, an answer's field made optional or
+nullable), `safe`.
 """
 
 from __future__ import annotations
@@ -370,9 +371,22 @@ def json_path_of(pointer: str) -> str:
 
 
 def _severity(change: Change) -> str:
+    if change.where != "request" and _may_be_left_out(change):
+        # An answer's field the new description lets be absent or null: code that reads it must allow for that, but
+        # nothing says the server stopped sending it (2.14 drops most `required` lists): worth a look, not a break.
+        return "changes"
     if change.breaking:
         return "breaks"
     return "changes" if change.kind in _WORTH_A_LOOK else "safe"
+
+
+def _may_be_left_out(change: Change) -> bool:
+    """A field made optional, or its type widened by null alone."""
+    if change.kind.endswith(" made optional"):
+        return True
+    if change.kind == "type widened" and isinstance(change.old, list) and isinstance(change.new, list):
+        return set(change.new) - set(change.old) <= {"null"}
+    return False
 
 
 def _excerpts(old_spec: Spec, new_spec: Spec, old_at: str, new_at: str, change: Change) -> tuple[Any, Any]:
