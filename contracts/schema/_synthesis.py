@@ -142,6 +142,9 @@ class _Synthesizer:
         # minimal value satisfies alike)
         self._fill = 1 if every else 0
         self._timed = False  # a value worked out holds the time now (not to be kept for the next answer)
+        # The time an unset timestamp holds: the object's own `created_at` where it has one (an item reads the same on
+        # every path, whenever it is read), else the time now.
+        self._moment: int | None = None
 
     def fits(self, node: Any, value: Any) -> bool:
         """Whether `value` satisfies `node`, a part of the root (checked with the root's $defs)."""
@@ -242,7 +245,7 @@ class _Synthesizer:
             return self._array(node, overlay if isinstance(overlay, list) else None, name, depth)
         if self.realistic:
             self._timed = self._timed or _is_timestamp(name, node)
-            return _realistic(node, kind, name)
+            return _realistic(node, kind, name, self._now())
         return _scalar(node, kind, name)
 
     def _branch(self, node: Schema, keyword: str, branches: list[Any], overlay: Any, name: str, depth: int) -> Any:
@@ -265,6 +268,19 @@ class _Synthesizer:
         return self._derived(node, index, lambda: {"allOf": [siblings, branch]})
 
     def _object(self, node: Schema, overlay: Mapping[str, Any] | None, depth: int) -> dict[str, Any]:
+        created = overlay.get("created_at") if overlay else None
+        if not isinstance(created, int) or isinstance(created, bool):
+            return self._object_at(node, overlay, depth)
+        moment, self._moment = self._moment, created
+        try:
+            return self._object_at(node, overlay, depth)
+        finally:
+            self._moment = moment
+
+    def _now(self) -> int:
+        return self._moment if self._moment is not None else int(time.time())
+
+    def _object_at(self, node: Schema, overlay: Mapping[str, Any] | None, depth: int) -> dict[str, Any]:
         properties: dict[str, Any] = node.get("properties", {}) if isinstance(node.get("properties"), dict) else {}
         extra = node.get("additionalProperties", True)
         if not properties and extra is not False and overlay:  # a free-form map: what was offered, where it fits
@@ -389,7 +405,7 @@ class _Synthesizer:
         known = _UNSET.get(cache_key)
         if known is not None and known[0] is self.root and known[1] is schema:
             second = known[3]
-            if second is None or second == int(time.time()):
+            if second is None or second == self._now():
                 self._timed = self._timed or second is not None
                 kept = known[2]
                 return _copied(kept) if isinstance(kept, (dict, list)) else kept
@@ -397,7 +413,7 @@ class _Synthesizer:
         value = self._worked_out(schema, key, depth)
         if len(_UNSET) > 50_000:
             _UNSET.clear()
-        _UNSET[cache_key] = (self.root, schema, _copied(value), int(time.time()) if self._timed else None)
+        _UNSET[cache_key] = (self.root, schema, _copied(value), self._now() if self._timed else None)
         self._timed = self._timed or timed
         return value
 
@@ -460,7 +476,7 @@ def _example(schema: Any) -> Any:
     return None
 
 
-def _realistic(node: Schema, kind: str | None, name: str) -> Any:
+def _realistic(node: Schema, kind: str | None, name: str, now: int) -> Any:
     """A scalar as Intercom sends it for a field nobody set: its example, or a value of its shape (never its name)."""
     if kind == "null":
         return None
@@ -470,7 +486,7 @@ def _realistic(node: Schema, kind: str | None, name: str) -> Any:
     example = _example(node)
     if kind in ("integer", "number"):
         if timestamp and (node.get("format") == "date-time" or name.endswith("_at")):
-            value: float = _number(node, int(time.time()))
+            value: float = _number(node, now)
         elif name.endswith("count"):  # nothing counted yet (an example's 100 beside an empty list misleads)
             value = _number(node, 0)
         elif isinstance(example, (int, float)) and not isinstance(example, bool):
@@ -479,8 +495,8 @@ def _realistic(node: Schema, kind: str | None, name: str) -> Any:
             value = _number(node, 1 if name == "id" or name.endswith("_id") else 0)
         return int(value) if kind == "integer" else float(value)
     if timestamp:
-        now = datetime.now(timezone.utc)
-        text = now.date().isoformat() if node.get("format") == "date" else now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = datetime.fromtimestamp(now, timezone.utc)
+        text = moment.date().isoformat() if node.get("format") == "date" else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     elif isinstance(example, str):
         text = example
     elif str(node.get("format")) in _FORMATS:

@@ -117,6 +117,20 @@ def test_answers_built_from_a_kept_template_follow_the_clock_and_share_nothing(m
     assert second["location"] == {"city": "Dublin"}
 
 
+def test_an_items_unset_timestamps_hold_its_own_creation_time_so_it_reads_the_same_a_second_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contracts.schema import _synthesis
+
+    fake = _fake()
+    monkeypatch.setattr(_synthesis.time, "time", lambda: 1_800_000_000.0)
+    company = _send(fake, "2.12", "POST", "/companies", {"company_id": "co-1", "name": "Co"}).body
+    monkeypatch.setattr(_synthesis.time, "time", lambda: 1_800_000_007.0)  # the second ticks between two reads
+    read = _send(fake, "2.12", "GET", f"/companies/{company['id']}").body
+    assert read["last_request_at"] == read["remote_created_at"] == read["created_at"]
+    assert read == _send(fake, "2.12", "GET", "/companies").body["data"][0]
+
+
 def test_a_cursor_page_names_the_page_size_it_used_not_the_descriptions_example() -> None:
     fake = _fake()
     for number in range(60):
