@@ -156,10 +156,25 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "intercom-allow-writes",
-        "live: send PUT and PATCH, and POST operations' positive cases (DELETE never)",
+        "live: send PUT and PATCH, and POST operations' positive cases (DELETE only in flows, of what the run created)",
         False,
         flag=True,
         shown="off",
+    ),
+    Option(
+        "intercom-flows",
+        "run the stateful flows (create, read, list, search, update, delete across the API) against the target; "
+        "live only with --intercom-allow-writes",
+        False,
+        flag=True,
+        shown="off",
+    ),
+    Option(
+        "intercom-max-live-writes",
+        "cap on the writes of a live run's flows (POST, PUT, PATCH, DELETE but POST /messages), xdist workers included",
+        10,
+        metavar="N",
+        shown="10",
     ),
 )
 _BY_NAME = {option.name: option for option in OPTIONS}
@@ -189,6 +204,8 @@ class RunSettings:
     operations: tuple[str, ...] = ("createMessage",)
     errata: bool = True
     allow_writes: bool = False
+    flows: bool = False  # the stateful flows (contracts.flows) run
+    max_live_writes: int = 10  # live flows: the cap on their writes, cleanup included
     fake_faults: frozenset[str] = frozenset()  # faults of the embedded fake (INTERCOM_CONTRACTS_FAKE_FAULTS)
 
     @property
@@ -245,6 +262,8 @@ class RunSettings:
             operations=tuple(p.strip() for p in str(value("intercom-operations")).split(",") if p.strip()),
             errata=_choice("intercom-errata", value("intercom-errata")) == "on",
             allow_writes=_flag(value("intercom-allow-writes")),
+            flows=_flag(value("intercom-flows")),
+            max_live_writes=parse_count("intercom-max-live-writes", value("intercom-max-live-writes"), zero=True),
             fake_faults=_faults(env.get(FAULTS_ENV, "")),
         )
 
