@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from contracts.analysis import merge_reports
 from contracts.exchange import Exchange
 from contracts.live import IntercomClient, LiveGuard, NotSent, WriteLedger, is_write
 from contracts.mock import DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
 from contracts.regions import REGIONS
+from contracts.reports import Results
+from contracts.reports._html import run_page
 from contracts.run import IntercomRun, RunSettings
 
 from .conftest import read_line, rest_of
@@ -396,3 +399,26 @@ def test_an_interrupted_live_flows_run_deletes_what_it_created_and_reports_it(
         ("contact", "deleted"),
         ("tag", "deleted"),
     ]
+
+
+# -- the reports ---------------------------------------------------------------------------------------------------
+def _report(path: Path, marker: str, records: list[dict[str, object]]) -> str:
+    results = Results()
+    results.describe_run(target="live", spec="bundled")
+    flows = {"marker": marker, "max_live_writes": 10, "writes": len(records), "reversals": 0, "records": records}
+    results.describe_run(flows=flows)
+    results.write_json(path)
+    return str(path)
+
+
+def test_merged_reports_list_every_jobs_records_and_the_html_shows_them(tmp_path: Path) -> None:
+    left = {"kind": "note", "id": "5", "region": "us", "version": "2.11", "state": "left", "reason": "no <DELETE>"}
+    deleted = {"kind": "contact", "id": OURS, "region": "eu", "version": "2.11", "state": "deleted"}
+    jobs = [_report(tmp_path / "a.json", "icc-1", [left]), _report(tmp_path / "b.json", "icc-2", [deleted])]
+    merged = merge_reports(jobs)
+    flows = merged.to_json()["run"]["flows"]
+    assert flows["records"] == [left, deleted]
+    assert (flows["marker"], flows["writes"], flows["max_live_writes"]) == ("icc-1 icc-2", 2, 20)
+    page = run_page(merged.results)
+    assert "Records the live flows created (2)" in page
+    assert "left: no &lt;DELETE&gt;" in page
