@@ -23,7 +23,7 @@ from contracts.reports import Results
 from contracts.reports._html import run_page
 from contracts.run import IntercomRun, RunSettings
 
-from .conftest import read_line, rest_of
+from .conftest import rest_of
 from .hostile import Answer, HostileServer, Request, json_answer
 
 SUITE = ("-p", "no:cacheprovider", "--intercom-target", "live", "--intercom-region", "us")
@@ -352,8 +352,7 @@ def test_a_live_flows_session_deletes_its_records_at_the_end(
     flows = json.loads(report.read_text())["run"]["flows"]
     assert sorted(record["kind"] for record in flows["records"]) == ["company", "contact", "tag"]
     assert {record["state"] for record in flows["records"]} == {"deleted"}
-    created = [f"/{record['kind'].replace('company', 'companie')}s/{record['id']}" for record in flows["records"]]
-    assert all(_status(server, path) == 404 for path in created)
+    assert all(_status(server, _path_of(record)) == 404 for record in flows["records"])
     assert sum(1 for e in server.fake.exchanges if e.request.method == "DELETE") == 3
     result.stdout.fnmatch_lines(["*live flows (icc-*): 3 of 10 writes; 3 records created, 3 deleted, 0 left"])
 
@@ -365,40 +364,52 @@ from test_creating import _create
 def test_creates_then_waits(intercom_run):
     _create(intercom_run, "contact")
     _create(intercom_run, "tag")
-    print("WAITING", flush=True)
+    intercom_run.client("us", intercom_run.versions[0]).request("GET", "/me")  # tells the test it is waiting
     threading.Event().wait(120)  # until the run is interrupted
 """
 
 
+def _path_of(record: dict[str, str]) -> str:
+    return {"contact": "/contacts", "company": "/companies", "tag": "/tags"}[record["kind"]] + "/" + record["id"]
+
+
+@pytest.mark.parametrize("workers", [(), ("-n", "2")])
 def test_an_interrupted_live_flows_run_deletes_what_it_created_and_reports_it(
-    pytester: pytest.Pytester, server: MockServer
+    pytester: pytest.Pytester, server: MockServer, workers: tuple[str, ...]
 ) -> None:
     pytester.makepyfile(test_creating=CREATING_TEST, test_interrupted=INTERRUPTED_TEST)
+    waiting = threading.Event()
+    server.fake.listeners.append(lambda exchange: exchange.request.path == "/me" and waiting.set())
     report = pytester.path / "report.json"
-    command = [sys.executable, "-m", "pytest", *SUITE, *FLOWS, "-s", "test_interrupted.py"]
+    command = [sys.executable, "-m", "pytest", *SUITE, *FLOWS, "test_interrupted.py", *workers]
     command += ["--intercom-base-url", f"us={server.base_urls['us']}", "--intercom-report", str(report)]
     process = subprocess.Popen(
-        command, cwd=pytester.path, env=_live_env(server), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=pytester.path,
+        env=_live_env(server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's: Ctrl-C reaches the workers too
     )
     try:
-        created = []
-        while not (line := read_line(process.stdout, timeout=60)).strip().endswith("WAITING"):
-            if "CREATED " in line:  # the first comes after the test file's name
-                created.append(line.partition("CREATED ")[2].strip())
-        process.send_signal(signal.SIGINT)
+        assert waiting.wait(timeout=60), rest_of(process.stdout)
+        os.killpg(process.pid, signal.SIGINT)
         assert process.wait(timeout=60) == pytest.ExitCode.INTERRUPTED, rest_of(process.stdout)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+    created = [e.request.path for e in server.fake.exchanges if e.request.method == "POST" and e.response.status == 200]
     assert len(created) == 2
-    assert all(_status(server, path) == 404 for path in created)
     run = json.loads(report.read_text())["run"]
     assert run["interrupted"] is True
-    assert sorted((r["kind"], r["state"]) for r in run["flows"]["records"]) == [
+    records = run["flows"]["records"]
+    assert sorted((record["kind"], record["state"]) for record in records) == [
         ("contact", "deleted"),
         ("tag", "deleted"),
     ]
+    assert all(_status(server, _path_of(record)) == 404 for record in records)
 
 
 # -- the reports ---------------------------------------------------------------------------------------------------
