@@ -119,7 +119,10 @@ def test_without_flows_and_writes_the_old_rules_hold(ledger: WriteLedger) -> Non
         ("/events", {"event_name": "x", "id": OURS}, True),
         ("/contacts/search", {"query": {}}, True),  # a read
         ("/contacts/merge", {"from": OURS, "into": STRANGER}, False),  # nothing known to create
-        (f"/contacts/{OURS}/tags", {"id": "7"}, True),  # under the run's contact
+        (f"/contacts/{OURS}/tags", {"id": "7"}, True),  # under the run's contact, the run's tag
+        (f"/contacts/{OURS}/tags", {"id": "8"}, False),  # a tag of the workspace's
+        (f"/contacts/{OURS}/companies", {"id": "8"}, False),
+        (f"/contacts/{OURS}/notes", {"body": "x", "admin_id": 1}, True),
         (f"/contacts/{STRANGER}/tags", {"id": "7"}, False),
         ("/conversations/7000001/reply", {"type": "admin", "body": "x"}, False),
     ],
@@ -128,6 +131,7 @@ def test_a_post_writes_only_to_the_runs_records_or_creates_one_named_by_its_mark
     guard: LiveGuard, ledger: WriteLedger, path: str, payload: dict[str, object], admitted: bool
 ) -> None:
     _created(ledger, "contact", OURS)
+    _created(ledger, "tag", "7")
     marked = json.loads(json.dumps(payload).replace("MARK", ledger.marker))
     assert _admits(guard, "POST", path, marked) is admitted
 

@@ -94,8 +94,11 @@ CREATE_ONLY: Final[dict[str, str]] = {
     "/events": "data_event",
 }
 _NOTES = re.compile(r"^/contacts/([^/]+)/notes$")  # a note is created under the run's contact
-_PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")  # an id that is one path segment, as the server answered it
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")  # an id that is one path segment (fullmatch), as answered
 _TAG_TARGETS = ("users", "companies")  # POST /tags with these tags (or untags) existing records
+# A POST under the run's item that attaches another item by its `id` (/contacts/{id}/tags, /contacts/{id}/companies,
+# /conversations/{id}/tags, /companies/{id}/contacts): the other item must be the run's too.
+_ATTACHES: Final = {"tags": "/tags", "companies": "/companies", "contacts": "/contacts"}
 
 
 def is_write(method: str, path: str) -> bool:
@@ -307,7 +310,7 @@ class WriteLedger:
         found = _created_id(kind, answer)
         if found is None:
             return
-        if not _PLAIN_ID.match(found):
+        if not _PLAIN_ID.fullmatch(found):
             self._add(_unowned(kind, found, region, version, "its id is not one path segment: never touched"))
             return
         marked = CREATE_OR_UPDATE.get(path, ("", ()))[1]
@@ -330,7 +333,8 @@ class WriteLedger:
     def admit(self, method: str, path: str, content: bytes | None, query: str = "") -> None:
         """The flows' rules over a write (the guard asks, with --intercom-flows and --intercom-allow-writes):
         - a DELETE, PUT or PATCH only of an item the run created (or a path under one);
-        - a POST under an item only when the item is the run's (/contacts/{id}/tags, /conversations/{id}/reply);
+        - a POST under an item only when the item is the run's (/contacts/{id}/tags, /conversations/{id}/reply), and
+          the tag, company or contact it attaches by `id` too;
         - a POST to a create-or-update collection only when every identifying field sent carries the marker;
         - a POST to a collection that always creates only when the people it names are the run's;
         - nothing else (a POST to a collection the toolkit does not know as creating).
@@ -342,6 +346,7 @@ class WriteLedger:
             raise NotSent(f"{method} {path}: a live run's flows send no query with a write (it could name a record)")
         payload = _json_object(content)  # a key twice is refused before anything else is judged
         if self.owns(path):
+            self._admit_attached(method, path, payload)
             return
         if method != "POST":
             raise NotSent(f"{method} {path}: a live run's flows write only to the records they created")
@@ -351,6 +356,14 @@ class WriteLedger:
             self._admit_creation(path, payload)
         else:
             raise NotSent(f"POST {path}: a live run's flows write only to the records they created, or create new ones")
+
+    def _admit_attached(self, method: str, path: str, payload: dict[str, Any]) -> None:
+        collection = _ATTACHES.get(path.rsplit("/", 1)[-1]) if method == "POST" else None
+        if collection is None or "id" not in payload:
+            return
+        other = str(payload["id"])
+        if not (_PLAIN_ID.fullmatch(other) and self.owns(f"{collection}/{other}")):
+            raise NotSent(f"POST {path}: a live run's flows attach only a {collection[1:-1]} the run created")
 
     def _admit_marked(self, path: str, payload: dict[str, Any]) -> None:
         marker, fields = self.marker, CREATE_OR_UPDATE[path][1]
@@ -390,7 +403,7 @@ class WriteLedger:
         by_name = [party[key] for key in ("email", "user_id", "external_id") if key in party]
         if not by_id and not by_name:
             return False
-        ids_ours = all(i == self.contact_id or (_PLAIN_ID.match(i) and self.owns(f"/contacts/{i}")) for i in by_id)
+        ids_ours = all(i == self.contact_id or (_PLAIN_ID.fullmatch(i) and self.owns(f"/contacts/{i}")) for i in by_id)
         return ids_ours and all(isinstance(name, str) and marker in name for name in by_name)
 
 
