@@ -109,6 +109,8 @@ class _Reporting:
             writers.add_usage(self.run, payload.usage)
         outcomes.collect(self.run.results, report, payload)
 
+    # Last: xdist has ended its workers by then, so what live flows created is all in the ledger when it is cleaned up.
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         writers.finish_session(session, exitstatus)
 

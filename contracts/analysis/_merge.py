@@ -9,7 +9,7 @@ The contract coverage of the jobs' usage profiles (`--intercom-usage`) is joined
 
 Live runs split by pytest-split share one message cap: `live_message_share` gives each group its part (the parts
 sum to the cap exactly), each group's report states it (`run.live_messages`), and the merged report states the
-messages sent in all.
+messages sent in all. Each job's live flows (`run.flows`) are joined too: every record any job created.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def _run(reports: list[Report]) -> dict[str, Any]:
     regions = {region for run in runs for region in run.get("regions") or []}
     versions = {version for run in runs for version in run.get("versions") or []}
     run: dict[str, Any] = {
-        **{key: value for key, value in runs[0].items() if key != "live_messages"},
+        **{key: value for key, value in runs[0].items() if key not in ("live_messages", "flows")},
         "started": min(str(run.get("started")) for run in runs),
         "finished": None if None in finished else max(str(f) for f in finished),
         "interrupted": any(bool(run.get("interrupted")) for run in runs),
@@ -174,6 +174,15 @@ def _run(reports: list[Report]) -> dict[str, Any]:
             "cap": max(int(part.get("cap", 0)) for part in live),
             "shares": sum(int(part.get("share", part.get("cap", 0))) for part in live),
             "sent": sum(int(part.get("sent", 0)) for part in live),
+        }
+    flows = [run["flows"] for run in runs if isinstance(run.get("flows"), dict)]
+    if flows:  # each job's live flows had their own marker and write cap: the records of all of them
+        run["flows"] = {
+            "marker": " ".join(dict.fromkeys(str(part.get("marker")) for part in flows)),
+            "max_live_writes": sum(int(part.get("max_live_writes", 0)) for part in flows),
+            "writes": sum(int(part.get("writes", 0)) for part in flows),
+            "reversals": sum(int(part.get("reversals", 0)) for part in flows),
+            "records": [record for part in flows for record in part.get("records") or []],
         }
     return run
 

@@ -1,4 +1,4 @@
-"""Talking to a real server safely: the client, its guard, pacing and the live message budget."""
+"""Talking to a real server safely: the client, its guard, pacing, the live message budget and the write ledger."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ if TYPE_CHECKING:
     from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard
     from ._pacing import Pacing, WaitAllowance
     from ._plan import CORE_NEEDS, budget_plan, part_of
+    from ._writes import CreatedRecord, WriteLedger, is_write
 
 __all__ = [
     "CORE_NEEDS",
     "CREATE_MESSAGE_ROUTE",
+    "CreatedRecord",
     "HttpExchange",
     "IntercomClient",
     "LiveGuard",
@@ -24,13 +26,16 @@ __all__ = [
     "Pacing",
     "TransportFailure",
     "WaitAllowance",
+    "WriteLedger",
     "budget_plan",
+    "is_write",
     "part_of",
 ]
 
 __getattr__, __dir__ = attach(__name__, {
     "CORE_NEEDS": "_plan",
     "CREATE_MESSAGE_ROUTE": "_guard",
+    "CreatedRecord": "_writes",
     "HttpExchange": "_client",
     "IntercomClient": "_client",
     "LiveGuard": "_guard",
@@ -39,6 +44,8 @@ __getattr__, __dir__ = attach(__name__, {
     "Pacing": "_pacing",
     "TransportFailure": "_client",
     "WaitAllowance": "_pacing",
+    "WriteLedger": "_writes",
     "budget_plan": "_plan",
+    "is_write": "_writes",
     "part_of": "_plan",
 })

@@ -2,16 +2,21 @@
 
 Every transport failure becomes a `TransportFailure`, one line naming region, version, method, URL and cause.
 On a live run every request passes the guard (methods, parties), every POST /messages reserves a message of the
-run's budget first, waits are decided by `Pacing`, and a request that could create something is never sent twice:
-sent again (hypothesis replays a failing example to report it), it gets the answer recorded the first time.
+run's budget first, every write of a flows run reserves one of the write ledger's cap first (and its answer tells the
+ledger what was created or deleted), waits are decided by `Pacing`, and a request that could create something is
+never sent twice: sent again (hypothesis replays a failing example to report it), it gets the answer recorded the
+first time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +38,7 @@ from ..exchange import Exchange
 from ._budget import MessageBudget
 from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard, NotSent
 from ._pacing import Pacing
+from ._writes import WriteLedger, is_write
 
 __all__ = ["HttpExchange", "IntercomClient", "NotSent", "Pacing", "TransportFailure"]
 
@@ -59,7 +65,8 @@ class IntercomClient:
 
     Nothing is ever sent again but after a 429 (the server did not act on it), as `Pacing` allows. Once the server
     could not be reached, later requests to that region fail at once with the same cause instead of waiting out
-    the timeout again. `guard` and `budget` are set on live runs (see the module's docstring).
+    the timeout again. `guard` and `budget` are set on live runs, `ledger` on a live run's flows (see the module's
+    docstring).
     """
 
     def __init__(
@@ -74,11 +81,12 @@ class IntercomClient:
         pacing: Pacing | None = None,
         guard: LiveGuard | None = None,
         budget: MessageBudget | None = None,
+        ledger: WriteLedger | None = None,
     ):
         self.region, self.base_url, self.token, self.version = region, base_url.rstrip("/"), token, version
         self.timeout = timeout
         self.pacing = pacing or Pacing()
-        self.guard, self.budget = guard, budget
+        self.guard, self.budget, self.ledger = guard, budget, ledger
         self.listeners: list[Callable[[HttpExchange], None]] = []  # told of every exchange (recording)
         # Requests already sent (or that failed on the way: they may have arrived), by content.
         self._sent: dict[str, HttpExchange | TransportFailure] = {}
@@ -139,20 +147,30 @@ class IntercomClient:
             exchange = _replayed(sent)
         else:
             creating = self.budget is not None and route == CREATE_MESSAGE_ROUTE
-            if creating and not self.budget.take(share):  # type: ignore[union-attr]
-                raise NotSent(self.budget.exhausted())  # type: ignore[union-attr]
-            # A transport failure propagates with the reservation spent: a message may have been created.
-            try:
-                exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
-            except TransportFailure as failure:
-                if key is not None and failure.attempted:
-                    self._sent[key] = failure
-                raise
-            exchange.path = route[1]
-            if creating and 400 <= exchange.status < 500:
-                self.budget.give_back(share)  # type: ignore[union-attr]
-            if key is not None:
-                self._sent[key] = exchange
+            ledger = self.ledger if self.ledger is not None and is_write(method, route[1]) else None
+            # A write and its record in the ledger are one step: Ctrl-C while it is out takes effect once the ledger
+            # knows what the answer created (the exchange is bounded by the timeout).
+            with _interrupts_deferred() if ledger is not None else contextlib.nullcontext():
+                if ledger is not None:
+                    ledger.reserve(method, route[1])
+                if creating and not self.budget.take(share):  # type: ignore[union-attr]
+                    raise NotSent(self.budget.exhausted())  # type: ignore[union-attr]
+                # A transport failure propagates with the reservation spent: a message may have been created.
+                try:
+                    exchange = self._exchange(method, url, headers, content, shown_version, chosen_token is not None)
+                except TransportFailure as failure:
+                    if key is not None and failure.attempted:
+                        self._sent[key] = failure
+                    if ledger is not None and method == "DELETE":
+                        ledger.left(route[1], f"its DELETE failed in transport ({failure.cause})")
+                    raise
+                exchange.path = route[1]
+                if creating and 400 <= exchange.status < 500:
+                    self.budget.give_back(share)  # type: ignore[union-attr]
+                if ledger is not None:
+                    ledger.observe(exchange)
+                if key is not None:
+                    self._sent[key] = exchange
         for listener in self.listeners:
             listener(exchange)
         return exchange
@@ -242,6 +260,25 @@ class _NoCookies(httpx.Cookies):
 
     def extract_cookies(self, response: httpx.Response) -> None:
         return None
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """SIGINT (Ctrl-C) held until the block ends, then raised as it would have been (main thread only: signals are
+    delivered there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held and callable(previous):
+        previous(signal.SIGINT, None)
+    elif held and previous != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def _replayed(exchange: HttpExchange) -> HttpExchange:

@@ -2,7 +2,10 @@
 
 The suite's tests, breadth's schemathesis cases and a user's own tests all send through `IntercomClient`; the
 client asks the guard first, so a safety rule holds by construction rather than by each caller's care:
-- methods: GET and POST; PUT and PATCH only with --intercom-allow-writes; DELETE and every other method never;
+- methods: GET and POST; PUT and PATCH only with --intercom-allow-writes; DELETE only with --intercom-flows and
+  --intercom-allow-writes, of a record the run created; every other method never;
+- flows (--intercom-flows with --intercom-allow-writes): every write touches only what the run created, and a
+  create-or-update request names its record with the run's marker (the write ledger's rules, `WriteLedger.admit`);
 - parties: a POST /messages names no sender but the run's admin and no recipient but the run's contact (nor any
   other way to reach a person: `email`, `user_id`, ...); without those ids, no request naming a party is sent;
 - what a server could read otherwise: a live body is JSON or nothing (a form body is read as parameters, and
@@ -18,9 +21,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IntercomContractsError
+
+if TYPE_CHECKING:
+    from ._writes import WriteLedger
 
 __all__ = ["CREATE_MESSAGE_ROUTE", "LiveGuard", "NotSent"]
 
@@ -79,6 +85,13 @@ class LiveGuard:
     admin_id: int | None = None
     contact_id: str | None = None
     allow_writes: bool = False
+    flows: bool = False  # --intercom-flows: with allow_writes, writes go through the ledger's rules
+    ledger: WriteLedger | None = None  # what the run created (flows with allow_writes need one)
+
+    @property
+    def flows_write(self) -> bool:
+        """Whether the flows' writes are allowed: DELETE of the run's records, every write only to what it created."""
+        return self.flows and self.allow_writes
 
     def admit(
         self,
@@ -94,11 +107,11 @@ class LiveGuard:
         other_spelling = _spelled_otherwise(path) if method not in READ_METHODS else None
         if other_spelling:
             raise NotSent(f"a live request's path is sent as the server reads it: {path!r} has {other_spelling}")
-        if method == "DELETE":
-            raise NotSent("DELETE is never sent by a live run")
+        if method == "DELETE" and not self.flows_write:
+            raise NotSent("DELETE is never sent by a live run (but with --intercom-flows and --intercom-allow-writes)")
         if method in WRITE_METHODS and not self.allow_writes:
             raise NotSent(f"{method} is sent only with --intercom-allow-writes")
-        if method not in READ_METHODS | WRITE_METHODS | {"POST"}:
+        if method not in READ_METHODS | WRITE_METHODS | {"POST", "DELETE"}:
             raise NotSent(f"{method} is never sent by a live run (only GET and POST, PUT/PATCH with allow-writes)")
         named = {name.lower(): value for name, value in (headers or {}).items()}
         overriding = sorted(_METHOD_OVERRIDES & set(named))
@@ -115,6 +128,10 @@ class LiveGuard:
             if query:
                 raise NotSent("a live message carries no query string (parameters there could name parties)")
             self._admit_parties(content)
+        elif self.flows_write:
+            if self.ledger is None:
+                raise NotSent("a live run's flows write only with the run's write ledger: nothing to check it against")
+            self.ledger.admit(method, path, content, query)
 
     def _admit_parties(self, content: bytes | None) -> None:
         try:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..errors import IntercomContractsError
-from .state import JUDGE, budget_path, contracts_of, spec_of, state, versions_of
+from .state import JUDGE, budget_path, contracts_of, ledger_path, spec_of, state, versions_of
 
 if TYPE_CHECKING:
     from ..checks import Judge
@@ -36,6 +36,7 @@ def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
         contracts=contracts_of(config),
         versions=versions_of(config),
         budget_path=budget_path(config),
+        ledger_path=ledger_path(config),
         listeners=[*listeners, _own_token_answers(config)],
     )
     yield run

@@ -232,3 +232,8 @@ def rejudged_of(config: pytest.Config) -> list[Rejudged]:
 def budget_path(config: pytest.Config) -> Path:
     """Named by the run id every xdist worker shares, so the live message cap holds for the whole run."""
     return Path(tempfile.gettempdir()) / f"intercom-contracts-budget-{state(config).run_id}"
+
+
+def ledger_path(config: pytest.Config) -> Path:
+    """The flows' write ledger, named so too: one marker, one write cap and one list of records for the whole run."""
+    return Path(tempfile.gettempdir()) / f"intercom-contracts-writes-{state(config).run_id}"

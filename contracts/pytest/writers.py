@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .state import PluginState, budget_path, contracts_of, state, versions_of
+from ..errors import IntercomContractsError
+from .state import PluginState, budget_path, contracts_of, ledger_path, state, versions_of
 
 if TYPE_CHECKING:
     from ..reports import Coverage
@@ -20,6 +21,7 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     run = state(config)
     budget_path(config).unlink(missing_ok=True)
+    _clean_up_flows(config, run)
     results, settings = run.results, run.settings
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
     results.finish(interrupted=interrupted, exit_status=int(exitstatus))
@@ -48,6 +50,45 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
             )
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
     _write_step_summary(run)
+
+
+def _clean_up_flows(config: pytest.Config, run: PluginState) -> None:
+    """A live flows run: every record it created and did not delete is deleted now (by the controller, once every
+    worker has ended; on an interrupt too), and the report lists them all, deleted or left and why."""
+    from ..run import IntercomRun, live_flows
+
+    path = ledger_path(config)
+    if not live_flows(run.settings):
+        path.unlink(missing_ok=True)  # the fake's flows read the marker from it
+        return
+    intercom = IntercomRun(
+        run.settings, budget_path=budget_path(config), ledger_path=path, contracts=contracts_of(config)
+    )
+    try:
+        intercom.cleanup()
+    except KeyboardInterrupt:  # a second Ctrl-C: what is left is reported as left
+        intercom.ledger.leave_the_rest("the cleanup was interrupted before its DELETE")
+    except IntercomContractsError as error:
+        intercom.ledger.leave_the_rest(f"the cleanup could not run: {error}")
+    finally:
+        intercom.close()
+    run.results.describe_run(flows=intercom.ledger.report())
+    path.unlink(missing_ok=True)
+
+
+def flows_summary(flows: dict[str, Any]) -> list[str]:
+    """The terminal's lines on a live flows run's records: how many were deleted, and each one left and why."""
+    records = flows.get("records") or []
+    left = [record for record in records if record.get("state") != "deleted"]
+    lines = [
+        f"intercom-contracts: live flows ({flows.get('marker')}): {flows.get('writes')} of "
+        f"{flows.get('max_live_writes')} writes; {len(records)} records created, {len(records) - len(left)} deleted, "
+        f"{len(left)} left"
+    ]
+    for record in left:
+        where = f"{record.get('region')}, version {record.get('version')}"
+        lines.append(f"  left: {record.get('kind')} {record.get('id')} ({where}): {record.get('reason')}")
+    return lines
 
 
 def _finish_recording(session: pytest.Session, run: PluginState, *, stopped: bool) -> None:
@@ -140,6 +181,10 @@ def terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     writer = run.har_writer
     if writer is not None:
         terminalreporter.write_line(f"intercom-contracts: {len(writer.entries)} exchanges recorded to {writer.path}")
+    flows = results.run.get("flows")
+    if isinstance(flows, dict):
+        for line in flows_summary(flows):
+            terminalreporter.write_line(line)
     for problem in results.problems:
         terminalreporter.write_line(problem, red=True)
     if results.upgrade is not None:

@@ -106,7 +106,28 @@ def run_page(results: Results) -> str:
         body.append(f"<h2>Skipped, and why ({len(skipped)})</h2><ul>")
         body += [f"<li><b>{_e(check)}</b>: {_e(message)}</li>" for check, message in skipped]
         body.append("</ul>")
+    body += _flows(run.get("flows"))
     return _page("Intercom contract checks", body)
+
+
+def _flows(flows: Any) -> list[str]:
+    """A live flows run's records: each one created, and whether it was deleted or left (and why)."""
+    if not isinstance(flows, dict):
+        return []
+    records = [record for record in flows.get("records") or [] if isinstance(record, dict)]
+    shown = [
+        f'<h2 id="flows">Records the live flows created ({len(records)})</h2>',
+        f"<p>marker {_e(flows.get('marker'))}: {_e(flows.get('writes'))} of {_e(flows.get('max_live_writes'))} "
+        "writes</p>",
+    ]
+    if not records:
+        return [*shown, "<p>None.</p>"]
+    shown.append("<table><tr><th>kind</th><th>id</th><th>region</th><th>version</th><th>state</th></tr>")
+    for record in records:
+        state = record.get("state", "left") + (f": {record['reason']}" if record.get("reason") else "")
+        cells = (record.get("kind"), record.get("id"), record.get("region"), record.get("version"), state)
+        shown.append("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in cells) + "</tr>")
+    return [*shown, "</table>"]
 
 
 def _matrix(results: Results) -> str:

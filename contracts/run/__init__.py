@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         undocumented_in,
     )
     from ._replay import live_target, mock_target, replay
-    from ._run import IntercomRun, share_of
+    from ._run import IntercomRun, live_flows, share_of
     from ._service import ServiceSettings, serve, wire_exchange
     from ._settings import OPTIONS, RunSettings, parse_admin_id, parse_contact_id
 
@@ -34,6 +34,7 @@ __all__ = [
     "accepted_though_negative",
     "breadth_document",
     "is_positive",
+    "live_flows",
     "live_target",
     "mock_target",
     "names_another_version",
@@ -59,6 +60,7 @@ __getattr__, __dir__ = attach(__name__, {
     "accepted_though_negative": "_breadth",
     "breadth_document": "_breadth",
     "is_positive": "_breadth",
+    "live_flows": "_run",
     "live_target": "_replay",
     "mock_target": "_replay",
     "names_another_version": "_breadth",

@@ -11,12 +11,25 @@ from pathlib import Path
 
 from .._transport import live_transport
 from ..errors import UsageError
-from ..live import HttpExchange, IntercomClient, LiveGuard, MessageBudget, Pacing, WaitAllowance, budget_plan, part_of
+from ..live import (
+    CreatedRecord,
+    HttpExchange,
+    IntercomClient,
+    LiveGuard,
+    MessageBudget,
+    NotSent,
+    Pacing,
+    TransportFailure,
+    WaitAllowance,
+    WriteLedger,
+    budget_plan,
+    part_of,
+)
 from ..mock import DEFAULT_TOKENS, FakeIntercom, FakeSettings, IntercomMock
 from ..spec import Contract, Contracts, Spec
 from ._settings import RunSettings
 
-__all__ = ["MOCK_ALLOWANCE", "IntercomRun", "share_of"]
+__all__ = ["MOCK_ALLOWANCE", "IntercomRun", "live_flows", "share_of"]
 
 MOCK_ALLOWANCE = 1_000_000
 
@@ -28,12 +41,19 @@ def share_of(region: str, version: str | None, purpose: str | None = None) -> st
     return share if purpose is None else part_of(share, purpose)
 
 
+def live_flows(settings: RunSettings) -> bool:
+    """Whether the run's flows write to a live server (--intercom-flows with --intercom-allow-writes): its writes
+    are capped and kept to what it created (the write ledger), and what it created is deleted at the end."""
+    return settings.live and settings.flows and settings.allow_writes
+
+
 class IntercomRun:
     def __init__(
         self,
         settings: RunSettings,
         *,
         budget_path: Path,
+        ledger_path: Path | None = None,
         contracts: Contracts | None = None,
         versions: tuple[str, ...] | None = None,
         listeners: Iterable[Callable[[HttpExchange], None]] = (),
@@ -45,6 +65,7 @@ class IntercomRun:
         if versions is not None:
             self.versions = versions
         self._budget_path = budget_path
+        self._ledger_path = ledger_path or budget_path.with_name(budget_path.name + "-writes")
         self._clients: dict[tuple[str, str | None], IntercomClient] = {}
         self._pacing: dict[str, Pacing] = {}
 
@@ -68,6 +89,37 @@ class IntercomRun:
         shares = [share_of(region, version) for region in self.settings.regions for version in self.versions]
         cap = self.settings.max_live_messages
         return MessageBudget(self._budget_path, cap, plan=budget_plan(cap, shares))
+
+    @cached_property
+    def ledger(self) -> WriteLedger:
+        """The flows' write ledger, shared by every process: its `marker` names the records they create (on the fake
+        too); on a live flows run it caps their writes, keeps them to what the run created, and lists it all."""
+        settings = self.settings
+        return WriteLedger(
+            self._ledger_path, settings.max_live_writes, documents=self._documents, contact_id=settings.contact_id
+        )
+
+    def _documents(self, version: str | None, method: str, path: str) -> bool:
+        """Whether `version`'s description documents `method path` (a DELETE the ledger may send at the end)."""
+        return self.spec_for(version).operation_at(method, path) is not None
+
+    def cleanup(self) -> list[CreatedRecord]:
+        """Delete every record a live flows run created and did not delete, through the guard (which admits a DELETE
+        only of the run's own records): nothing else is ever sent. Each record is tried once (a record whose DELETE
+        was sent before is left as its answer said); what stays is listed with why. Returns every record."""
+        if not live_flows(self.settings):
+            return []
+        ledger = self.ledger
+        for record in ledger.records():
+            if record.deleted or record.delete_path is None or record.delete_sent:
+                continue
+            try:
+                self.client(record.region, record.version).request("DELETE", record.delete_path)
+            except NotSent as refused:
+                ledger.left(record.delete_path, f"not deleted: {refused.reason}")
+            except TransportFailure:
+                pass  # the client told the ledger
+        return ledger.records()
 
     def contract(self, version: str) -> Contract:
         return self.contracts.contract(version)
@@ -126,6 +178,7 @@ class IntercomRun:
                 pacing=self._pacing.setdefault(region, self._new_pacing()),  # one allowance per region's token
                 guard=self.guard if live else None,
                 budget=self.budget if live else None,
+                ledger=self.ledger if live_flows(self.settings) else None,
             )
             self._clients[key].listeners.extend(self.listeners)
         return self._clients[key]
@@ -133,7 +186,13 @@ class IntercomRun:
     @cached_property
     def guard(self) -> LiveGuard:
         settings = self.settings
-        return LiveGuard(admin_id=settings.admin_id, contact_id=settings.contact_id, allow_writes=settings.allow_writes)
+        return LiveGuard(
+            admin_id=settings.admin_id,
+            contact_id=settings.contact_id,
+            allow_writes=settings.allow_writes,
+            flows=settings.flows,
+            ledger=self.ledger if live_flows(settings) else None,
+        )
 
     @cached_property
     def waits(self) -> WaitAllowance:

@@ -171,7 +171,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "intercom-max-live-writes",
-        "cap on the writes of a live run's flows (POST, PUT, PATCH, DELETE but POST /messages), xdist workers included",
+        "cap on the writes of a live run's flows (any request but GET, POST /messages and searches; a record's "
+        "first DELETE undoes it and is not counted), xdist workers included",
         10,
         metavar="N",
         shown="10",
@@ -205,7 +206,7 @@ class RunSettings:
     errata: bool = True
     allow_writes: bool = False
     flows: bool = False  # the stateful flows (contracts.flows) run
-    max_live_writes: int = 10  # live flows: the cap on their writes, cleanup included
+    max_live_writes: int = 10  # live flows: the cap on their writes (a record's first DELETE, cleanup's, not counted)
     fake_faults: frozenset[str] = frozenset()  # faults of the embedded fake (INTERCOM_CONTRACTS_FAKE_FAULTS)
 
     @property

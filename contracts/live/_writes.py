@@ -1,0 +1,453 @@
+"""The live write ledger: what a live run's flows wrote, capped, and what they created, so that only that is touched.
+
+A live run with --intercom-flows and --intercom-allow-writes writes to a real workspace, and may touch nothing it
+did not create. The ledger is the run's memory of it, shared by every process (xdist workers and the controller)
+through a small JSON file read and written under an exclusive lock, as the message budget is:
+- `marker`: the run's id (`icc-` and 8 hex digits), the same in every process: what names the run's records (an
+  email, a company_id, a tag's name carries it), so that a create-or-update request can only ever match one of them;
+- `reserve`: every write (any request but a GET, a POST /messages and the POSTs that only search or list) takes one
+  of --intercom-max-live-writes before it is sent, whatever its answer; once spent, the write is NotSent. The one
+  exception is a record's reversal: the first DELETE of a record the run created is not counted (cleanup must be
+  able to undo what the cap allowed), and there is at most one per record, so a run sends at most twice the cap;
+- `created` / `deleted`: what the answers said was created (kind, id, region, version, how it is deleted) and
+  what is gone; `owns(path)`: whether a path is one of the run's items (or under one);
+- `admit`: the flows' rules over a write, asked by the guard before anything is sent (see `admit`).
+How each kind is deleted is `KINDS`; a kind Intercom's API deletes nowhere (notes, data events, data attributes) is
+reported as left, with that reason.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from ..exchange import Exchange
+from ._guard import NotSent, _no_repeated_keys, _RepeatedKey
+
+__all__ = ["KINDS", "READ_POSTS", "CreatedRecord", "Kind", "WriteLedger", "is_write"]
+
+T = TypeVar("T")
+
+ALWAYS, DOCUMENTED, NEVER = "always", "documented", "never"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record the flows create: where its items live and whether (and when) the API deletes one."""
+
+    name: str
+    collection: str | None  # the item's path is `collection/id`; None: the record has no path of its own
+    deleted: str  # ALWAYS, DOCUMENTED (where the version documents DELETE collection/{id}) or NEVER
+    left: str = ""  # why a record of this kind is left (NEVER), or left where the version documents no DELETE
+
+
+KINDS: Final[dict[str, Kind]] = {
+    kind.name: kind
+    for kind in (
+        Kind("contact", "/contacts", ALWAYS),
+        Kind("company", "/companies", ALWAYS),
+        Kind("tag", "/tags", ALWAYS),
+        Kind("article", "/articles", ALWAYS),
+        Kind("conversation", "/conversations", DOCUMENTED, "this version documents no DELETE /conversations/{id}"),
+        Kind("ticket", "/tickets", DOCUMENTED, "this version documents no DELETE /tickets/{id}"),
+        Kind("note", "/notes", NEVER, "Intercom's API deletes no note"),
+        Kind("data_event", None, NEVER, "Intercom's API deletes no data event"),
+        Kind("data_attribute", "/data_attributes", NEVER, "Intercom's API deletes no data attribute (archive it)"),
+    )
+}
+
+# The POSTs that only read (a search, a list): not writes.
+READ_POSTS: Final = frozenset(
+    {
+        "/admins/activity_logs/search",
+        "/calls/search",
+        "/companies/list",
+        "/companies/search",
+        "/contacts/search",
+        "/conversations/search",
+        "/tickets/search",
+    }
+)
+
+# POST to a collection whose Intercom semantics are "create or update": the fields that find an existing record.
+# Each one sent must carry the run's marker (and one at least must be sent), so that only a record of this run's can
+# match; the answer must name the record so too, or it is not taken for the run's.
+CREATE_OR_UPDATE: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "/contacts": ("contact", ("email", "external_id")),
+    "/companies": ("company", ("company_id",)),
+    "/tags": ("tag", ("name",)),
+    "/data_attributes": ("data_attribute", ("name",)),
+}
+# POST to a collection that always creates a new record (nothing existing is matched): admitted when the people it
+# names are the run's (see `_admit_creation`).
+CREATE_ONLY: Final[dict[str, str]] = {
+    "/articles": "article",
+    "/conversations": "conversation",
+    "/tickets": "ticket",
+    "/events": "data_event",
+}
+_NOTES = re.compile(r"^/contacts/([^/]+)/notes$")  # a note is created under the run's contact
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")  # an id that is one path segment (fullmatch), as answered
+_TAG_TARGETS = ("users", "companies")  # POST /tags with these tags (or untags) existing records
+# A POST under the run's item that attaches another item by its `id` (/contacts/{id}/tags, /contacts/{id}/companies,
+# /conversations/{id}/tags, /companies/{id}/contacts): the other item must be the run's too.
+_ATTACHES: Final = {"tags": "/tags", "companies": "/companies", "contacts": "/contacts"}
+
+
+def is_write(method: str, path: str) -> bool:
+    """Whether a request writes: any but a GET, a POST /messages (the message budget's) and a POST that reads."""
+    method = method.upper()
+    if method == "GET":
+        return False
+    return not (method == "POST" and (path == "/messages" or path in READ_POSTS))
+
+
+@dataclass(frozen=True)
+class CreatedRecord:
+    kind: str
+    id: str
+    region: str
+    version: str | None
+    delete_path: str | None  # None: nothing deletes it (`reason` says why)
+    deleted: bool = False
+    reason: str | None = None  # why it was left (or what its DELETE answered)
+    delete_sent: bool = False  # a DELETE of it went out (cleanup sends none again)
+    owned: bool = True  # False: the answer did not name it with the marker, so the run never touches it
+
+    @property
+    def item_path(self) -> str | None:
+        kind = KINDS.get(self.kind)
+        return f"{kind.collection}/{self.id}" if kind and kind.collection and self.owned else None
+
+    def to_report(self) -> dict[str, Any]:
+        """What the JSON report lists: the record and whether it was deleted or left (and why)."""
+        shown: dict[str, Any] = {"kind": self.kind, "id": self.id, "region": self.region, "version": self.version}
+        shown["state"] = "deleted" if self.deleted else "left"
+        if self.reason:
+            shown["reason"] = self.reason
+        return shown
+
+
+class WriteLedger:
+    """At most `limit` writes for the run (every process's), and the records it created.
+
+    `documents(version, method, path)`: whether the version's description documents an operation (what decides a
+    DOCUMENTED kind's delete); without it, such kinds are left.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        limit: int,
+        *,
+        documents: Callable[[str | None, str, str], bool] | None = None,
+        contact_id: str | None = None,
+    ):
+        self.path, self.limit, self.documents = path, limit, documents
+        self.contact_id = contact_id  # the run's own contact (--intercom-contact-id): it may be named as a party
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    # -- the shared state ------------------------------------------------------------------------------------------
+    @staticmethod
+    def _initial() -> dict[str, Any]:
+        return {"marker": f"icc-{secrets.token_hex(4)}", "writes": 0, "reversals": 0, "records": []}
+
+    def _update(self, change: Callable[[dict[str, Any]], T]) -> T:
+        with open(self.path, "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            text = handle.read().strip()
+            state = json.loads(text) if text else self._initial()
+            result = change(state)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(state))
+            handle.flush()
+            os.fsync(handle.fileno())
+            return result
+
+    def _read(self) -> dict[str, Any]:
+        if not self.path.exists():
+            return self._update(lambda state: state)  # the first reader fixes the marker for every process
+        with open(self.path, "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            handle.seek(0)
+            text = handle.read().strip()
+        return json.loads(text) if text else self._update(lambda state: state)
+
+    @property
+    def marker(self) -> str:
+        """The run's id, the same in every process: what names the records it creates."""
+        return str(self._read()["marker"])
+
+    @property
+    def writes(self) -> int:
+        """The writes counted against the cap so far."""
+        return int(self._read()["writes"])
+
+    @property
+    def reversals(self) -> int:
+        """The DELETEs of the run's own records sent outside the cap (at most one per record)."""
+        return int(self._read()["reversals"])
+
+    def records(self) -> list[CreatedRecord]:
+        return [CreatedRecord(**record) for record in self._read()["records"]]
+
+    def report(self) -> dict[str, Any]:
+        """The `run.flows` part of the JSON report: the marker, the writes counted against the cap, every record."""
+        state = self._read()
+        return {
+            "marker": state["marker"],
+            "max_live_writes": self.limit,
+            "writes": state["writes"],
+            "reversals": state["reversals"],
+            "records": [CreatedRecord(**record).to_report() for record in state["records"]],
+        }
+
+    # -- what is sent ----------------------------------------------------------------------------------------------
+    def reserve(self, method: str, path: str) -> None:
+        """Count a write about to be sent; raise NotSent once the cap is spent (a read is not counted)."""
+        if not is_write(method, path):
+            return
+
+        def reserve(state: dict[str, Any]) -> str | None:
+            if method.upper() == "DELETE":
+                for record in state["records"]:
+                    if record["delete_path"] == path and not record["delete_sent"] and not record["deleted"]:
+                        record["delete_sent"] = True  # the record's reversal: once, outside the cap
+                        state["reversals"] += 1
+                        return None
+            if state["writes"] >= self.limit:
+                return (
+                    f"the live write cap (--intercom-max-live-writes {self.limit}) is spent: "
+                    f"{state['writes']} writes sent"
+                )
+            state["writes"] += 1
+            return None
+
+        refused = self._update(reserve)
+        if refused is not None:
+            raise NotSent(refused)
+
+    def created(self, kind: str, id: str, region: str, version: str | None, delete_path: str | None) -> None:
+        """A record the run created (the answer named it); `delete_path` None: nothing deletes it."""
+        reason = None if delete_path else self._why(kind)
+        self._add(CreatedRecord(kind, id, region, version, delete_path, reason=reason))
+
+    def _why(self, kind: str) -> str:
+        return KINDS[kind].left if kind in KINDS else f"a {kind} is deleted by no path the toolkit knows"
+
+    def _add(self, record: CreatedRecord) -> None:
+        def add(state: dict[str, Any]) -> None:
+            known = {(r["kind"], r["id"], r["region"]) for r in state["records"]}
+            if (record.kind, record.id, record.region) not in known:  # created or updated again: one record
+                state["records"].append(asdict(record))
+
+        self._update(add)
+
+    def deleted(self, path: str) -> None:
+        """A DELETE of `path` was answered 2xx: the record it names is gone."""
+        self._mark(path, deleted=True, reason=None)
+
+    def left(self, path: str, reason: str) -> None:
+        """The record `path` deletes is left, and why (its DELETE's answer, a refusal, an interrupt)."""
+        self._mark(path, deleted=False, reason=reason)
+
+    def leave_the_rest(self, reason: str) -> None:
+        """Every record still to delete is left, and why (the cleanup was interrupted)."""
+
+        def leave(state: dict[str, Any]) -> None:
+            for record in state["records"]:
+                if record["delete_path"] and not record["deleted"] and not record["reason"]:
+                    record["reason"] = reason
+
+        self._update(leave)
+
+    def _mark(self, path: str, *, deleted: bool, reason: str | None) -> None:
+        def mark(state: dict[str, Any]) -> None:
+            for record in state["records"]:
+                if record["delete_path"] == path and not record["deleted"]:
+                    record["deleted"], record["reason"] = deleted, reason
+
+        self._update(mark)
+
+    def owns(self, path: str) -> bool:
+        """Whether `path` is an item the run created, or under one (e.g. /contacts/{its id}/tags)."""
+        for record in self.records():
+            item = record.item_path
+            if item is not None and (path == item or path.startswith(item + "/")):
+                return True
+        return False
+
+    # -- what the answers said -------------------------------------------------------------------------------------
+    def observe(self, exchange: Exchange) -> None:
+        """Record what a write's answer says: a record created (a 2xx to a creating POST), one deleted or left."""
+        method, path, status = exchange.method.upper(), exchange.path or "", exchange.status
+        region, version = exchange.region, exchange.version
+        payload, answer = _json(exchange.request_body), _json(exchange.content)
+        if method == "DELETE":
+            if 200 <= status < 300:
+                self.deleted(path)
+            else:
+                self.left(path, f"its DELETE was answered {status}")
+            return
+        if method != "POST" or not 200 <= status < 300:
+            return
+        kind = _creates(path)
+        if kind is None:
+            return
+        if kind == "data_event":  # answered 202 and nothing: the event is named by its event_name
+            name = payload.get("event_name") if isinstance(payload, dict) else None
+            self.created(kind, str(name or "?"), region, version, None)
+            return
+        found = _created_id(kind, answer)
+        if found is None:
+            return
+        if not _PLAIN_ID.fullmatch(found):
+            self._add(_unowned(kind, found, region, version, "its id is not one path segment: never touched"))
+            return
+        marked = CREATE_OR_UPDATE.get(path, ("", ()))[1]
+        if marked and not _names_marker(answer, marked, self.marker):
+            reason = f"the answer does not name it with the run's marker ({' or '.join(marked)}): not the run's"
+            self._add(_unowned(kind, found, region, version, reason))
+            return
+        self.created(kind, found, region, version, self._delete_path(kind, found, version))
+
+    def _delete_path(self, kind: str, id: str, version: str | None) -> str | None:
+        spec = KINDS[kind]
+        if spec.collection is None or spec.deleted == NEVER:
+            return None
+        path = f"{spec.collection}/{id}"
+        if spec.deleted == DOCUMENTED and not (self.documents and self.documents(version, "DELETE", path)):
+            return None
+        return path
+
+    # -- what may be written ---------------------------------------------------------------------------------------
+    def admit(self, method: str, path: str, content: bytes | None, query: str = "") -> None:
+        """The flows' rules over a write (the guard asks, with --intercom-flows and --intercom-allow-writes):
+        - a DELETE, PUT or PATCH only of an item the run created (or a path under one);
+        - a POST under an item only when the item is the run's (/contacts/{id}/tags, /conversations/{id}/reply), and
+          the tag, company or contact it attaches by `id` too;
+        - a POST to a create-or-update collection only when every identifying field sent carries the marker;
+        - a POST to a collection that always creates only when the people it names are the run's;
+        - nothing else (a POST to a collection the toolkit does not know as creating).
+        Raise NotSent with a one-line reason otherwise."""
+        method = method.upper()
+        if not is_write(method, path):
+            return
+        if query:
+            raise NotSent(f"{method} {path}: a live run's flows send no query with a write (it could name a record)")
+        payload = _json_object(content)  # a key twice is refused before anything else is judged
+        if self.owns(path):
+            self._admit_attached(method, path, payload)
+            return
+        if method != "POST":
+            raise NotSent(f"{method} {path}: a live run's flows write only to the records they created")
+        if path in CREATE_OR_UPDATE:
+            self._admit_marked(path, payload)
+        elif path in CREATE_ONLY:
+            self._admit_creation(path, payload)
+        else:
+            raise NotSent(f"POST {path}: a live run's flows write only to the records they created, or create new ones")
+
+    def _admit_attached(self, method: str, path: str, payload: dict[str, Any]) -> None:
+        collection = _ATTACHES.get(path.rsplit("/", 1)[-1]) if method == "POST" else None
+        if collection is None or "id" not in payload:
+            return
+        other = str(payload["id"])
+        if not (_PLAIN_ID.fullmatch(other) and self.owns(f"{collection}/{other}")):
+            raise NotSent(f"POST {path}: a live run's flows attach only a {collection[1:-1]} the run created")
+
+    def _admit_marked(self, path: str, payload: dict[str, Any]) -> None:
+        marker, fields = self.marker, CREATE_OR_UPDATE[path][1]
+        sent = [field for field in fields if field in payload]
+        unmarked = [field for field in sent if not (isinstance(payload[field], str) and marker in payload[field])]
+        if not sent or unmarked:
+            names = " or ".join(fields)
+            raise NotSent(
+                f"POST {path} creates or updates: a live run's flows send it only with {names} carrying the run's "
+                f"marker {marker} (an existing record could match otherwise)"
+            )
+        if path == "/tags" and any(target in payload for target in _TAG_TARGETS):
+            raise NotSent("POST /tags names no contact or company live: tag the run's records through their paths")
+
+    def _admit_creation(self, path: str, payload: dict[str, Any]) -> None:
+        named: list[Any] = []
+        if path == "/conversations":
+            named = [payload.get("from")]
+        elif path == "/tickets":
+            contacts = payload.get("contacts")
+            named = contacts if isinstance(contacts, list) and contacts else [None]
+        elif path == "/events":
+            named = [payload]
+        for party in named:
+            if not self._is_ours(party):
+                raise NotSent(
+                    f"POST {path}: a live run's flows name only a contact the run created (or --intercom-contact-id)"
+                )
+
+    def _is_ours(self, party: Any) -> bool:
+        """A contact named by id (one the run created, or the run's own) or by an email/user_id/external_id
+        carrying the marker."""
+        if not isinstance(party, dict):
+            return False
+        marker = self.marker
+        by_id = [str(party[key]) for key in ("id", "intercom_user_id") if key in party]
+        by_name = [party[key] for key in ("email", "user_id", "external_id") if key in party]
+        if not by_id and not by_name:
+            return False
+        ids_ours = all(i == self.contact_id or (_PLAIN_ID.fullmatch(i) and self.owns(f"/contacts/{i}")) for i in by_id)
+        return ids_ours and all(isinstance(name, str) and marker in name for name in by_name)
+
+
+def _creates(path: str) -> str | None:
+    """The kind a POST to `path` creates, or None."""
+    if path in CREATE_OR_UPDATE:
+        return CREATE_OR_UPDATE[path][0]
+    if path in CREATE_ONLY:
+        return CREATE_ONLY[path]
+    return "note" if _NOTES.match(path) else None
+
+
+def _created_id(kind: str, answer: Any) -> str | None:
+    if not isinstance(answer, dict):
+        return None
+    # POST /conversations answers the message that opened it (`user_message`): the conversation is its
+    # conversation_id.
+    key = "conversation_id" if kind == "conversation" and "conversation_id" in answer else "id"
+    found = answer.get(key)
+    return None if found is None or isinstance(found, (bool, dict, list)) else str(found)
+
+
+def _names_marker(answer: Any, fields: tuple[str, ...], marker: str) -> bool:
+    return isinstance(answer, dict) and any(isinstance(answer.get(f), str) and marker in answer[f] for f in fields)
+
+
+def _unowned(kind: str, id: str, region: str, version: str | None, reason: str) -> CreatedRecord:
+    return CreatedRecord(kind, id, region, version, None, reason=reason, owned=False)
+
+
+def _json(content: bytes | None) -> Any:
+    """A body's JSON (None when there is none or it is not JSON)."""
+    try:
+        return json.loads(content) if content else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def _json_object(content: bytes | None) -> dict[str, Any]:
+    """The body's JSON object ({} for anything else); NotSent for a key twice (parsers differ on which wins)."""
+    try:
+        payload = json.loads(content, object_pairs_hook=_no_repeated_keys) if content else {}
+    except _RepeatedKey as repeated:
+        raise NotSent(f"a live write names no key twice (`{repeated.key}`: parsers differ on which wins)") from None
+    except (ValueError, RecursionError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
