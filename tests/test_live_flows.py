@@ -57,7 +57,7 @@ def _exchange(method: str, path: str, status: int, answer: object, request: obje
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> WriteLedger:
-    return WriteLedger(tmp_path / "writes", 10, contact_id=DEFAULT_CONTACT_ID)
+    return WriteLedger(tmp_path / "writes", 10, admin_id=1, contact_id=DEFAULT_CONTACT_ID)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def guard(ledger: WriteLedger) -> LiveGuard:
 def _admits(guard: LiveGuard, method: str, path: str, payload: object = None, query: str = "") -> bool:
     content = json.dumps(payload).encode() if payload is not None else None
     try:
-        guard.admit(method, path, content, {"Content-Type": "application/json"}, query)
+        guard.admit(method, path, content, {"Content-Type": "application/json"}, query, region="us")
     except NotSent as refused:
         return "\n" in refused.reason  # a refusal is one line: a reason over more reads as admitted, and fails
     return True
@@ -187,16 +187,16 @@ def test_reads_are_not_writes_and_a_records_first_delete_is_not_counted(tmp_path
     ledger = WriteLedger(tmp_path / "writes", 1)
     ledger.reserve("POST", "/contacts")
     _created(ledger, "contact", OURS)
-    ledger.reserve("DELETE", f"/contacts/{OURS}")  # its reversal: outside the cap
+    ledger.reserve("DELETE", f"/contacts/{OURS}", region="us")  # its reversal: outside the cap
     with pytest.raises(NotSent, match=r"--intercom-max-live-writes 1\) is spent"):
-        ledger.reserve("DELETE", f"/contacts/{OURS}")  # once only
+        ledger.reserve("DELETE", f"/contacts/{OURS}", region="us")  # once only
     assert (ledger.writes, ledger.reversals) == (1, 1)
 
 
 def test_an_answer_that_does_not_name_the_marker_is_never_taken_for_the_runs(ledger: WriteLedger) -> None:
     _created(ledger, "contact", OURS, answer={"type": "contact", "id": OURS, "email": "someone@example.com"})
     _created(ledger, "tag", "../1", answer={"type": "tag", "id": "../1", "name": f"{ledger.marker}"})
-    assert not ledger.owns(f"/contacts/{OURS}")
+    assert not ledger.owns(f"/contacts/{OURS}", "us")
     assert [(r.kind, r.owned, r.delete_path) for r in ledger.records()] == [
         ("contact", False, None),
         ("tag", False, None),

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard
     from ._pacing import Pacing, WaitAllowance
     from ._plan import CORE_NEEDS, budget_plan, part_of
-    from ._writes import CreatedRecord, WriteLedger, is_write
+    from ._writes import CreatedRecord, LedgerUnreadable, WriteLedger, is_write
 
 __all__ = [
     "CORE_NEEDS",
@@ -20,6 +20,7 @@ __all__ = [
     "CreatedRecord",
     "HttpExchange",
     "IntercomClient",
+    "LedgerUnreadable",
     "LiveGuard",
     "MessageBudget",
     "NotSent",
@@ -38,6 +39,7 @@ __getattr__, __dir__ = attach(__name__, {
     "CreatedRecord": "_writes",
     "HttpExchange": "_client",
     "IntercomClient": "_client",
+    "LedgerUnreadable": "_writes",
     "LiveGuard": "_guard",
     "MessageBudget": "_budget",
     "NotSent": "_client",

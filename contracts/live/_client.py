@@ -13,10 +13,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +36,7 @@ from ..exchange import Exchange
 from ._budget import MessageBudget
 from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard, NotSent
 from ._pacing import Pacing
-from ._writes import WriteLedger, is_write
+from ._writes import WriteLedger, interrupts_deferred, is_write
 
 __all__ = ["HttpExchange", "IntercomClient", "NotSent", "Pacing", "TransportFailure"]
 
@@ -136,7 +134,7 @@ class IntercomClient:
         shown_version = str(chosen_version) if chosen_version is not None else None
         route = (method, path.split("?", 1)[0].rstrip("/") or "/")
         if self.guard is not None:
-            self.guard.admit(method, route[1], content, headers, path.partition("?")[2])
+            self.guard.admit(method, route[1], content, headers, path.partition("?")[2], region=self.region)
         # The request as the guard judged it (route and query), so that no other spelling of it is a new request.
         identity = f"{method} {route[1]}?{path.partition('?')[2]}"
         key = self._key(identity, headers, content) if self.guard is not None and method != "GET" else None
@@ -150,9 +148,9 @@ class IntercomClient:
             ledger = self.ledger if self.ledger is not None and is_write(method, route[1]) else None
             # A write and its record in the ledger are one step: Ctrl-C while it is out takes effect once the ledger
             # knows what the answer created (the exchange is bounded by the timeout).
-            with _interrupts_deferred() if ledger is not None else contextlib.nullcontext():
+            with interrupts_deferred() if ledger is not None else contextlib.nullcontext():
                 if ledger is not None:
-                    ledger.reserve(method, route[1])
+                    ledger.reserve(method, route[1], region=self.region)
                 if creating and not self.budget.take(share):  # type: ignore[union-attr]
                     raise NotSent(self.budget.exhausted())  # type: ignore[union-attr]
                 # A transport failure propagates with the reservation spent: a message may have been created.
@@ -162,7 +160,7 @@ class IntercomClient:
                     if key is not None and failure.attempted:
                         self._sent[key] = failure
                     if ledger is not None and method == "DELETE":
-                        ledger.left(route[1], f"its DELETE failed in transport ({failure.cause})")
+                        ledger.left(route[1], f"its DELETE failed in transport ({failure.cause})", region=self.region)
                     raise
                 exchange.path = route[1]
                 if creating and 400 <= exchange.status < 500:
@@ -260,25 +258,6 @@ class _NoCookies(httpx.Cookies):
 
     def extract_cookies(self, response: httpx.Response) -> None:
         return None
-
-
-@contextlib.contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """SIGINT (Ctrl-C) held until the block ends, then raised as it would have been (main thread only: signals are
-    delivered there)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if held and callable(previous):
-        previous(signal.SIGINT, None)
-    elif held and previous != signal.SIG_IGN:
-        raise KeyboardInterrupt
 
 
 def _replayed(exchange: HttpExchange) -> HttpExchange:

@@ -100,8 +100,11 @@ class LiveGuard:
         content: bytes | None,
         headers: Mapping[str, str] | None = None,
         query: str = "",
+        *,
+        region: str | None = None,
     ) -> None:
-        """Return when the request may be sent; raise NotSent naming the rule otherwise."""
+        """Return when the request may be sent to `region`'s server; raise NotSent naming the rule otherwise (a
+        flows write without its region touches nothing: a record is the run's in the workspace that created it)."""
         method = method.upper()
         # A write's route must be the route a server reads (a read, misrouted, changes nothing).
         other_spelling = _spelled_otherwise(path) if method not in READ_METHODS else None
@@ -131,7 +134,7 @@ class LiveGuard:
         elif self.flows_write:
             if self.ledger is None:
                 raise NotSent("a live run's flows write only with the run's write ledger: nothing to check it against")
-            self.ledger.admit(method, path, content, query)
+            self.ledger.admit(method, path, content, query, region=region)
 
     def _admit_parties(self, content: bytes | None) -> None:
         try:

@@ -10,10 +10,15 @@ through a small JSON file read and written under an exclusive lock, as the messa
   exception is a record's reversal: the first DELETE of a record the run created is not counted (cleanup must be
   able to undo what the cap allowed), and there is at most one per record, so a run sends at most twice the cap;
 - `created` / `deleted`: what the answers said was created (kind, id, region, version, how it is deleted) and
-  what is gone; `owns(path)`: whether a path is one of the run's items (or under one);
+  what is gone; `owns(path, region)`: whether a path is one of the run's items in that region's workspace (or under
+  one), until a DELETE of it went out (the server may give its id to a record of someone else's);
 - `admit`: the flows' rules over a write, asked by the guard before anything is sent (see `admit`).
 How each kind is deleted is `KINDS`; a kind Intercom's API deletes nowhere (notes, data events, data attributes) is
 reported as left, with that reason.
+The file is trusted only as this run wrote it: unreadable, inconsistent (a record whose delete path is not its own
+item), replaced by another run's or removed once read, it is `LedgerUnreadable` and nothing is written or deleted
+from it (rather than started afresh: the cap would count from 0 again and the records be forgotten). Each update
+is whole: Ctrl-C is held while the file is rewritten.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -31,7 +39,16 @@ from typing import Any, Final, TypeVar
 from ..exchange import Exchange
 from ._guard import NotSent, _no_repeated_keys, _RepeatedKey
 
-__all__ = ["KINDS", "READ_POSTS", "CreatedRecord", "Kind", "WriteLedger", "is_write"]
+__all__ = [
+    "KINDS",
+    "READ_POSTS",
+    "CreatedRecord",
+    "Kind",
+    "LedgerUnreadable",
+    "WriteLedger",
+    "interrupts_deferred",
+    "is_write",
+]
 
 T = TypeVar("T")
 
@@ -96,6 +113,17 @@ CREATE_ONLY: Final[dict[str, str]] = {
 _NOTES = re.compile(r"^/contacts/([^/]+)/notes$")  # a note is created under the run's contact
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")  # an id that is one path segment (fullmatch), as answered
 _TAG_TARGETS = ("users", "companies")  # POST /tags with these tags (or untags) existing records
+_MARKER = re.compile(r"icc-[0-9a-f]{8}")
+# Who a write may name besides records: an admin only as the run's (--intercom-admin-id: a teammate named is notified
+# or signs the run's words), a contact only as the run's (created by it, or --intercom-contact-id).
+_ADMIN_KEYS = ("admin_id", "assignee_id", "owner_id", "author_id")
+_CONTACT_BY_ID = ("intercom_user_id",)
+_CONTACT_BY_NAME = ("email", "user_id", "external_id")  # carry the marker: no real person's address or id
+# POSTs under the run's item that reach beyond it: refused whatever their body.
+_BEYOND_THE_ITEM: Final = {
+    "convert": "it creates a ticket the run would not know to delete",
+    "run_assignment_rules": "the workspace's rules may assign it to a teammate",
+}
 # A POST under the run's item that attaches another item by its `id` (/contacts/{id}/tags, /contacts/{id}/companies,
 # /conversations/{id}/tags, /companies/{id}/contacts): the other item must be the run's too.
 _ATTACHES: Final = {"tags": "/tags", "companies": "/companies", "contacts": "/contacts"}
@@ -135,6 +163,13 @@ class CreatedRecord:
         return shown
 
 
+class LedgerUnreadable(NotSent):
+    """The ledger file is not as this run wrote it: nothing is written, and nothing deleted, from it."""
+
+    def __init__(self, path: Path, why: str):
+        super().__init__(f"the live write ledger {path} is unreadable ({why}): nothing is written or deleted from it")
+
+
 class WriteLedger:
     """At most `limit` writes for the run (every process's), and the records it created.
 
@@ -148,10 +183,13 @@ class WriteLedger:
         limit: int,
         *,
         documents: Callable[[str | None, str, str], bool] | None = None,
+        admin_id: int | None = None,
         contact_id: str | None = None,
     ):
         self.path, self.limit, self.documents = path, limit, documents
+        self.admin_id = admin_id  # the run's admin (--intercom-admin-id): the only admin a write may name
         self.contact_id = contact_id  # the run's own contact (--intercom-contact-id): it may be named as a party
+        self._marker: str | None = None  # the run's marker once read: a file with another (or none) is not the run's
         path.parent.mkdir(parents=True, exist_ok=True)
 
     # -- the shared state ------------------------------------------------------------------------------------------
@@ -160,15 +198,15 @@ class WriteLedger:
         return {"marker": f"icc-{secrets.token_hex(4)}", "writes": 0, "reversals": 0, "records": []}
 
     def _update(self, change: Callable[[dict[str, Any]], T]) -> T:
-        with open(self.path, "a+", encoding="utf-8") as handle:
+        with interrupts_deferred(), open(self.path, "a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
-            text = handle.read().strip()
-            state = json.loads(text) if text else self._initial()
+            state = self._checked(handle.read().strip())
             result = change(state)
+            text = json.dumps(state)
             handle.seek(0)
             handle.truncate()
-            handle.write(json.dumps(state))
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
             return result
@@ -180,7 +218,26 @@ class WriteLedger:
             fcntl.flock(handle, fcntl.LOCK_SH)
             handle.seek(0)
             text = handle.read().strip()
-        return json.loads(text) if text else self._update(lambda state: state)
+        return self._checked(text) if text else self._update(lambda state: state)
+
+    def _checked(self, text: str) -> dict[str, Any]:
+        """The file's state as this run wrote it (a new one for a file not written yet); LedgerUnreadable else."""
+        if not text:
+            if self._marker is not None:
+                raise LedgerUnreadable(self.path, "it was removed or emptied during the run")
+            state = self._initial()
+        else:
+            try:
+                state = json.loads(text)
+            except (ValueError, RecursionError):
+                raise LedgerUnreadable(self.path, "not JSON") from None
+            why = _inconsistent(state)
+            if why:
+                raise LedgerUnreadable(self.path, why)
+        if self._marker is not None and state["marker"] != self._marker:
+            raise LedgerUnreadable(self.path, f"another run's ({state['marker']}, not {self._marker})")
+        self._marker = state["marker"]
+        return state
 
     @property
     def marker(self) -> str:
@@ -212,15 +269,15 @@ class WriteLedger:
         }
 
     # -- what is sent ----------------------------------------------------------------------------------------------
-    def reserve(self, method: str, path: str) -> None:
-        """Count a write about to be sent; raise NotSent once the cap is spent (a read is not counted)."""
+    def reserve(self, method: str, path: str, *, region: str | None = None) -> None:
+        """Count a write about to be sent to `region`; raise NotSent once the cap is spent (a read is not counted)."""
         if not is_write(method, path):
             return
 
         def reserve(state: dict[str, Any]) -> str | None:
             if method.upper() == "DELETE":
                 for record in state["records"]:
-                    if record["delete_path"] == path and not record["delete_sent"] and not record["deleted"]:
+                    if _is(record, path, region) and not record["delete_sent"] and not record["deleted"]:
                         record["delete_sent"] = True  # the record's reversal: once, outside the cap
                         state["reversals"] += 1
                         return None
@@ -252,13 +309,13 @@ class WriteLedger:
 
         self._update(add)
 
-    def deleted(self, path: str) -> None:
-        """A DELETE of `path` was answered 2xx: the record it names is gone."""
-        self._mark(path, deleted=True, reason=None)
+    def deleted(self, path: str, *, region: str) -> None:
+        """A DELETE of `path` in `region` was answered 2xx: the record it names is gone."""
+        self._mark(path, region, deleted=True, reason=None)
 
-    def left(self, path: str, reason: str) -> None:
-        """The record `path` deletes is left, and why (its DELETE's answer, a refusal, an interrupt)."""
-        self._mark(path, deleted=False, reason=reason)
+    def left(self, path: str, reason: str, *, region: str) -> None:
+        """The record `path` deletes in `region` is left, and why (its DELETE's answer, a refusal, an interrupt)."""
+        self._mark(path, region, deleted=False, reason=reason)
 
     def leave_the_rest(self, reason: str) -> None:
         """Every record still to delete is left, and why (the cleanup was interrupted)."""
@@ -270,19 +327,22 @@ class WriteLedger:
 
         self._update(leave)
 
-    def _mark(self, path: str, *, deleted: bool, reason: str | None) -> None:
+    def _mark(self, path: str, region: str, *, deleted: bool, reason: str | None) -> None:
         def mark(state: dict[str, Any]) -> None:
             for record in state["records"]:
-                if record["delete_path"] == path and not record["deleted"]:
+                if _is(record, path, region) and not record["deleted"]:
                     record["deleted"], record["reason"] = deleted, reason
 
         self._update(mark)
 
-    def owns(self, path: str) -> bool:
-        """Whether `path` is an item the run created, or under one (e.g. /contacts/{its id}/tags)."""
+    def owns(self, path: str, region: str | None) -> bool:
+        """Whether `path` is an item the run created in `region`'s workspace, or under one (e.g. /contacts/{its
+        id}/tags), and no DELETE of it went out (gone or not, its id may be another's by now)."""
         for record in self.records():
             item = record.item_path
-            if item is not None and (path == item or path.startswith(item + "/")):
+            if item is None or record.region != region or record.deleted or record.delete_sent:
+                continue
+            if path == item or path.startswith(item + "/"):
                 return True
         return False
 
@@ -294,9 +354,9 @@ class WriteLedger:
         payload, answer = _json(exchange.request_body), _json(exchange.content)
         if method == "DELETE":
             if 200 <= status < 300:
-                self.deleted(path)
+                self.deleted(path, region=region)
             else:
-                self.left(path, f"its DELETE was answered {status}")
+                self.left(path, f"its DELETE was answered {status}", region=region)
             return
         if method != "POST" or not 200 <= status < 300:
             return
@@ -330,13 +390,17 @@ class WriteLedger:
         return path
 
     # -- what may be written ---------------------------------------------------------------------------------------
-    def admit(self, method: str, path: str, content: bytes | None, query: str = "") -> None:
-        """The flows' rules over a write (the guard asks, with --intercom-flows and --intercom-allow-writes):
-        - a DELETE, PUT or PATCH only of an item the run created (or a path under one);
+    def admit(self, method: str, path: str, content: bytes | None, query: str = "", *, region: str | None) -> None:
+        """The flows' rules over a write to `region` (the guard asks, with --intercom-flows and
+        --intercom-allow-writes):
+        - a body is a JSON object or nothing (what a lenient parser reads in anything else is not judged);
+        - a DELETE, PUT or PATCH only of an item the run created there (or a path under one);
         - a POST under an item only when the item is the run's (/contacts/{id}/tags, /conversations/{id}/reply), and
-          the tag, company or contact it attaches by `id` too;
-        - a POST to a create-or-update collection only when every identifying field sent carries the marker;
+          the tag, company or contact it attaches by `id` too; none that reaches beyond it (`_BEYOND_THE_ITEM`);
+        - a POST to a create-or-update collection only when every identifying field sent carries the marker, and no
+          `id` (POST /tags with one renames that tag);
         - a POST to a collection that always creates only when the people it names are the run's;
+        - any write names an admin only as the run's, a contact only as the run's (see `_admit_people`);
         - nothing else (a POST to a collection the toolkit does not know as creating).
         Raise NotSent with a one-line reason otherwise."""
         method = method.upper()
@@ -345,30 +409,59 @@ class WriteLedger:
         if query:
             raise NotSent(f"{method} {path}: a live run's flows send no query with a write (it could name a record)")
         payload = _json_object(content)  # a key twice is refused before anything else is judged
-        if self.owns(path):
-            self._admit_attached(method, path, payload)
+        self._admit_people(method, path, payload, region)
+        if self.owns(path, region):
+            self._admit_under_item(method, path, payload, region)
             return
         if method != "POST":
             raise NotSent(f"{method} {path}: a live run's flows write only to the records they created")
         if path in CREATE_OR_UPDATE:
             self._admit_marked(path, payload)
         elif path in CREATE_ONLY:
-            self._admit_creation(path, payload)
+            self._admit_creation(path, payload, region)
         else:
             raise NotSent(f"POST {path}: a live run's flows write only to the records they created, or create new ones")
 
-    def _admit_attached(self, method: str, path: str, payload: dict[str, Any]) -> None:
-        collection = _ATTACHES.get(path.rsplit("/", 1)[-1]) if method == "POST" else None
+    def _admit_people(self, method: str, path: str, payload: dict[str, Any], region: str | None) -> None:
+        """An admin named only as the run's; a contact named (by intercom_user_id, or as a `customer`) only as the
+        run's; an email, user_id or external_id only with the marker (no real person's, on the run's records)."""
+        for key in _ADMIN_KEYS:
+            if key in payload and (self.admin_id is None or str(payload[key]) != str(self.admin_id)):
+                raise NotSent(
+                    f"{method} {path}: a live run's flows name no admin but --intercom-admin-id "
+                    f"{self.admin_id if self.admin_id is not None else '(none given)'} (`{key}`)"
+                )
+        named = {key: payload[key] for key in (*_CONTACT_BY_ID, *_CONTACT_BY_NAME) if key in payload}
+        if path in CREATE_OR_UPDATE:  # what finds the record is judged as such (`_admit_marked`)
+            named = {key: value for key, value in named.items() if key not in CREATE_OR_UPDATE[path][1]}
+        parties = ([named] if named else []) + ([payload["customer"]] if "customer" in payload else [])
+        if path != "/events" and not all(self._is_ours(party, region) for party in parties):
+            raise NotSent(
+                f"{method} {path}: a live run's flows name only a contact the run created (or --intercom-contact-id)"
+                ", and an email, user_id or external_id only with the run's marker"
+            )
+
+    def _admit_under_item(self, method: str, path: str, payload: dict[str, Any], region: str | None) -> None:
+        last = path.rsplit("/", 1)[-1]
+        if method in ("PUT", "PATCH") and "id" in payload and str(payload["id"]) != last:
+            raise NotSent(f"{method} {path}: a live run's flows name no other record by `id` in its body")
+        if method != "POST":
+            return
+        if last in _BEYOND_THE_ITEM:
+            raise NotSent(f"POST {path}: not sent by a live run's flows ({_BEYOND_THE_ITEM[last]})")
+        collection = _ATTACHES.get(last)
         if collection is None or "id" not in payload:
             return
         other = str(payload["id"])
-        if not (_PLAIN_ID.fullmatch(other) and self.owns(f"{collection}/{other}")):
+        if not (_PLAIN_ID.fullmatch(other) and self.owns(f"{collection}/{other}", region)):
             raise NotSent(f"POST {path}: a live run's flows attach only a {collection[1:-1]} the run created")
 
     def _admit_marked(self, path: str, payload: dict[str, Any]) -> None:
         marker, fields = self.marker, CREATE_OR_UPDATE[path][1]
         sent = [field for field in fields if field in payload]
         unmarked = [field for field in sent if not (isinstance(payload[field], str) and marker in payload[field])]
+        if "id" in payload:
+            raise NotSent(f"POST {path} with an `id` updates that record: a live run's flows send none")
         if not sent or unmarked:
             names = " or ".join(fields)
             raise NotSent(
@@ -378,33 +471,98 @@ class WriteLedger:
         if path == "/tags" and any(target in payload for target in _TAG_TARGETS):
             raise NotSent("POST /tags names no contact or company live: tag the run's records through their paths")
 
-    def _admit_creation(self, path: str, payload: dict[str, Any]) -> None:
+    def _admit_creation(self, path: str, payload: dict[str, Any], region: str | None) -> None:
         named: list[Any] = []
         if path == "/conversations":
             named = [payload.get("from")]
         elif path == "/tickets":
             contacts = payload.get("contacts")
             named = contacts if isinstance(contacts, list) and contacts else [None]
-        elif path == "/events":
-            named = [payload]
+        elif path == "/events":  # the event's person, named in its own keys (its metadata names no one)
+            named = [{key: payload[key] for key in ("id", *_CONTACT_BY_ID, *_CONTACT_BY_NAME) if key in payload}]
         for party in named:
-            if not self._is_ours(party):
+            if not self._is_ours(party, region):
                 raise NotSent(
                     f"POST {path}: a live run's flows name only a contact the run created (or --intercom-contact-id)"
                 )
 
-    def _is_ours(self, party: Any) -> bool:
+    def _is_ours(self, party: Any, region: str | None) -> bool:
         """A contact named by id (one the run created, or the run's own) or by an email/user_id/external_id
-        carrying the marker."""
-        if not isinstance(party, dict):
+        carrying the marker, and by nothing nested (a party inside a party is judged by no one)."""
+        if not isinstance(party, dict) or any(isinstance(value, (dict, list)) for value in party.values()):
             return False
         marker = self.marker
         by_id = [str(party[key]) for key in ("id", "intercom_user_id") if key in party]
         by_name = [party[key] for key in ("email", "user_id", "external_id") if key in party]
         if not by_id and not by_name:
             return False
-        ids_ours = all(i == self.contact_id or (_PLAIN_ID.fullmatch(i) and self.owns(f"/contacts/{i}")) for i in by_id)
+        ids_ours = all(
+            i == self.contact_id or (_PLAIN_ID.fullmatch(i) and self.owns(f"/contacts/{i}", region)) for i in by_id
+        )
         return ids_ours and all(isinstance(name, str) and marker in name for name in by_name)
+
+
+def _is(record: dict[str, Any], delete_path: str, region: str | None) -> bool:
+    return bool(record["delete_path"] == delete_path and record["region"] == region)
+
+
+_RECORD_TYPES: Final = {
+    "kind": (str,),
+    "id": (str,),
+    "region": (str,),
+    "version": (str, type(None)),
+    "delete_path": (str, type(None)),
+    "deleted": (bool,),
+    "reason": (str, type(None)),
+    "delete_sent": (bool,),
+    "owned": (bool,),
+}
+
+
+def _inconsistent(state: Any) -> str | None:
+    """Why a ledger's state is not one the run wrote, or None."""
+    if not isinstance(state, dict) or set(state) != {"marker", "writes", "reversals", "records"}:
+        return "not a ledger"
+    if not (isinstance(state["marker"], str) and _MARKER.fullmatch(state["marker"])):
+        return "no run's marker"
+    counts = (state["writes"], state["reversals"])
+    if not all(isinstance(count, int) and not isinstance(count, bool) and count >= 0 for count in counts):
+        return "its counts are not counts"
+    if not isinstance(state["records"], list):
+        return "its records are not a list"
+    for record in state["records"]:
+        if not isinstance(record, dict) or set(record) != set(_RECORD_TYPES):
+            return "a record is not one"
+        if not all(isinstance(record[key], types) for key, types in _RECORD_TYPES.items()):
+            return f"record {record['id']!r} is not one"
+        kind = KINDS.get(record["kind"])
+        own = (
+            f"{kind.collection}/{record['id']}"
+            if kind and kind.collection and _PLAIN_ID.fullmatch(record["id"])
+            else None
+        )
+        if record["delete_path"] is not None and (record["delete_path"] != own or not record["owned"]):
+            return f"record {record['id']!r} would delete {record['delete_path']!r}, not its own item"
+    return None
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """SIGINT (Ctrl-C) held until the block ends, then raised as it would have been (main thread only: signals are
+    delivered there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held and callable(previous):
+        previous(signal.SIGINT, None)
+    elif held and previous != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def _creates(path: str) -> str | None:
@@ -443,11 +601,16 @@ def _json(content: bytes | None) -> Any:
 
 
 def _json_object(content: bytes | None) -> dict[str, Any]:
-    """The body's JSON object ({} for anything else); NotSent for a key twice (parsers differ on which wins)."""
+    """The body's JSON object ({} for no body); NotSent for anything else (a lenient parser could read a record's id
+    in it that no rule judged) and for a key twice (parsers differ on which wins)."""
+    if not content:
+        return {}
     try:
-        payload = json.loads(content, object_pairs_hook=_no_repeated_keys) if content else {}
+        payload = json.loads(content, object_pairs_hook=_no_repeated_keys)
     except _RepeatedKey as repeated:
         raise NotSent(f"a live write names no key twice (`{repeated.key}`: parsers differ on which wins)") from None
     except (ValueError, RecursionError):
-        return {}
-    return payload if isinstance(payload, dict) else {}
+        payload = None
+    if not isinstance(payload, dict):
+        raise NotSent("a live run's flows write with a JSON object for a body, or none")
+    return payload

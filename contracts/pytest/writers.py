@@ -21,7 +21,7 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     run = state(config)
     budget_path(config).unlink(missing_ok=True)
-    _clean_up_flows(config, run)
+    _clean_up_flows(session, run)
     results, settings = run.results, run.settings
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or bool(session.shouldstop)
     results.finish(interrupted=interrupted, exit_status=int(exitstatus))
@@ -52,11 +52,14 @@ def finish_session(session: pytest.Session, exitstatus: int) -> None:
     _write_step_summary(run)
 
 
-def _clean_up_flows(config: pytest.Config, run: PluginState) -> None:
+def _clean_up_flows(session: pytest.Session, run: PluginState) -> None:
     """A live flows run: every record it created and did not delete is deleted now (by the controller, once every
-    worker has ended; on an interrupt too), and the report lists them all, deleted or left and why."""
+    worker has ended; on an interrupt too), and the report lists them all, deleted or left and why. A ledger that is
+    not as the run wrote it is neither trusted nor removed: nothing is deleted, and the run says so."""
+    from ..live import LedgerUnreadable
     from ..run import IntercomRun, live_flows
 
+    config = session.config
     path = ledger_path(config)
     if not live_flows(run.settings):
         path.unlink(missing_ok=True)  # the fake's flows read the marker from it
@@ -65,14 +68,21 @@ def _clean_up_flows(config: pytest.Config, run: PluginState) -> None:
         run.settings, budget_path=budget_path(config), ledger_path=path, contracts=contracts_of(config)
     )
     try:
-        intercom.cleanup()
-    except KeyboardInterrupt:  # a second Ctrl-C: what is left is reported as left
-        intercom.ledger.leave_the_rest("the cleanup was interrupted before its DELETE")
-    except IntercomContractsError as error:
-        intercom.ledger.leave_the_rest(f"the cleanup could not run: {error}")
-    finally:
-        intercom.close()
-    run.results.describe_run(flows=intercom.ledger.report())
+        try:
+            intercom.cleanup()
+        except KeyboardInterrupt:  # a second Ctrl-C: what is left is reported as left
+            intercom.ledger.leave_the_rest("the cleanup was interrupted before its DELETE")
+        except LedgerUnreadable:
+            raise
+        except IntercomContractsError as error:
+            intercom.ledger.leave_the_rest(f"the cleanup could not run: {error}")
+        finally:
+            intercom.close()
+        run.results.describe_run(flows=intercom.ledger.report())
+    except LedgerUnreadable as unreadable:
+        run.results.problems.append(f"intercom-contracts: live flows: {unreadable.reason}")
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return
     path.unlink(missing_ok=True)
 
 

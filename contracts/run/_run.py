@@ -15,6 +15,7 @@ from ..live import (
     CreatedRecord,
     HttpExchange,
     IntercomClient,
+    LedgerUnreadable,
     LiveGuard,
     MessageBudget,
     NotSent,
@@ -96,7 +97,11 @@ class IntercomRun:
         too); on a live flows run it caps their writes, keeps them to what the run created, and lists it all."""
         settings = self.settings
         return WriteLedger(
-            self._ledger_path, settings.max_live_writes, documents=self._documents, contact_id=settings.contact_id
+            self._ledger_path,
+            settings.max_live_writes,
+            documents=self._documents,
+            admin_id=settings.admin_id,
+            contact_id=settings.contact_id,
         )
 
     def _documents(self, version: str | None, method: str, path: str) -> bool:
@@ -106,7 +111,8 @@ class IntercomRun:
     def cleanup(self) -> list[CreatedRecord]:
         """Delete every record a live flows run created and did not delete, through the guard (which admits a DELETE
         only of the run's own records): nothing else is ever sent. Each record is tried once (a record whose DELETE
-        was sent before is left as its answer said); what stays is listed with why. Returns every record."""
+        was sent before is left as its answer said); what stays is listed with why. Returns every record.
+        A ledger not as the run wrote it (LedgerUnreadable) is raised, and nothing is deleted from it."""
         if not live_flows(self.settings):
             return []
         ledger = self.ledger
@@ -115,8 +121,10 @@ class IntercomRun:
                 continue
             try:
                 self.client(record.region, record.version).request("DELETE", record.delete_path)
+            except LedgerUnreadable:
+                raise
             except NotSent as refused:
-                ledger.left(record.delete_path, f"not deleted: {refused.reason}")
+                ledger.left(record.delete_path, f"not deleted: {refused.reason}", region=record.region)
             except TransportFailure:
                 pass  # the client told the ledger
         return ledger.records()
