@@ -48,7 +48,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    share_run_id(node, state(node.config).run_id)
+    run = state(node.config)
+    share_run_id(node, run.run_id, run.ledger_key)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

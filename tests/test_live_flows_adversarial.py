@@ -255,13 +255,16 @@ def test_a_ledger_removed_or_replaced_mid_run_is_not_started_afresh(tmp_path: Pa
         ledger.reserve("POST", "/contacts")
 
 
-def test_cleanup_deletes_nothing_from_an_unreadable_ledger(server: MockServer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("consistently", [False, True])
+def test_cleanup_deletes_nothing_from_a_tampered_ledger(server: MockServer, tmp_path: Path, consistently: bool) -> None:
     run = _run(server, tmp_path)
     client = run.client("us", "2.11")
     made = client.request("POST", "/contacts", payload={"email": f"{run.ledger.marker}@example.com"})
     contact = json.loads(made.content)["id"]
     state = json.loads(run.ledger.path.read_text())
     state["records"][0]["id"] = DEFAULT_CONTACT_ID  # tampered: the seeded contact taken for the run's
+    if consistently:  # what the file alone cannot tell: its seal, made with the run's key, does
+        state["records"][0]["delete_path"] = f"/contacts/{DEFAULT_CONTACT_ID}"
     run.ledger.path.write_text(json.dumps(state))
     with pytest.raises(IntercomContractsError, match="is unreadable"):
         run.cleanup()
@@ -302,7 +305,8 @@ def test_creates_then_the_ledger_is_tampered_with(intercom_run):
     assert made.status == 200
     path = intercom_run.ledger.path
     state = json.loads(path.read_text())
-    state["records"][0]["id"] = "SEEDED"  # the seeded contact taken for the run's
+    state["records"][0]["id"] = "SEEDED"  # the seeded contact taken for the run's, consistently
+    state["records"][0]["delete_path"] = "/contacts/SEEDED"
     path.write_text(json.dumps(state))
 """
 
@@ -317,7 +321,19 @@ def test_a_session_with_a_tampered_ledger_deletes_nothing_and_says_why(
     base = ("--intercom-base-url", f"us={server.base_urls['us']}", "--intercom-report", str(report))
     result = pytester.runpytest_subprocess(*SUITE, *FLOWS, *base)
     assert result.ret == pytest.ExitCode.INTERNAL_ERROR
-    result.stdout.fnmatch_lines(["intercom-contracts: live flows: the live write ledger * is unreadable (record *"])
+    result.stdout.fnmatch_lines(["intercom-contracts: live flows: the live write ledger * is unreadable (not sealed *"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert not [e for e in server.fake.exchanges if e.request.method == "DELETE"]
     assert _status(server, f"/contacts/{DEFAULT_CONTACT_ID}") == 200
+
+
+def test_a_count_written_by_anything_but_the_run_is_refused(tmp_path: Path) -> None:
+    ledger = WriteLedger(tmp_path / "writes", 2, key="the run's")
+    ledger.reserve("POST", "/contacts")
+    ledger.reserve("POST", "/contacts")
+    state = json.loads(ledger.path.read_text())
+    state["writes"] = 0  # the cap spent, and counted afresh
+    ledger.path.write_text(json.dumps(state))
+    with pytest.raises(NotSent, match="not sealed with this run's key"):
+        ledger.reserve("POST", "/contacts")
+    assert json.loads(ledger.path.read_text()) == state  # left as it is: nothing rewritten over it

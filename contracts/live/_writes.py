@@ -16,14 +16,17 @@ through a small JSON file read and written under an exclusive lock, as the messa
 How each kind is deleted is `KINDS`; a kind Intercom's API deletes nowhere (notes, data events, data attributes) is
 reported as left, with that reason.
 The file is trusted only as this run wrote it: unreadable, inconsistent (a record whose delete path is not its own
-item), replaced by another run's or removed once read, it is `LedgerUnreadable` and nothing is written or deleted
-from it (rather than started afresh: the cap would count from 0 again and the records be forgotten). Each update
-is whole: Ctrl-C is held while the file is rewritten.
+item), not sealed with the run's key (every process of the run holds it, no file does: a record or a count written
+by anything else), replaced by another run's or removed once read, it is `LedgerUnreadable` and nothing is written
+or deleted from it (rather than started afresh: the cap would count from 0 again and the records be forgotten).
+Each update is whole: Ctrl-C is held while the file is rewritten.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -185,8 +188,10 @@ class WriteLedger:
         documents: Callable[[str | None, str, str], bool] | None = None,
         admin_id: int | None = None,
         contact_id: str | None = None,
+        key: str | None = None,
     ):
         self.path, self.limit, self.documents = path, limit, documents
+        self.key = key  # the run's secret, sealing the file (None: not sealed, for a ledger used on its own)
         self.admin_id = admin_id  # the run's admin (--intercom-admin-id): the only admin a write may name
         self.contact_id = contact_id  # the run's own contact (--intercom-contact-id): it may be named as a party
         self._marker: str | None = None  # the run's marker once read: a file with another (or none) is not the run's
@@ -203,6 +208,7 @@ class WriteLedger:
             handle.seek(0)
             state = self._checked(handle.read().strip())
             result = change(state)
+            state["seal"] = self._seal(state)
             text = json.dumps(state)
             handle.seek(0)
             handle.truncate()
@@ -234,7 +240,9 @@ class WriteLedger:
             why = _inconsistent(state)
             if why:
                 raise LedgerUnreadable(self.path, why)
-        if self._marker is not None and state["marker"] != self._marker:
+            if not hmac.compare_digest(state["seal"], self._seal(state)):
+                raise LedgerUnreadable(self.path, "not sealed with this run's key: written by something else")
+        if self._marker is not None and state["marker"] != self._marker:  # (sealed alike without a key)
             raise LedgerUnreadable(self.path, f"another run's ({state['marker']}, not {self._marker})")
         self._marker = state["marker"]
         return state
@@ -297,6 +305,12 @@ class WriteLedger:
         """A record the run created (the answer named it); `delete_path` None: nothing deletes it."""
         reason = None if delete_path else self._why(kind)
         self._add(CreatedRecord(kind, id, region, version, delete_path, reason=reason))
+
+    def _seal(self, state: dict[str, Any]) -> str:
+        if self.key is None:
+            return ""
+        content = json.dumps({name: value for name, value in state.items() if name != "seal"}, sort_keys=True)
+        return hmac.new(self.key.encode(), content.encode(), hashlib.sha256).hexdigest()
 
     def _why(self, kind: str) -> str:
         return KINDS[kind].left if kind in KINDS else f"a {kind} is deleted by no path the toolkit knows"
@@ -521,8 +535,10 @@ _RECORD_TYPES: Final = {
 
 def _inconsistent(state: Any) -> str | None:
     """Why a ledger's state is not one the run wrote, or None."""
-    if not isinstance(state, dict) or set(state) != {"marker", "writes", "reversals", "records"}:
+    if not isinstance(state, dict) or set(state) != {"marker", "writes", "reversals", "records", "seal"}:
         return "not a ledger"
+    if not isinstance(state["seal"], str):
+        return "no seal"
     if not (isinstance(state["marker"], str) and _MARKER.fullmatch(state["marker"])):
         return "no run's marker"
     counts = (state["writes"], state["reversals"])

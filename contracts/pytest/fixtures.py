@@ -37,6 +37,7 @@ def intercom_run(request: pytest.FixtureRequest) -> Iterator[IntercomRun]:
         versions=versions_of(config),
         budget_path=budget_path(config),
         ledger_path=ledger_path(config),
+        ledger_key=state(config).ledger_key,
         listeners=[*listeners, _own_token_answers(config)],
     )
     yield run

@@ -6,6 +6,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from secrets import token_hex
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from .._redaction import environment_secrets, scrub_lines
 from ..errors import IntercomContractsError, UsageError
 from ..run import RunSettings
-from .xdist import RUN_ID
+from .xdist import LEDGER_KEY, RUN_ID
 
 if TYPE_CHECKING:
     from ..checks import Judge  # noqa: F401  (named in a stash key)
@@ -29,6 +30,7 @@ class PluginState:
     settings: RunSettings
     run_id: str  # shared by every xdist worker: it names the live message budget
     results: Results
+    ledger_key: str = field(default_factory=lambda: token_hex(32), repr=False)  # seals the write ledger
     worker: bool = False
     contracts: Contracts | None = None  # built when first asked for
     versions: tuple[str, ...] | None = None  # resolved when first asked for
@@ -93,6 +95,8 @@ def configure(config: pytest.Config, settings: RunSettings) -> PluginState:
         results=Results(),
         worker=workerinput is not None,
     )
+    if workerinput:
+        run.ledger_key = workerinput[LEDGER_KEY]
     if settings.versions or settings.upgrade_to or settings.spec != "bundled":
         versions_of(config)  # a spec or versions named: one usage line for a bad one, before collecting
     if settings.operations != ("createMessage",):

@@ -65,7 +65,11 @@ def _clean_up_flows(session: pytest.Session, run: PluginState) -> None:
         path.unlink(missing_ok=True)  # the fake's flows read the marker from it
         return
     intercom = IntercomRun(
-        run.settings, budget_path=budget_path(config), ledger_path=path, contracts=contracts_of(config)
+        run.settings,
+        budget_path=budget_path(config),
+        ledger_path=path,
+        contracts=contracts_of(config),
+        ledger_key=run.ledger_key,
     )
     try:
         try:

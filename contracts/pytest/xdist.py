@@ -15,6 +15,7 @@ import pytest
 
 PROPERTY = "intercom_payload"
 RUN_ID = "intercom_run_id"  # the workerinput key: every worker shares the controller's run id
+LEDGER_KEY = "intercom_ledger_key"  # and the key sealing the live write ledger (in no file)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Payload:
         return cls(**found)
 
 
-def share_run_id(node: Any, run_id: str) -> None:
-    """xdist: every worker shares the controller's run id (and so the live message cap)."""
+def share_run_id(node: Any, run_id: str, ledger_key: str) -> None:
+    """xdist: every worker shares the controller's run id (and so the live message cap) and ledger key."""
     node.workerinput[RUN_ID] = run_id
+    node.workerinput[LEDGER_KEY] = ledger_key

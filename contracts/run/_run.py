@@ -5,6 +5,7 @@ Built by the plugin's session fixture, callable without pytest.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -58,6 +59,7 @@ class IntercomRun:
         contracts: Contracts | None = None,
         versions: tuple[str, ...] | None = None,
         listeners: Iterable[Callable[[HttpExchange], None]] = (),
+        ledger_key: str | None = None,
     ):
         self.settings = settings
         self.listeners = list(listeners)  # told of every exchange of every client (a recording)
@@ -67,6 +69,8 @@ class IntercomRun:
             self.versions = versions
         self._budget_path = budget_path
         self._ledger_path = ledger_path or budget_path.with_name(budget_path.name + "-writes")
+        # What seals the write ledger: every process of the run is given the same (a new one: this object's alone).
+        self._ledger_key = ledger_key or secrets.token_hex(32)
         self._clients: dict[tuple[str, str | None], IntercomClient] = {}
         self._pacing: dict[str, Pacing] = {}
 
@@ -102,6 +106,7 @@ class IntercomRun:
             documents=self._documents,
             admin_id=settings.admin_id,
             contact_id=settings.contact_id,
+            key=self._ledger_key,
         )
 
     def _documents(self, version: str | None, method: str, path: str) -> bool:
