@@ -109,10 +109,10 @@ def test_without_flows_and_writes_the_old_rules_hold(ledger: WriteLedger) -> Non
         ("/tags", {"name": "MARK tag"}, True),
         ("/tags", {"name": "MARK tag", "users": [{"id": STRANGER}]}, False),  # tags a stranger
         ("/data_attributes", {"name": "plan", "model": "contact", "data_type": "string"}, False),
-        ("/articles", {"title": "anything", "author_id": 1}, True),  # always a new record
+        ("/articles", {"title": "MARK anything", "author_id": 1}, True),  # always a new record
         ("/conversations", {"from": {"type": "user", "id": STRANGER}, "body": "hi"}, False),
-        ("/conversations", {"from": {"type": "user", "id": OURS}, "body": "hi"}, True),
-        ("/conversations", {"from": {"type": "user", "id": DEFAULT_CONTACT_ID}, "body": "hi"}, True),  # the run's
+        ("/conversations", {"from": {"type": "user", "id": OURS}, "body": "MARK hi"}, True),
+        ("/conversations", {"from": {"type": "user", "id": DEFAULT_CONTACT_ID}, "body": "MARK hi"}, True),  # the run's
         ("/tickets", {"ticket_type_id": "1", "contacts": [{"email": "someone@example.com"}]}, False),
         ("/tickets", {"ticket_type_id": "1", "contacts": [{"id": OURS}]}, True),
         ("/events", {"event_name": "x", "user_id": "someone"}, False),
@@ -208,7 +208,7 @@ def test_what_the_api_deletes_nowhere_is_listed_as_left_and_why(tmp_path: Path) 
     ledger = WriteLedger(tmp_path / "writes", 10, documents=lambda version, method, path: version == "2.14")
     ledger.observe(_exchange("POST", f"/contacts/{OURS}/notes", 200, {"type": "note", "id": "5"}))
     ledger.observe(_exchange("POST", "/events", 202, None, {"event_name": "signed-up", "id": OURS}))
-    conversation = {"type": "user_message", "id": "8", "conversation_id": "9"}
+    conversation = {"type": "user_message", "id": "8", "conversation_id": "9", "body": f"{ledger.marker} hi"}
     ledger.observe(_exchange("POST", "/conversations", 200, conversation))
     later = _exchange("POST", "/conversations", 200, {**conversation, "conversation_id": "10"})
     later.version = "2.14"

@@ -217,8 +217,8 @@ def test_the_runs_records_name_no_other_person(
     [
         "{",
         "[]",
-        '{"marker": "icc-0000000a", "writes": "0", "reversals": 0, "records": []}',
-        '{"marker": "icc-0000000a", "writes": 0, "reversals": 0, "records": [{"kind": "contact"}]}',
+        '{"marker": "icc-0000000a", "writes": "0", "reversals": 0, "records": [], "seal": ""}',
+        '{"marker": "icc-0000000a", "writes": 0, "reversals": 0, "records": [{"kind": "contact"}], "seal": ""}',
     ],
 )
 def test_an_unreadable_ledger_refuses_every_write(tmp_path: Path, text: str) -> None:
@@ -337,3 +337,32 @@ def test_a_count_written_by_anything_but_the_run_is_refused(tmp_path: Path) -> N
     with pytest.raises(NotSent, match="not sealed with this run's key"):
         ledger.reserve("POST", "/contacts")
     assert json.loads(ledger.path.read_text()) == state  # left as it is: nothing rewritten over it
+
+
+# -- a creation answered with a record the run did not create ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "sent", "answer"),
+    [
+        ("/articles", {"title": "MARK guide", "author_id": ADMIN}, {"type": "article", "id": "42", "title": "Pricing"}),
+        (
+            "/conversations",
+            {"from": {"type": "user", "id": OURS}, "body": "MARK hi"},
+            {"type": "user_message", "id": "1", "conversation_id": "77", "body": "Where is my order?"},
+        ),
+    ],
+)
+def test_a_creation_answered_with_another_record_is_never_taken_for_the_runs(
+    guard: LiveGuard, ledger: WriteLedger, path: str, sent: dict[str, object], answer: dict[str, object]
+) -> None:
+    # A server (or a proxy's cache) answering with the help center's existing article, or a customer's conversation:
+    # taken at its word, the run would reply into it, or delete it at the end.
+    _created(ledger, "contact", OURS)
+    marked = json.loads(json.dumps(sent).replace("MARK", ledger.marker))
+    assert _admits(guard, "POST", path, marked)
+    assert not _admits(guard, "POST", path, {**marked, "title" if path == "/articles" else "body": "no marker"})
+    ledger.observe(_answer("POST", path, 200, answer, request=marked))
+    [record] = [record for record in ledger.records() if record.kind != "contact"]
+    assert (record.owned, record.delete_path) == (False, None)
+    item = f"{path}/{record.id}"
+    assert not _admits(guard, "PUT", item, {"title": "x"})
+    assert not _admits(guard, "POST", f"{item}/reply", {"message_type": "comment", "type": "admin", "admin_id": ADMIN})

@@ -113,6 +113,10 @@ CREATE_ONLY: Final[dict[str, str]] = {
     "/tickets": "ticket",
     "/events": "data_event",
 }
+# A POST to such a collection answers the record it made: an article or a conversation is taken for the run's only
+# when its words (sent, and answered) carry the marker, so that an answer naming another record (a server's fault, a
+# proxy's cache) never makes it one the run writes to or deletes.
+_NAMED_BY: Final = {"/articles": "title", "/conversations": "body"}
 _NOTES = re.compile(r"^/contacts/([^/]+)/notes$")  # a note is created under the run's contact
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")  # an id that is one path segment (fullmatch), as answered
 _TAG_TARGETS = ("users", "companies")  # POST /tags with these tags (or untags) existing records
@@ -387,7 +391,7 @@ class WriteLedger:
         if not _PLAIN_ID.fullmatch(found):
             self._add(_unowned(kind, found, region, version, "its id is not one path segment: never touched"))
             return
-        marked = CREATE_OR_UPDATE.get(path, ("", ()))[1]
+        marked = CREATE_OR_UPDATE[path][1] if path in CREATE_OR_UPDATE else tuple(filter(None, [_NAMED_BY.get(path)]))
         if marked and not _names_marker(answer, marked, self.marker):
             reason = f"the answer does not name it with the run's marker ({' or '.join(marked)}): not the run's"
             self._add(_unowned(kind, found, region, version, reason))
@@ -494,6 +498,9 @@ class WriteLedger:
             named = contacts if isinstance(contacts, list) and contacts else [None]
         elif path == "/events":  # the event's person, named in its own keys (its metadata names no one)
             named = [{key: payload[key] for key in ("id", *_CONTACT_BY_ID, *_CONTACT_BY_NAME) if key in payload}]
+        field = _NAMED_BY.get(path)
+        if field is not None and not (isinstance(payload.get(field), str) and self.marker in payload[field]):
+            raise NotSent(f"POST {path}: a live run's flows send it only with its {field} carrying the run's marker")
         for party in named:
             if not self._is_ours(party, region):
                 raise NotSent(
