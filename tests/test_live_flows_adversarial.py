@@ -366,3 +366,14 @@ def test_a_creation_answered_with_another_record_is_never_taken_for_the_runs(
     item = f"{path}/{record.id}"
     assert not _admits(guard, "PUT", item, {"title": "x"})
     assert not _admits(guard, "POST", f"{item}/reply", {"message_type": "comment", "type": "admin", "admin_id": ADMIN})
+
+
+def test_an_id_given_again_to_what_the_run_creates_is_deleted_again(guard: LiveGuard, ledger: WriteLedger) -> None:
+    # The server reuses the id of a contact the run deleted for the next one it creates: that one is the run's too.
+    _created(ledger, "contact", OURS)
+    ledger.reserve("DELETE", f"/contacts/{OURS}", region="us")
+    ledger.observe(_answer("DELETE", f"/contacts/{OURS}", 200, {"id": OURS, "deleted": True}))
+    _created(ledger, "contact", OURS)
+    [record] = ledger.records()
+    assert (record.deleted, record.delete_sent, record.delete_path) == (False, False, f"/contacts/{OURS}")
+    assert _admits(guard, "DELETE", f"/contacts/{OURS}")

@@ -321,9 +321,12 @@ class WriteLedger:
 
     def _add(self, record: CreatedRecord) -> None:
         def add(state: dict[str, Any]) -> None:
-            known = {(r["kind"], r["id"], r["region"]) for r in state["records"]}
-            if (record.kind, record.id, record.region) not in known:  # created or updated again: one record
-                state["records"].append(asdict(record))
+            key = (record.kind, record.id, record.region)
+            known = [r for r in state["records"] if (r["kind"], r["id"], r["region"]) == key]
+            if known and not (known[0]["deleted"] or known[0]["delete_sent"]):
+                return  # created or updated again: one record
+            # new, or a deleted record's id given again to what the run just created: this one is to delete too
+            state["records"] = [r for r in state["records"] if r not in known] + [asdict(record)]
 
         self._update(add)
 
