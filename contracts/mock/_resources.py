@@ -557,9 +557,35 @@ def manage_conversation(resources: Resources, call: Call, shape: Shape) -> Answe
 
 @override("POST /events")
 def create_event(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """An event of one contact, named by its Intercom id (`id`), its `user_id` or its `email`: kept with all three
+    of the contact's keys, so that it is listed whichever key the list asks by."""
     fields = dict(call.body) if isinstance(call.body, dict) else {}
-    resources.workspace.add("data_event", {key: value for key, value in fields.items() if key != "id"})
+    event = {key: value for key, value in fields.items() if key != "id"}
+    if fields.get("id") is not None:
+        event["intercom_user_id"] = str(fields["id"])
+    contact = _event_contact(resources.workspace, event)
+    if contact is not None:
+        event.update(intercom_user_id=contact.id, user_id=contact.body.get("external_id"))
+        event.setdefault("email", contact.body.get("email"))
+    resources.workspace.add("data_event", event)
     return resources.shaped(call, None)
+
+
+def _event_contact(workspace: Workspace, event: dict[str, Any]) -> Item | None:
+    """The contact an event names: by Intercom id, by user_id (its external_id), by email."""
+    if event.get("intercom_user_id") is not None:
+        return workspace.item("contact", event["intercom_user_id"])
+    keys = [("external_id", event.get("user_id")), ("email", event.get("email"))]
+    return next(
+        (
+            item
+            for field, value in keys
+            if value is not None
+            for item in workspace.items("contact")
+            if item.body.get(field) == value
+        ),
+        None,
+    )
 
 
 @override("GET /events")
@@ -574,7 +600,7 @@ def list_events(resources: Resources, call: Call, shape: Shape) -> Answer:
             "count": 1,
         }
         for item in resources.workspace.items("data_event")
-        if all(str(item.body.get("id" if key == "intercom_user_id" else key)) == value for key, value in who.items())
+        if all(str(item.body.get(key)) == value for key, value in who.items())
     ]
     return resources.shaped(call, {"type": "event.summary", **who, "events": events})
 
