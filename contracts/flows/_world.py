@@ -25,8 +25,9 @@ from ._links import Link, Links, links_for, pointed
 if TYPE_CHECKING:
     from ..live import IntercomClient
 
-__all__ = ["Answer", "FlowFailure", "FlowTarget", "Model", "Requests", "Send", "Stopped", "client_sender"]
+__all__ = ["ANSWER_CHECK", "Answer", "FlowFailure", "FlowTarget", "Model", "Requests", "Send", "Stopped", "client_sender"]
 
+ANSWER_CHECK = "answer_fits_contract"  # the registered check judging every answer of a flow
 Send = Callable[[str, str, Any, Mapping[str, str] | None], tuple[int, Mapping[str, str], Any]]
 
 
@@ -42,6 +43,8 @@ class FlowTarget:
     admin_id: str | None = None  # the admin who replies, notes, assigns, writes articles (None: those steps wait)
     fresh: Callable[[], None] | None = None  # a fresh workspace before each example (the fake)
     live: bool = False
+    # How an answer is judged (a test's Judge, recording the verdicts); default: answer_fits_contract, unrecorded.
+    judge: Callable[[Exchange, str], object] | None = None
     per_page: int = 2  # small pages: a few items already span several
     max_pages: int = 40  # a pager stops here (a live workspace's lists are long); what it did not read is not judged
     trail: list[str] = field(default_factory=list)  # the steps of the example running (the last one: the shrunk)
@@ -72,7 +75,22 @@ class FlowFailure(IntercomContractsError, AssertionError):
             f"[{invariant}] {where}, region {target.region}, Intercom-Version {target.version}: {problem}"
         )
         self.steps = tuple(target.trail)
+        self.region, self.version = target.region, target.version
         super().__init__(str(self))
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """As the reports take a failure (the invariant in place of a check)."""
+        return [
+            {
+                "check": self.invariant,
+                "region": self.region,
+                "version": self.version,
+                "problem": self.problem,
+                "received": render_value(self.received),
+                "documented": render_value(self.documented),
+                "curl": "",
+            }
+        ]
 
     def __str__(self) -> str:
         return "\n".join(
@@ -149,10 +167,13 @@ class Requests:
         )
         context = CheckContext(target.contract, target.region, target.version, Intent.FLOW, operation=link.operation)
         try:
-            judge(context, exchange, ["answer_fits_contract"])
+            if target.judge is not None:
+                target.judge(exchange, link.operation)
+            else:
+                judge(context, exchange, [ANSWER_CHECK])
         except ExchangeFailures as failures:
             found = failures.failures[0]
-            self.fail("answer_fits_contract", link, found.problem, found.received, found.documented)
+            self.fail(ANSWER_CHECK, link, found.problem, found.received, found.documented)
 
 
 @dataclass
