@@ -29,18 +29,21 @@ __all__ = [
     "walk_pages",
 ]
 
-__getattr__, __dir__ = attach(__name__, {
-    "FlowFailure": "_world",
-    "FlowMachine": "_machine",
-    "FlowTarget": "_world",
-    "Link": "_links",
-    "Links": "_links",
-    "Send": "_world",
-    "client_sender": "_world",
-    "flow_machine": "_machine",
-    "flow_settings": "_machine",
-    "links_data": "_links",
-    "links_for": "_links",
-    "run_flows": "_machine",
-    "walk_pages": "_invariants",
-})
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        "FlowFailure": "_world",
+        "FlowMachine": "_machine",
+        "FlowTarget": "_world",
+        "Link": "_links",
+        "Links": "_links",
+        "Send": "_world",
+        "client_sender": "_world",
+        "flow_machine": "_machine",
+        "flow_settings": "_machine",
+        "links_data": "_links",
+        "links_for": "_links",
+        "run_flows": "_machine",
+        "walk_pages": "_invariants",
+    },
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import unittest
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,17 @@ from ._links import Link, Links, links_for, pointed
 if TYPE_CHECKING:
     from ..live import IntercomClient
 
-__all__ = ["ANSWER_CHECK", "Answer", "FlowFailure", "FlowTarget", "Model", "Requests", "Send", "Stopped", "client_sender"]
+__all__ = [
+    "ANSWER_CHECK",
+    "Answer",
+    "FlowFailure",
+    "FlowTarget",
+    "Model",
+    "Requests",
+    "Send",
+    "Stopped",
+    "client_sender",
+]
 
 ANSWER_CHECK = "answer_fits_contract"  # the registered check judging every answer of a flow
 Send = Callable[[str, str, Any, Mapping[str, str] | None], tuple[int, Mapping[str, str], Any]]
@@ -41,13 +52,14 @@ class FlowTarget:
     marker: str  # carried by every record a flow makes (names, emails, ids of our own), so a person can tell it
     region: str = "us"
     admin_id: str | None = None  # the admin who replies, notes, assigns, writes articles (None: those steps wait)
-    fresh: Callable[[], None] | None = None  # a fresh workspace before each example (the fake)
+    fresh: Callable[[], object] | None = None  # a fresh workspace before each example (the fake)
     live: bool = False
     # How an answer is judged (a test's Judge, recording the verdicts); default: answer_fits_contract, unrecorded.
     judge: Callable[[Exchange, str], object] | None = None
     per_page: int = 2  # small pages: a few items already span several
     max_pages: int = 40  # a pager stops here (a live workspace's lists are long); what it did not read is not judged
     trail: list[str] = field(default_factory=list)  # the steps of the example running (the last one: the shrunk)
+    taken: int = 0  # steps taken in every example
     _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def number(self) -> int:
@@ -58,8 +70,15 @@ class FlowTarget:
         return links_for(self.contract.spec)
 
 
-class Stopped(Exception):
-    """A request was kept back by a live safety rule or cap (NotSent): the flow stops writing."""
+class Stopped(unittest.SkipTest):
+    """A request was kept back by a live safety rule or cap (NotSent): the flows end here, what they did judged.
+
+    A SkipTest, which hypothesis passes on at once: the example is neither replayed nor shrunk (each would only
+    meet the spent cap again, and the state machine's steps would not repeat)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 class FlowFailure(IntercomContractsError, AssertionError):
@@ -71,9 +90,7 @@ class FlowFailure(IntercomContractsError, AssertionError):
         self.invariant, self.problem = invariant, problem
         self.received, self.documented = received, documented
         where = f"{link.operation} ({link.method} {link.path})" if link is not None else "the flow"
-        self.headline = (
-            f"[{invariant}] {where}, region {target.region}, Intercom-Version {target.version}: {problem}"
-        )
+        self.headline = f"[{invariant}] {where}, region {target.region}, Intercom-Version {target.version}: {problem}"
         self.steps = tuple(target.trail)
         self.region, self.version = target.region, target.version
         super().__init__(str(self))

@@ -306,7 +306,9 @@ def _cursor(request: FakeRequest) -> str | None:
     """The `starting_after` a list request carries (its query, or a search's body pagination)."""
     asked = dict(parse_qsl(request.query)).get("starting_after")
     paging = (_payload(request) or {}).get("pagination")
-    return asked or (str(paging["starting_after"]) if isinstance(paging, dict) and paging.get("starting_after") else None)
+    return asked or (
+        str(paging["starting_after"]) if isinstance(paging, dict) and paging.get("starting_after") else None
+    )
 
 
 def _listed(body: Any) -> str | None:
@@ -331,18 +333,22 @@ def _deleted_still_listed(fake: FakeIntercom) -> Rule:
 
     def after(exchange: Exchange) -> FakeResponse:
         answer, (method, path) = exchange.response, _route(exchange.request)
-        if answer.status != 200 or not isinstance(answer.body, dict) or not _CONTACT_ITEM.fullmatch(path):
-            return _ghosts_listed(exchange, answered, deleted) if (method, path) in _CONTACT_LISTS else answer
-        if method == "DELETE":
+        if answer.status != 200 or not isinstance(answer.body, dict):
+            return answer
+        if (method, path) in _CONTACT_LISTS:
+            return _ghosts_listed(exchange, answered, deleted)
+        if method == "DELETE" and _CONTACT_ITEM.fullmatch(path):
             deleted.append(path.rsplit("/", 1)[1])
-        elif answer.body.get("type") == "contact":
+        elif answer.body.get("type") == "contact" and "deleted" not in answer.body:
             answered[(exchange.version or "", str(answer.body.get("id")))] = answer.body
         return answer
 
     return Rule(after=after)
 
 
-def _ghosts_listed(exchange: Exchange, answered: dict[tuple[str, str], dict[str, Any]], deleted: list[str]) -> Any:
+def _ghosts_listed(
+    exchange: Exchange, answered: dict[tuple[str, str], dict[str, Any]], deleted: list[str]
+) -> FakeResponse:
     answer = exchange.response
     field = "data" if isinstance(answer.body, dict) and isinstance(answer.body.get("data"), list) else None
     if answer.status != 200 or field is None:

@@ -19,6 +19,7 @@ LIVE_EXAMPLES, LIVE_STEPS = 2, 8
 FAKE_MARKER = "icc-fake"
 
 
+@pytest.mark.intercom_flows
 @pytest.mark.intercom_checks("answer_fits_contract")
 def test_stateful_flows(
     intercom_run: IntercomRun, intercom_client: IntercomClient, judge: Judge, intercom_region: str
