@@ -270,7 +270,7 @@ class FlowMachine(RuleBasedStateMachine):
         _, text = self._text("note")
         made = self._create("note", {"body": text, "admin_id": self.target.admin_id}, {"contact": contact})
         self._step("note_contact", contact)
-        self.model.made("note", made, {"/body": Text(text)})
+        self.model.made("note", made, {"/body": Text(text), "/author/id": self.target.admin_id})
         self.model.attach(("contact", contact), "note", made, made)
 
     @precondition(_can("data_event"))
@@ -294,7 +294,8 @@ class FlowMachine(RuleBasedStateMachine):
         body = {"ticket_type_id": ticket_type, "ticket_attributes": {"_default_title_": title}}
         made = self._create("ticket", body, {"contact": contact})
         self._step("open_ticket", contact)
-        self.model.made("ticket", made, {"/ticket_attributes/_default_title_": title})
+        expected = {"/ticket_attributes/_default_title_": title, "/contacts/contacts": Holds("id", contact)}
+        self.model.made("ticket", made, expected)
         return made
 
     def _ticket_type(self) -> str | None:

@@ -459,6 +459,39 @@ def merge_contacts(resources: Resources, call: Call, shape: Shape) -> Answer:
     return resources.shaped(call, resources.view(user))
 
 
+@override("POST /contacts/{}/notes")
+def create_note(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A note is written by the admin it names (`admin_id`): its author is that admin, as the workspace holds it."""
+    fields = dict(call.body) if isinstance(call.body, dict) else {}
+    admin = resources.workspace.get("admin", fields["admin_id"]) if fields.get("admin_id") is not None else None
+    if admin is not None:
+        call = replace(call, body={**fields, "author": dict(admin)})
+    return _create(resources, call, shape)
+
+
+@override("POST /tickets")
+def create_ticket(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A ticket is about the contacts it names (by `id`, `external_id` or `email`): kept as its contact list."""
+    fields = dict(call.body) if isinstance(call.body, dict) else {}
+    sent = fields.get("contacts")
+    named: list[Any] = sent if isinstance(sent, list) else []
+    found = [_ticket_contact(resources.workspace, entry) for entry in named if isinstance(entry, dict)]
+    contacts = [
+        {"type": "contact", "id": item.id, "external_id": item.body.get("external_id")} for item in found if item
+    ]
+    body = {**fields, "contacts": {"type": "contact.list", "contacts": contacts}}
+    return _create(resources, replace(call, body=body), shape)
+
+
+def _ticket_contact(workspace: Workspace, entry: dict[str, Any]) -> Item | None:
+    if entry.get("id") is not None:
+        return workspace.item("contact", entry["id"])
+    for field in ("external_id", "email"):
+        if entry.get(field) is not None:
+            return next((item for item in workspace.items("contact") if item.body.get(field) == entry[field]), None)
+    return None
+
+
 @override("GET /contacts/find_by_external_id/{}")
 def contact_by_external_id(resources: Resources, call: Call, shape: Shape) -> Answer:
     wanted = next(iter(call.path_values.values()), None)

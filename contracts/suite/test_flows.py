@@ -39,7 +39,9 @@ def test_stateful_flows(
         judge=lambda exchange, operation: _judged(judge, exchange, operation),
     )
     examples = min(run.settings.max_examples, LIVE_EXAMPLES if live else MOCK_EXAMPLES)
-    run_flows(target, examples=examples, steps=LIVE_STEPS if live else MOCK_STEPS)
+    stopped = run_flows(target, examples=examples, steps=LIVE_STEPS if live else MOCK_STEPS)
+    if stopped is not None and not target.taken:  # a safety rule or cap kept back the very first write
+        pytest.skip(f"nothing written: {stopped}")
 
 
 def _marker_or_skip(run: IntercomRun, region: str) -> str:

@@ -1,12 +1,13 @@
 """What the flows need of the fake, and what they found in it: a fresh workspace, the planted faults of its state,
-events listed by the contact's Intercom id, a 2.16 conversation read as a conversation."""
+events listed by the contact's Intercom id, a 2.16 conversation read as a conversation, a note's author, a ticket's
+contacts."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from contracts.mock import DEFAULT_CONTACT_ID, FakeIntercom, FakeRequest, FakeSettings
+from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeRequest, FakeSettings
 from contracts.spec import Contracts
 
 
@@ -95,3 +96,26 @@ def test_a_2_16_conversation_reads_back_as_the_conversation_made(packed: Contrac
     assert status == 200
     assert (conversation["type"], conversation["id"]) == ("conversation", message["conversation_id"])
     assert conversation["source"]["body"] == "icc hello"
+
+
+def test_a_note_s_author_is_the_admin_who_wrote_it(packed: Contracts) -> None:
+    fake = _fake(packed)
+    contact = _contact(fake, 1)
+    for version in ("2.11", "2.16"):
+        note = {"body": "icc note", "admin_id": str(DEFAULT_ADMIN_ID)}
+        status, made = _send(fake, "POST", f"/contacts/{contact}/notes", note, version=version)
+        assert status == 200
+        read = _send(fake, "GET", f"/notes/{made['id']}", version=version)[1]
+        assert (read["author"]["type"], read["author"]["id"]) == ("admin", str(DEFAULT_ADMIN_ID)), version
+
+
+def test_a_ticket_lists_the_contacts_it_was_opened_for(packed: Contracts) -> None:
+    fake = _fake(packed)
+    contact = _contact(fake, 1)
+    ticket = {"ticket_type_id": "1", "contacts": [{"id": contact}], "ticket_attributes": {"_default_title_": "icc"}}
+    status, made = _send(fake, "POST", "/tickets", ticket)
+    assert status == 200
+    assert [c["id"] for c in made["contacts"]["contacts"]] == [contact]
+    read = _send(fake, "GET", f"/tickets/{made['id']}")[1]
+    assert [c["id"] for c in read["contacts"]["contacts"]] == [contact]
+    assert read["ticket_attributes"]["_default_title_"] == "icc"
