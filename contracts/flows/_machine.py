@@ -306,7 +306,10 @@ class FlowMachine(RuleBasedStateMachine):
                 found = next(iter(answer.at("/ticket_types") or answer.at("/data") or []), None)
                 self.ticket_type = str(found["id"]) if isinstance(found, dict) and "id" in found else None
         if self.ticket_type is None and not self.target.live and self.links.has("ticket_type"):
-            made = self._create("ticket_type", {"name": f"{self.target.marker} type", "category": "Customer"})
+            body = {"name": f"{self.target.marker} type"}
+            if self.requests.declares("ticket_type", "create", "category"):
+                body["category"] = "Customer"
+            made = self._create("ticket_type", body)
             self.ticket_type = made
         return self.ticket_type
 

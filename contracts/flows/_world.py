@@ -20,7 +20,7 @@ from ..checks import CheckContext, ExchangeFailures, Intent, judge
 from ..errors import IntercomContractsError, render_value
 from ..exchange import Exchange
 from ..live import NotSent
-from ..spec import Contract
+from ..spec import Contract, operation_contract
 from ._links import Link, Links, links_for, pointed
 
 if TYPE_CHECKING:
@@ -158,6 +158,13 @@ class Requests:
         answer = Answer(status, {name.lower(): value for name, value in headers.items()}, answered, link)
         self._judge(answer, request.path, request.body)
         return answer
+
+    def declares(self, resource: str, verb: str, key: str) -> bool:
+        """Whether the operation's request body declares `key` (a free-form body declares every key)."""
+        spec = self.target.contract.spec
+        declared = operation_contract(spec, spec.operation(self.links.link(resource, verb).operation))
+        keys = declared.declared_body_keys
+        return keys is None or key in keys
 
     def expect(self, answer: Answer, statuses: tuple[int, ...], invariant: str, problem: str) -> None:
         """Fail `invariant` unless the answer's status is one of `statuses`."""

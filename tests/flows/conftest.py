@@ -26,7 +26,7 @@ def fake_target(packed: Contracts) -> MakeTarget:
     """A flow target over a fresh fake (its faults named), for a version."""
 
     def make(version: str, *faults: str) -> tuple[FlowTarget, FakeIntercom]:
-        fake = FakeIntercom(packed, FakeSettings(faults=frozenset(faults), rate_limit=10**9), keep_exchanges=False)
+        fake = FakeIntercom(packed, FakeSettings(faults=frozenset(faults), rate_limit=10**9))
         mock = IntercomMock(fake)
         client = IntercomClient(
             region="us",

@@ -20,9 +20,12 @@ PLANTED = {
 
 @pytest.mark.parametrize("version", PUBLISHED)
 def test_the_flows_pass_on_the_fake(fake_target: MakeTarget, version: str) -> None:
-    target, _ = fake_target(version)
+    target, fake = fake_target(version)
     run_flows(target, examples=10, steps=15)
     assert target.trail  # steps were taken (the last example's)
+    sent = fake.exchanges
+    assert [e.violation.message for e in sent if e.violation is not None] == []  # only requests the contract takes
+    assert sorted({item for e in sent for item in e.undocumented}) == []
 
 
 @pytest.mark.parametrize("version", ["2.7", "2.11", "Preview"])
