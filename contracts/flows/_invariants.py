@@ -141,7 +141,7 @@ def walk_pages(
         key = _KEYS.get(resource, "id")
         keys += [str(item.get(key)) for item in _items(answer) if isinstance(item, dict)]
         total = total if total is not None else _integer(answer.at("/total_count"))
-        place = _following(answer, paging, place)
+        place = _following(answer, paging)
         if place is None or (place[0] == "cursor" and place[1] in cursors):
             return Walk(answer.link, keys, True, total, counted=not target.live)
         if place[0] == "cursor":
@@ -194,7 +194,7 @@ def _page_request(
     return {name: str(value) for name, value in wanted.items()}, body
 
 
-def _following(answer: Answer, paging: str | None, place: tuple[str, Any] | None) -> tuple[str, Any] | None:
+def _following(answer: Answer, paging: str | None) -> tuple[str, Any] | None:
     """Where the page after this one starts (None: this was the last)."""
     if paging is None:
         return None
