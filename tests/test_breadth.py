@@ -23,7 +23,7 @@ def _failed_checks(report: Path) -> set[str]:
 
 def test_bundled_contract_passes_for_both_operations(pytester: pytest.Pytester) -> None:
     report = pytester.path / "report.json"
-    pytester.runpytest(*SUITE, *BOTH, "--intercom-report", str(report)).assert_outcomes(passed=2, deselected=11)
+    pytester.runpytest(*SUITE, *BOTH, "--intercom-report", str(report)).assert_outcomes(passed=2, deselected=12)
     checks = {r["check"] for r in json.loads(report.read_text())["results"]}
     assert {"no_server_error[createMessage]", "no_server_error[identifyAdmin]"} <= checks
 
@@ -32,11 +32,11 @@ def test_official_2_11_passes_with_errata_and_fails_without_naming_the_contradic
     pytester: pytest.Pytester,
 ) -> None:
     spec = ("--intercom-spec", "official:2.11")
-    pytester.runpytest(*SUITE, *BOTH, *spec).assert_outcomes(passed=2, deselected=11)
+    pytester.runpytest(*SUITE, *BOTH, *spec).assert_outcomes(passed=2, deselected=12)
     result = pytester.runpytest(*SUITE, *BOTH, *spec, "--intercom-errata", "off")
     # identifyAdmin's only contradictions are a 400 and a 401 it does not list: Intercom's error vocabulary (a bad
     # version, a missing token), answered by every operation, no breach; createMessage's schema contradicts itself.
-    result.assert_outcomes(failed=1, passed=1, deselected=11)
+    result.assert_outcomes(failed=1, passed=1, deselected=12)
     result.stdout.fnmatch_lines(["FAILED *test_schemathesis_cases*createMessage*"])
     text = result.stdout.str()
     assert "Response violates schema" in text or "Undocumented status code" in text
@@ -58,7 +58,7 @@ def test_faults_of_the_fake_are_caught_on_this_path(
     monkeypatch.setenv("INTERCOM_CONTRACTS_FAKE_FAULTS", fault)
     report = pytester.path / "report.json"
     result = pytester.runpytest(*SUITE, "--intercom-region", "us", "--intercom-report", str(report))
-    result.assert_outcomes(failed=1, deselected=11)
+    result.assert_outcomes(failed=1, deselected=12)
     assert words in result.stdout.str() or any(words in check for check in _failed_checks(report))
 
 
@@ -104,7 +104,7 @@ def test_deletes_are_skipped_with_the_reason(pytester: pytest.Pytester) -> None:
         "--intercom-operations",
         "deleteArticle",
     )
-    result.assert_outcomes(skipped=1, deselected=11)
+    result.assert_outcomes(skipped=1, deselected=12)
     result.stdout.fnmatch_lines(["skipped, and why:", "*DELETE is never sent*"])  # without -rs: our own summary
 
 
@@ -123,7 +123,7 @@ def test_operations_the_fake_once_disagreed_on_pass_breadth(pytester: pytest.Pyt
     result = pytester.runpytest(
         *SUITE, "--intercom-region", "us", "--intercom-operations", operations, "--intercom-max-examples", "30"
     )
-    result.assert_outcomes(passed=6, deselected=11)
+    result.assert_outcomes(passed=6, deselected=12)
 
 
 def test_a_negative_version_header_naming_a_served_version_is_not_an_invalid_request() -> None:

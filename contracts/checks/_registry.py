@@ -69,6 +69,7 @@ class Intent(str, enum.Enum):
     READ = "read"  # an authenticated read (GET /me) under a documented version
     BREADTH = "breadth"  # a schemathesis case, positive or negative
     RECORDED = "recorded"  # another tool's recording says nothing of intent: the answer is judged alone
+    FLOW = "flow"  # a step of a stateful flow (contracts.flows): any operation, its answer judged by its contract
 
     def __str__(self) -> str:
         return self.value
@@ -425,6 +426,27 @@ def region_servers(context: CheckContext, exchange: Exchange) -> None:
             context.contract.servers,
             documented,
         )
+
+
+@check(intents=[Intent.FLOW])
+def answer_fits_contract(context: CheckContext, exchange: Exchange) -> None:
+    """The answer is one the operation documents: a documented status with a body its schema accepts; an error the
+    operation does not list is still the error envelope (Intercom lists its errors sparsely)."""
+    from ..spec import operation_contract
+
+    operation_id = context.operation_of(exchange)
+    if operation_id is None:
+        raise NotApplicable("no documented operation was reached")
+    spec = context.contract.spec
+    api = operation_contract(spec, spec.operation(operation_id))
+    if exchange.status not in api.answers:
+        if not _is_error(exchange.status):
+            fail(f"{operation_id} does not document HTTP {exchange.status}", answer_of(exchange), sorted(api.answers))
+        _validated(exchange, context.contract.validate_error)
+        return
+    validator = api.answer_validator(exchange.status)
+    if validator is not None:
+        _validated(exchange, validator.validate)
 
 
 # What every answer is judged by, whatever the request meant.

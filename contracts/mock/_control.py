@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 from .._redaction import as_curl, redact
 from ..errors import UsageError, render_value
 from ._model import Exchange
-from ._resources import Resources
-from ._workspace import Workspace
 
 if TYPE_CHECKING:
     from ._server import MockServer
@@ -115,8 +113,7 @@ def reset_workspace(server: MockServer) -> None:
     """A fresh workspace holding the seed records only; no exchange kept, no queued rule, no rate window."""
     fake = server.fake
     with fake._lock:  # no request is answered half from the old workspace
-        fake.workspace = Workspace(clock=fake.clock)
-        fake.resources = Resources(fake.workspace)
+        fake.fresh_workspace()
         fake.rules.clear()
         fake.reset_rate_windows()
         if server.seed is not None:

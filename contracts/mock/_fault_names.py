@@ -38,6 +38,9 @@ FAULTS: Final[dict[str, str]] = {
     "html-errors": "errors are answered as text/html",
     "me-wrong-region": "GET /me reports US whatever the region asked",
     "undocumented-status": "an invalid request gets 418",
+    # the workspace's state: no single exchange shows these; the stateful flows find them (--intercom-flows)
+    "deleted-still-listed": "a deleted contact still appears in the contact list and search",
+    "page-repeats-item": "a page after a `starting_after` cursor repeats the last item of the page before",
 }
 
 

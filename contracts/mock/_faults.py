@@ -10,9 +10,11 @@ the error envelope and the headers (so an error a fault makes carries the envelo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qsl
 
 from ..spec import BODY_REQUIRED, CREATE_MESSAGE, IDENTIFY_ADMIN, NO_SUBJECT, RATE_LIMITED
 from ._rules import Rule
@@ -291,6 +293,96 @@ def _as_html(answer: FakeResponse) -> dict[str, str]:
     return {**answer.headers, "Content-Type": "text/html; charset=utf-8"}
 
 
+# -- the workspace's state: what a list answers against what was done before ---------------------------------------
+_CONTACT_ITEM: Final = re.compile(r"/contacts/[^/]+")
+_CONTACT_LISTS: Final = frozenset({("GET", "/contacts"), ("POST", "/contacts/search")})
+
+
+def _route(request: FakeRequest) -> tuple[str, str]:
+    return request.method.upper(), request.path.rstrip("/") or "/"
+
+
+def _cursor(request: FakeRequest) -> str | None:
+    """The `starting_after` a list request carries (its query, or a search's body pagination)."""
+    asked = dict(parse_qsl(request.query)).get("starting_after")
+    paging = (_payload(request) or {}).get("pagination")
+    return asked or (
+        str(paging["starting_after"]) if isinstance(paging, dict) and paging.get("starting_after") else None
+    )
+
+
+def _listed(body: Any) -> str | None:
+    """The field of an answer holding its list of items (objects with an id), if it has one."""
+    if not isinstance(body, dict):
+        return None
+    return next(
+        (
+            name
+            for name, value in body.items()
+            if isinstance(value, list) and value and all(isinstance(item, dict) and "id" in item for item in value)
+        ),
+        None,
+    )
+
+
+def _deleted_still_listed(fake: FakeIntercom) -> Rule:
+    """Contacts deleted go on being listed: each as last answered under the version asked, after the first page's
+    items (the rule remembers the contacts answered; a fresh workspace forgets them)."""
+    answered: dict[tuple[str, str], dict[str, Any]] = {}  # (version, id) -> the contact as answered
+    deleted: list[str] = []
+
+    def after(exchange: Exchange) -> FakeResponse:
+        answer, (method, path) = exchange.response, _route(exchange.request)
+        if answer.status != 200 or not isinstance(answer.body, dict):
+            return answer
+        if (method, path) in _CONTACT_LISTS:
+            return _ghosts_listed(exchange, answered, deleted)
+        if method == "DELETE" and _CONTACT_ITEM.fullmatch(path):
+            deleted.append(path.rsplit("/", 1)[1])
+        elif answer.body.get("type") == "contact" and "deleted" not in answer.body:
+            answered[(exchange.version or "", str(answer.body.get("id")))] = answer.body
+        return answer
+
+    return Rule(after=after)
+
+
+def _ghosts_listed(
+    exchange: Exchange, answered: dict[tuple[str, str], dict[str, Any]], deleted: list[str]
+) -> FakeResponse:
+    answer = exchange.response
+    field = "data" if isinstance(answer.body, dict) and isinstance(answer.body.get("data"), list) else None
+    if answer.status != 200 or field is None:
+        return answer
+    version = exchange.version or ""
+    for item in answer.body[field]:
+        if isinstance(item, dict) and item.get("type") == "contact":
+            answered[(version, str(item.get("id")))] = item
+    if _cursor(exchange.request) is not None:
+        return answer  # the first page carries them
+    ghosts = [answered[(version, id)] for id in deleted if (version, id) in answered]
+    return replace(answer, body={**answer.body, field: [*answer.body[field], *ghosts]})
+
+
+def _page_repeats_item(fake: FakeIntercom) -> Rule:
+    """A page asked after a cursor starts with the item the cursor names (the last item of the page before)."""
+    last: dict[tuple[str, str, str, str], dict[str, Any]] = {}  # (region, version, method, path) -> last item
+
+    def after(exchange: Exchange) -> FakeResponse:
+        answer, request = exchange.response, exchange.request
+        field = _listed(answer.body) if answer.status == 200 else None
+        if field is None:
+            return answer
+        key = (request.region, exchange.version or "", *_route(request))
+        before, items = last.get(key), answer.body[field]
+        last[key] = items[-1]
+        cursor = _cursor(request)
+        if cursor is None or before is None or str(before.get("id")) != cursor:
+            return answer
+        return replace(answer, body={**answer.body, field: [before, *items]})
+
+    return Rule(after=after)
+
+
 FAULT_RULES: Final[dict[str, Fault]] = {
     # decisions: the model is shown another request, or its answer's status changes
     "ignore-auth": _ignore_auth,
@@ -319,4 +411,7 @@ FAULT_RULES: Final[dict[str, Fault]] = {
     "html-errors": _on_headers(_as_html),
     "no-rate-limit-headers": _on_headers(_without_rate_headers),
     "incoherent-rate-limit": _on_headers(_incoherent_remaining),
+    # the workspace's state (found by the stateful flows)
+    "deleted-still-listed": _deleted_still_listed,
+    "page-repeats-item": _page_repeats_item,
 }

@@ -233,6 +233,15 @@ class FakeIntercom:
         """The contract of the default version."""
         return self.contracts.contract(self.default_version)
 
+    def fresh_workspace(self) -> Workspace:
+        """Start again from a workspace holding the seed records only (what a flow's example starts from); what the
+        named faults remembered of the old one goes with it. Queued rules and rate windows are kept."""
+        with self._lock:  # no request is answered half from the old workspace
+            self.workspace = Workspace(clock=self.clock, timezone=self.workspace.timezone)
+            self.resources = Resources(self.workspace)
+            self._faults = fault_rules(self.settings.faults, self)
+            return self.workspace
+
     def reset_rate_windows(self) -> None:
         """Forget the requests counted in the current windows."""
         with self._lock:

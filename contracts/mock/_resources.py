@@ -459,6 +459,39 @@ def merge_contacts(resources: Resources, call: Call, shape: Shape) -> Answer:
     return resources.shaped(call, resources.view(user))
 
 
+@override("POST /contacts/{}/notes")
+def create_note(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A note is written by the admin it names (`admin_id`): its author is that admin, as the workspace holds it."""
+    fields = dict(call.body) if isinstance(call.body, dict) else {}
+    admin = resources.workspace.get("admin", fields["admin_id"]) if fields.get("admin_id") is not None else None
+    if admin is not None:
+        call = replace(call, body={**fields, "author": dict(admin)})
+    return _create(resources, call, shape)
+
+
+@override("POST /tickets")
+def create_ticket(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """A ticket is about the contacts it names (by `id`, `external_id` or `email`): kept as its contact list."""
+    fields = dict(call.body) if isinstance(call.body, dict) else {}
+    sent = fields.get("contacts")
+    named: list[Any] = sent if isinstance(sent, list) else []
+    found = [_ticket_contact(resources.workspace, entry) for entry in named if isinstance(entry, dict)]
+    contacts = [
+        {"type": "contact", "id": item.id, "external_id": item.body.get("external_id")} for item in found if item
+    ]
+    body = {**fields, "contacts": {"type": "contact.list", "contacts": contacts}}
+    return _create(resources, replace(call, body=body), shape)
+
+
+def _ticket_contact(workspace: Workspace, entry: dict[str, Any]) -> Item | None:
+    if entry.get("id") is not None:
+        return workspace.item("contact", entry["id"])
+    for field in ("external_id", "email"):
+        if entry.get(field) is not None:
+            return next((item for item in workspace.items("contact") if item.body.get(field) == entry[field]), None)
+    return None
+
+
 @override("GET /contacts/find_by_external_id/{}")
 def contact_by_external_id(resources: Resources, call: Call, shape: Shape) -> Answer:
     wanted = next(iter(call.path_values.values()), None)
@@ -557,9 +590,35 @@ def manage_conversation(resources: Resources, call: Call, shape: Shape) -> Answe
 
 @override("POST /events")
 def create_event(resources: Resources, call: Call, shape: Shape) -> Answer:
+    """An event of one contact, named by its Intercom id (`id`), its `user_id` or its `email`: kept with all three
+    of the contact's keys, so that it is listed whichever key the list asks by."""
     fields = dict(call.body) if isinstance(call.body, dict) else {}
-    resources.workspace.add("data_event", {key: value for key, value in fields.items() if key != "id"})
+    event = {key: value for key, value in fields.items() if key != "id"}
+    if fields.get("id") is not None:
+        event["intercom_user_id"] = str(fields["id"])
+    contact = _event_contact(resources.workspace, event)
+    if contact is not None:
+        event.update(intercom_user_id=contact.id, user_id=contact.body.get("external_id"))
+        event.setdefault("email", contact.body.get("email"))
+    resources.workspace.add("data_event", event)
     return resources.shaped(call, None)
+
+
+def _event_contact(workspace: Workspace, event: dict[str, Any]) -> Item | None:
+    """The contact an event names: by Intercom id, by user_id (its external_id), by email."""
+    if event.get("intercom_user_id") is not None:
+        return workspace.item("contact", event["intercom_user_id"])
+    keys = [("external_id", event.get("user_id")), ("email", event.get("email"))]
+    return next(
+        (
+            item
+            for field, value in keys
+            if value is not None
+            for item in workspace.items("contact")
+            if item.body.get(field) == value
+        ),
+        None,
+    )
 
 
 @override("GET /events")
@@ -574,7 +633,7 @@ def list_events(resources: Resources, call: Call, shape: Shape) -> Answer:
             "count": 1,
         }
         for item in resources.workspace.items("data_event")
-        if all(str(item.body.get("id" if key == "intercom_user_id" else key)) == value for key, value in who.items())
+        if all(str(item.body.get(key)) == value for key, value in who.items())
     ]
     return resources.shaped(call, {"type": "event.summary", **who, "events": events})
 

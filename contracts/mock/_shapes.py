@@ -116,6 +116,8 @@ def _answer_kind(schema: dict[str, Any] | None) -> tuple[str | None, str | None]
     named = _named(schema, schema)
     node = deref_bundled(schema, schema)
     properties = _properties(schema, node)
+    if named is not None and "id" in properties:
+        return named, None  # an item with lists of its own (a 2.16 conversation's external_references), not a list
     for field, prop in properties.items():
         prop = deref_bundled(schema, prop)
         if isinstance(prop, dict) and prop.get("type") == "array" and field != "errors":

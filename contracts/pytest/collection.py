@@ -12,6 +12,11 @@ def parametrize(metafunc: pytest.Metafunc) -> None:
     if "intercom_recorded" in metafunc.fixturenames:
         _parametrize_recorded(metafunc)
         return
+    if not settings.flows and metafunc.definition.get_closest_marker("intercom_flows"):
+        reason = "the stateful flows run with --intercom-flows"  # one skip, not one per region x version
+        names = ("intercom_region", "intercom_version")
+        metafunc.parametrize(names, [pytest.param(None, None, marks=pytest.mark.skip(reason=reason), id="off")])
+        return
     if "intercom_region" in metafunc.fixturenames:
         metafunc.parametrize("intercom_region", settings.regions, scope="session")
     if "intercom_version" in metafunc.fixturenames:
@@ -39,12 +44,16 @@ def _parametrize_recorded(metafunc: pytest.Metafunc) -> None:
 
 
 def declare(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Live tests skipped unless the target is live; each test's checks, region, version, operation as properties."""
-    live = state(config).settings.live
+    """Live tests skipped unless the target is live, flows unless asked for; each test's checks, region, version,
+    operation as properties."""
+    settings = state(config).settings
+    live = settings.live
     skip = pytest.mark.skip(reason="intercom_live: needs --intercom-target live")
     for item in items:
         if not live and item.get_closest_marker("intercom_live"):
             item.add_marker(skip)
+        if not settings.flows and item.get_closest_marker("intercom_flows"):
+            continue  # skipped (see parametrize): it declares no check, a run without flows has no row for them
         recorded = getattr(getattr(item, "callspec", None), "params", {}).get("intercom_recorded")
         if recorded is not None and not recorded.skip:
             item.add_marker(pytest.mark.intercom_checks(*recorded.checks))

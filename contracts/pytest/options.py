@@ -12,6 +12,7 @@ from .state import usage
 
 MARKERS = (
     "intercom_live: runs only with --intercom-target live (skipped otherwise)",
+    "intercom_flows: runs only with --intercom-flows (skipped otherwise, and not counted in the check table)",
     "intercom_checks(*names): the checks the test judges its exchanges by (the `judge` fixture)",
     "intercom_mock(**settings): intercom_mock settings (strict: True, False or 'undocumented'; region, "
     "version, spec, tokens, faults, rate_limit, other_hosts, replay: a HAR file, relative to the test's "

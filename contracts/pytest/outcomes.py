@@ -23,9 +23,10 @@ def describe_failure(item: pytest.Item, report: pytest.TestReport, error: BaseEx
     exception groups, split here into the failures of ours (a check's, an exchange's, the transport's) and the rest.
     """
     from ..checks import CheckFailure
+    from ..flows import FlowFailure
     from ..live import TransportFailure
 
-    ours, others = _split(error, (CheckFailure, TransportFailure))
+    ours, others = _split(error, (CheckFailure, FlowFailure, TransportFailure))
     if not ours:
         return []
     shown, details = [], []

@@ -85,10 +85,15 @@ class Spec:
 
     def operation(self, operation_id: str) -> Operation:
         """The operation with this operationId (or, for the ones we test, at its documented place)."""
+        by_id: dict[str, Operation] | None = self.memo.get("operations_by_id")
+        if by_id is None:  # asked for every answer a flow judges: indexed once, the first of an id as a scan finds it
+            by_id = {}
+            for found in self.operations():
+                by_id.setdefault(found.operation_id, found)
+            self.memo["operations_by_id"] = by_id
+        if operation_id in by_id:
+            return by_id[operation_id]
         operations = self.operations()
-        for operation in operations:
-            if operation.operation_id == operation_id:
-                return operation
         method, path = _KNOWN_LOCATIONS.get(operation_id, ("", ""))
         for operation in operations:
             if (operation.method, operation.path) == (method, path):
