@@ -368,6 +368,22 @@ def test_the_client_answers_a_repeated_creating_request_from_its_record(tmp_path
     assert (again.status, again.content, again.replayed) == (first.status, first.content, True)
 
 
+def test_a_search_is_a_read_asked_again_and_answered_afresh(tmp_path: Path) -> None:
+    # A search sent as a POST creates nothing: the same search after a write must see the workspace as it is now.
+    answers = iter([[], [{"type": "contact", "id": "a"}]])
+
+    def searched(request: object) -> Answer:
+        return json_answer(200, {"type": "list", "data": next(answers), "total_count": 0})
+
+    query = {"query": {"field": "email", "operator": "~", "value": "icc-"}}
+    with HostileServer(searched) as server:
+        client = _client(server.url, guard=LiveGuard(admin_id=1, contact_id="c"), budget=None)
+        first = client.request("POST", "/contacts/search", payload=query)
+        again = client.request("POST", "/contacts/search", payload=query)
+    assert len(server.requests) == 2
+    assert (first.json["data"], again.json["data"], again.replayed) == ([], [{"type": "contact", "id": "a"}], False)
+
+
 def test_a_creating_request_that_failed_in_transport_is_never_sent_again(tmp_path: Path) -> None:
     guard, payload = LiveGuard(admin_id=1, contact_id="c"), IN_APP_TO_C
     cut = Answer(200, {"Content-Type": "application/json", "Content-Length": "500"}, b'{"type": "user_message"')

@@ -60,6 +60,9 @@ class FlowTarget:
     max_pages: int = 40  # a pager stops here (a live workspace's lists are long); what it did not read is not judged
     trail: list[str] = field(default_factory=list)  # the steps of the example running (the last one: the shrunk)
     taken: int = 0  # steps taken in every example
+    # Live: the first failure met. Nothing is sent after it (hypothesis replays a failing example to report it, and a
+    # live workspace, changed since, would answer otherwise: the replay would write again and mask the failure).
+    failure: FlowFailure | None = None
     _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def number(self) -> int:
@@ -149,6 +152,8 @@ class Requests:
         body: Any = None,
         query: Mapping[str, str] | None = None,
     ) -> Answer:
+        if self.target.failure is not None:
+            raise self.target.failure
         request = self.links.request(resource, verb, ids or {}, body, query)
         try:
             status, headers, answered = self.target.send(request.method, request.path, request.body, request.query)
@@ -172,7 +177,10 @@ class Requests:
             self.fail(invariant, answer.link, problem, answer.shown(), " or ".join(f"HTTP {s}" for s in statuses))
 
     def fail(self, invariant: str, link: Link | None, problem: str, received: Any, documented: Any) -> None:
-        raise FlowFailure(invariant, self.target, link, problem, received, documented)
+        failure = FlowFailure(invariant, self.target, link, problem, received, documented)
+        if self.target.live:
+            self.target.failure = failure
+        raise failure
 
     def _judge(self, answer: Answer, path: str, body: Any) -> None:
         target, link = self.target, answer.link

@@ -36,7 +36,7 @@ from ..exchange import Exchange
 from ._budget import MessageBudget
 from ._guard import CREATE_MESSAGE_ROUTE, LiveGuard, NotSent
 from ._pacing import Pacing
-from ._writes import WriteLedger, interrupts_deferred, is_write
+from ._writes import READ_POSTS, WriteLedger, interrupts_deferred, is_write
 
 __all__ = ["HttpExchange", "IntercomClient", "NotSent", "Pacing", "TransportFailure"]
 
@@ -137,7 +137,9 @@ class IntercomClient:
             self.guard.admit(method, route[1], content, headers, path.partition("?")[2], region=self.region)
         # The request as the guard judged it (route and query), so that no other spelling of it is a new request.
         identity = f"{method} {route[1]}?{path.partition('?')[2]}"
-        key = self._key(identity, headers, content) if self.guard is not None and method != "GET" else None
+        # A search is a read sent as a POST: asked again, it is answered again (the workspace may have changed).
+        reads = method == "GET" or (method == "POST" and route[1] in READ_POSTS)
+        key = self._key(identity, headers, content) if self.guard is not None and not reads else None
         if key is not None and key in self._sent:
             sent = self._sent[key]
             if isinstance(sent, TransportFailure):  # it may have reached the server all the same

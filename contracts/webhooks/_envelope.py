@@ -39,7 +39,8 @@ NOTIFICATION_SCHEMA: Final[dict[str, Any]] = {
     },
 }
 
-_SCHEMAS: dict[tuple[int, str], dict[str, Any] | None] = {}
+# (spec's id, schema name) -> (the spec, its bundled schema): an id is only unique while its object lives.
+_SCHEMAS: dict[tuple[int, str], tuple[Spec, dict[str, Any] | None]] = {}
 
 
 def notification_id() -> str:
@@ -53,11 +54,13 @@ def item_schema(spec: Spec, name: str) -> dict[str, Any] | None:
     if found is None or found.schema is None or found.minimal:
         return None
     key = (id(spec), found.schema)
-    if key not in _SCHEMAS:
+    kept = _SCHEMAS.get(key)
+    if kept is None or kept[0] is not spec:
         schemas = spec.document.get("components", {}).get("schemas", {})
         pointer = f"#/components/schemas/{found.schema}"
-        _SCHEMAS[key] = bundle_schema(spec.document, pointer, source=spec.source) if found.schema in schemas else None
-    return _SCHEMAS[key]
+        bundled = bundle_schema(spec.document, pointer, source=spec.source) if found.schema in schemas else None
+        kept = _SCHEMAS[key] = (spec, bundled)
+    return kept[1]
 
 
 def item_for(spec: Spec, name: str, overlay: dict[str, Any] | None = None) -> dict[str, Any]:
