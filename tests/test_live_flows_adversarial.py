@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from contracts.exchange import Exchange
 from contracts.live import LiveGuard, NotSent, WriteLedger
 from contracts.mock import DEFAULT_ADMIN_ID, DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
 
-from .test_live_flows import FLOWS, SUITE, _live_env, _run, _status
+from .test_live_flows import FLOWS, SUITE, _exchange, _live_env, _run, _status
 
 OURS = "6762f0d21bb69f9f00000001"
 STRANGER = "5f00000000000000000000aa"  # a contact of the workspace, not the run's
@@ -45,18 +46,7 @@ def guard(ledger: WriteLedger) -> LiveGuard:
 def _answer(
     method: str, path: str, status: int, answer: object, *, region: str = "us", request: object = None
 ) -> Exchange:
-    return Exchange(
-        region=region,
-        version="2.11",
-        method=method,
-        url=f"https://api.intercom.io{path}",
-        request_headers={},
-        request_body=json.dumps(request).encode() if request is not None else None,
-        status=status,
-        headers={},
-        content=json.dumps(answer).encode(),
-        path=path,
-    )
+    return replace(_exchange(method, path, status, answer, request), region=region)
 
 
 def _created(ledger: WriteLedger, kind: str, id: str, *, region: str = "us") -> None:

@@ -116,17 +116,12 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("contact", "update"))
     @rule(contact=contacts)
     def rename_contact(self, contact: str) -> None:
-        _, name = self._text("renamed contact")
-        self._done(self._send("contact", "update", {"contact": contact}, {"name": name}), "renaming a contact")
-        self._step("rename_contact", contact)
-        self.model.wrote("contact", contact, {"/name": name})
+        self._update("contact", contact, "name", "rename_contact")
 
     @precondition(_can("contact", "delete"))
     @rule(contact=consumes(contacts))
     def delete_contact(self, contact: str) -> None:
-        self._done(self._send("contact", "delete", {"contact": contact}), "deleting a contact")
-        self._step("delete_contact", contact)
-        self.model.removed("contact", contact)
+        self._delete("contact", contact, "deleting a contact")
 
     # -- companies -----------------------------------------------------------------------------------------------------
     @precondition(_can("company"))
@@ -173,9 +168,7 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("company", "delete"))
     @rule(company=consumes(companies))
     def delete_company(self, company: str) -> None:
-        self._done(self._send("company", "delete", {"company": company}), "deleting a company")
-        self._step("delete_company", company)
-        self.model.removed("company", company)
+        self._delete("company", company, "deleting a company")
 
     # -- tags ----------------------------------------------------------------------------------------------------------
     @precondition(_can("tag"))
@@ -207,9 +200,7 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("tag", "delete"))
     @rule(tag=consumes(tags))
     def delete_tag(self, tag: str) -> None:
-        self._done(self._send("tag", "delete", {"tag": tag}), "deleting a tag")
-        self._step("delete_tag", tag)
-        self.model.removed("tag", tag)
+        self._delete("tag", tag, "deleting a tag")
 
     # -- conversations -------------------------------------------------------------------------------------------------
     @precondition(_can("conversation"))
@@ -258,10 +249,7 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("conversation", "delete"))
     @rule(conversation=consumes(conversations))
     def delete_conversation(self, conversation: str) -> None:
-        answer = self._send("conversation", "delete", {"conversation": conversation})
-        self._done(answer, "deleting a conversation")
-        self._step("delete_conversation", conversation)
-        self.model.removed("conversation", conversation)
+        self._delete("conversation", conversation, "deleting a conversation")
 
     # -- notes and data events -----------------------------------------------------------------------------------------
     @precondition(_can("note", admin=True))
@@ -326,9 +314,7 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("ticket", "delete"))
     @rule(ticket=consumes(tickets))
     def delete_ticket(self, ticket: str) -> None:
-        self._done(self._send("ticket", "delete", {"ticket": ticket}), "deleting a ticket")
-        self._step("delete_ticket", ticket)
-        self.model.removed("ticket", ticket)
+        self._delete("ticket", ticket, "deleting a ticket")
 
     # -- articles ------------------------------------------------------------------------------------------------------
     @precondition(_can("article", admin=True))
@@ -343,17 +329,26 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("article", "update"))
     @rule(article=articles)
     def retitle_article(self, article: str) -> None:
-        _, title = self._text("retitled article")
-        self._done(self._send("article", "update", {"article": article}, {"title": title}), "retitling")
-        self._step("retitle_article", article)
-        self.model.wrote("article", article, {"/title": title})
+        self._update("article", article, "title", "retitle_article")
 
     @precondition(_can("article", "delete"))
     @rule(article=consumes(articles))
     def delete_article(self, article: str) -> None:
-        self._done(self._send("article", "delete", {"article": article}), "deleting an article")
-        self._step("delete_article", article)
-        self.model.removed("article", article)
+        self._delete("article", article, "deleting an article")
+
+    # -- what the rules share -----------------------------------------------------------------------------------------
+    def _update(self, resource: str, item: str, field: str, step: str) -> None:
+        """Give `item` a new `field` (its name, its title) and expect it read back."""
+        _, value = self._text(step.replace("_", " "))
+        self._done(self._send(resource, "update", {resource: item}, {field: value}), f"the {step} step")
+        self._step(step, item)
+        self.model.wrote(resource, item, {f"/{field}": value})
+
+    def _delete(self, resource: str, item: str, doing: str) -> None:
+        """Delete `item`: from now on it answers 404 and no list holds it."""
+        self._done(self._send(resource, "delete", {resource: item}), doing)
+        self._step(f"delete_{resource}", item)
+        self.model.removed(resource, item)
 
     # -- the invariants, after each step -------------------------------------------------------------------------------
     @invariant()
