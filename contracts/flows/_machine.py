@@ -150,20 +150,12 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("company", "attach"))
     @rule(contact=contacts, company=companies)
     def attach_company(self, contact: str, company: str) -> None:
-        ids = {"contact": contact, "company": company}
-        self._done(self._send("company", "attach", ids, {}), "attaching a company to a contact")
-        self._step("attach_company", contact, company)
-        self.model.attach(("contact", contact), "company", company, company)
+        self._attach(contact, "company", company, "attach_company")
 
     @precondition(_can("company", "detach"))
     @rule(contact=contacts, company=companies)
     def detach_company(self, contact: str, company: str) -> None:
-        if company not in self.model.attached.get(("contact", contact, "company"), {}):
-            return
-        ids = {"contact": contact, "company": company}
-        self._done(self._send("company", "detach", ids), "detaching a company from a contact")
-        self._step("detach_company", contact, company)
-        self.model.detach(("contact", contact), "company", company)
+        self._detach(contact, "company", company, "detach_company")
 
     @precondition(_can("company", "delete"))
     @rule(company=consumes(companies))
@@ -183,19 +175,12 @@ class FlowMachine(RuleBasedStateMachine):
     @precondition(_can("tag", "attach"))
     @rule(contact=contacts, tag=tags)
     def tag_contact(self, contact: str, tag: str) -> None:
-        ids = {"contact": contact, "tag": tag}
-        self._done(self._send("tag", "attach", ids, {}), "tagging a contact")
-        self._step("tag_contact", contact, tag)
-        self.model.attach(("contact", contact), "tag", tag, tag)
+        self._attach(contact, "tag", tag, "tag_contact")
 
     @precondition(_can("tag", "detach"))
     @rule(contact=contacts, tag=tags)
     def untag_contact(self, contact: str, tag: str) -> None:
-        if tag not in self.model.attached.get(("contact", contact, "tag"), {}):
-            return
-        self._done(self._send("tag", "detach", {"contact": contact, "tag": tag}), "untagging a contact")
-        self._step("untag_contact", contact, tag)
-        self.model.detach(("contact", contact), "tag", tag)
+        self._detach(contact, "tag", tag, "untag_contact")
 
     @precondition(_can("tag", "delete"))
     @rule(tag=consumes(tags))
@@ -343,6 +328,20 @@ class FlowMachine(RuleBasedStateMachine):
         self._done(self._send(resource, "update", {resource: item}, {field: value}), f"the {step} step")
         self._step(step, item)
         self.model.wrote(resource, item, {f"/{field}": value})
+
+    def _attach(self, contact: str, kind: str, item: str, step: str) -> None:
+        """Attach `item` (a company, a tag) to `contact`: from now on the contact's list of them holds it."""
+        self._done(self._send(kind, "attach", {"contact": contact, kind: item}, {}), f"the {step} step")
+        self._step(step, contact, item)
+        self.model.attach(("contact", contact), kind, item, item)
+
+    def _detach(self, contact: str, kind: str, item: str, step: str) -> None:
+        """Detach `item` from `contact`, where the flow attached it: the contact's list of them holds it no more."""
+        if item not in self.model.attached.get(("contact", contact, kind), {}):
+            return
+        self._done(self._send(kind, "detach", {"contact": contact, kind: item}), f"the {step} step")
+        self._step(step, contact, item)
+        self.model.detach(("contact", contact), kind, item)
 
     def _delete(self, resource: str, item: str, doing: str) -> None:
         """Delete `item`: from now on it answers 404 and no list holds it."""
