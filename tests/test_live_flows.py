@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ import pytest
 
 from contracts.analysis import merge_reports
 from contracts.exchange import Exchange
-from contracts.live import IntercomClient, LiveGuard, NotSent, WriteLedger, is_write
+from contracts.live import IntercomClient, LedgerUnreadable, LiveGuard, NotSent, WriteLedger, _writes, is_write
 from contracts.mock import DEFAULT_CONTACT_ID, FakeIntercom, FakeSettings, MockServer
 from contracts.regions import REGIONS
 from contracts.reports import Results
@@ -188,9 +189,46 @@ def test_reads_are_not_writes_and_a_records_first_delete_is_not_counted(tmp_path
     ledger.reserve("POST", "/contacts")
     _created(ledger, "contact", OURS)
     ledger.reserve("DELETE", f"/contacts/{OURS}", region="us")  # its reversal: outside the cap
-    with pytest.raises(NotSent, match=r"--intercom-max-live-writes 1\) is spent"):
+    with pytest.raises(NotSent, match=r"whose DELETE already went out"):
         ledger.reserve("DELETE", f"/contacts/{OURS}", region="us")  # once only
     assert (ledger.writes, ledger.reversals) == (1, 1)
+
+
+def test_once_one_process_sent_a_records_delete_no_other_writes_to_it(tmp_path: Path) -> None:
+    # Both processes' guards admitted the write; the ledger's locked step judges it again.
+    first, second = WriteLedger(tmp_path / "writes", 10), WriteLedger(tmp_path / "writes", 10)
+    _created(first, "contact", OURS)
+    first.reserve("DELETE", f"/contacts/{OURS}", region="us")
+    for method, path in (
+        ("DELETE", f"/contacts/{OURS}"),
+        ("PUT", f"/contacts/{OURS}"),
+        ("POST", f"/contacts/{OURS}/tags"),
+    ):
+        with pytest.raises(NotSent, match="whose DELETE already went out"):
+            second.reserve(method, path, region="us")
+    assert (second.writes, second.reversals) == (0, 1)
+
+
+def test_a_wait_for_the_ledgers_lock_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger = WriteLedger(tmp_path / "writes", 10)
+    ledger.reserve("POST", "/contacts")
+    monkeypatch.setattr(_writes, "LOCK_WAIT", 0.05)
+    with open(tmp_path / "writes", "a+") as held:  # another process holding the lock, never letting go
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(LedgerUnreadable, match="locked by another process"):
+            ledger.reserve("POST", "/contacts")
+
+
+def test_a_token_a_server_answers_as_an_id_is_neither_kept_nor_shown(
+    ledger: WriteLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "dG9rLXVzLXNlY3JldC0xMjM0NTY"  # one path segment, like an id
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN_US", token)
+    for answered in (token, f"Bearer {token}"):
+        _created(ledger, "contact", answered, answer={"type": "contact", "id": answered, "email": f"{ledger.marker}@x"})
+    assert token not in json.dumps(ledger.report())
+    assert token not in ledger.path.read_text()
+    assert not any(record.owned for record in ledger.records())
 
 
 def test_an_answer_that_does_not_name_the_marker_is_never_taken_for_the_runs(ledger: WriteLedger) -> None:

@@ -167,10 +167,10 @@ class IntercomClient:
                 exchange.path = route[1]
                 if creating and 400 <= exchange.status < 500:
                     self.budget.give_back(share)  # type: ignore[union-attr]
+                if key is not None:  # remembered first: a write sent is never sent again, whatever the ledger does
+                    self._sent[key] = exchange
                 if ledger is not None:
                     ledger.observe(exchange)
-                if key is not None:
-                    self._sent[key] = exchange
         for listener in self.listeners:
             listener(exchange)
         return exchange

@@ -33,12 +33,14 @@ import re
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from .._redaction import environment_secrets, holds_secret
 from ..exchange import Exchange
 from ._guard import NotSent, _no_repeated_keys, _RepeatedKey
 
@@ -54,6 +56,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+LOCK_WAIT: Final = 10.0  # seconds a process waits for the ledger's lock (others hold it for one update each)
 
 ALWAYS, DOCUMENTED, NEVER = "always", "documented", "never"
 
@@ -207,25 +210,40 @@ class WriteLedger:
         return {"marker": f"icc-{secrets.token_hex(4)}", "writes": 0, "reversals": 0, "records": []}
 
     def _update(self, change: Callable[[dict[str, Any]], T]) -> T:
-        with interrupts_deferred(), open(self.path, "a+", encoding="utf-8") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.seek(0)
-            state = self._checked(handle.read().strip())
-            result = change(state)
-            state["seal"] = self._seal(state)
-            text = json.dumps(state)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-            return result
+        # The lock is taken before Ctrl-C is deferred, within a bound (a wait for another process stays
+        # interruptible and ends); the update itself is whole.
+        with open(self.path, "a+", encoding="utf-8") as handle:
+            self._lock(handle, fcntl.LOCK_EX)
+            with interrupts_deferred():
+                handle.seek(0)
+                state = self._checked(handle.read().strip())
+                result = change(state)
+                state["seal"] = self._seal(state)
+                text = json.dumps(state)
+                handle.seek(0)
+                handle.truncate()
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+                return result
+
+    def _lock(self, handle: Any, mode: int) -> None:
+        """Lock the file (the run's processes hold it for one update each); refuse after LOCK_WAIT seconds."""
+        waited_until = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= waited_until:
+                    raise LedgerUnreadable(self.path, f"locked by another process for {LOCK_WAIT:g} s") from None
+                time.sleep(0.005)
 
     def _read(self) -> dict[str, Any]:
         if not self.path.exists():
             return self._update(lambda state: state)  # the first reader fixes the marker for every process
         with open(self.path, "a+", encoding="utf-8") as handle:
-            fcntl.flock(handle, fcntl.LOCK_SH)
+            self._lock(handle, fcntl.LOCK_SH)
             handle.seek(0)
             text = handle.read().strip()
         return self._checked(text) if text else self._update(lambda state: state)
@@ -287,6 +305,11 @@ class WriteLedger:
             return
 
         def reserve(state: dict[str, Any]) -> str | None:
+            # Judged again under the lock: another process may have sent the record's DELETE since the guard
+            # admitted this write (its id may be another's by now).
+            gone = next((r for r in state["records"] if _deleted_under(r, path, region)), None)
+            if gone is not None:
+                return f"{path} was the run's {gone['kind']}, whose DELETE already went out: nothing more is sent to it"
             if method.upper() == "DELETE":
                 for record in state["records"]:
                     if _is(record, path, region) and not record["delete_sent"] and not record["deleted"]:
@@ -391,6 +414,8 @@ class WriteLedger:
         found = _created_id(kind, answer)
         if found is None:
             return
+        if holds_secret(found, environment_secrets()):  # a server echoing a token as an id: never kept, never shown
+            found = "[redacted]"
         if not _PLAIN_ID.fullmatch(found):
             self._add(_unowned(kind, found, region, version, "its id is not one path segment: never touched"))
             return
@@ -528,6 +553,14 @@ class WriteLedger:
 
 def _is(record: dict[str, Any], delete_path: str, region: str | None) -> bool:
     return bool(record["delete_path"] == delete_path and record["region"] == region)
+
+
+def _deleted_under(record: dict[str, Any], path: str, region: str | None) -> bool:
+    """Whether `path` is `record`'s item (or under it) in `region` and the record's DELETE already went out."""
+    item = record["delete_path"]
+    if not item or record["region"] != region or not (record["delete_sent"] or record["deleted"]):
+        return False
+    return bool(path == item or path.startswith(item + "/"))
 
 
 _RECORD_TYPES: Final = {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .._redaction import environment_secrets, scrub_lines
 from ..errors import IntercomContractsError
 from .state import PluginState, budget_path, contracts_of, ledger_path, state, versions_of
 
@@ -84,7 +85,8 @@ def _clean_up_flows(session: pytest.Session, run: PluginState) -> None:
             intercom.close()
         run.results.describe_run(flows=intercom.ledger.report())
     except LedgerUnreadable as unreadable:
-        run.results.problems.append(f"intercom-contracts: live flows: {unreadable.reason}")
+        reason = scrub_lines(unreadable.reason, environment_secrets())  # it may quote a record the server named
+        run.results.problems.append(f"intercom-contracts: live flows: {reason}")
         session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         return
     path.unlink(missing_ok=True)
