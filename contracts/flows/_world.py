@@ -156,12 +156,16 @@ class Requests:
             raise self.target.failure
         request = self.links.request(resource, verb, ids or {}, body, query)
         try:
-            status, headers, answered = self.target.send(request.method, request.path, request.body, request.query)
+            sent = self.target.send(request.method, request.path, request.body, request.query)
         except NotSent as refused:
             raise Stopped(refused.reason) from None
+        status, headers, answered = sent
         link = self.links.link(resource, verb)
         answer = Answer(status, {name.lower(): value for name, value in headers.items()}, answered, link)
-        self._judge(answer, request.path, request.body)
+        # The client's own exchange where the sender kept it (its verdicts then reach a recording, and a body that
+        # is not JSON is judged as it came); else one built from the answer.
+        exchange = sent.exchange if isinstance(sent, Sent) else None
+        self._judge(answer, request.path, request.body, exchange)
         return answer
 
     def declares(self, resource: str, verb: str, key: str) -> bool:
@@ -182,10 +186,24 @@ class Requests:
             self.target.failure = failure
         raise failure
 
-    def _judge(self, answer: Answer, path: str, body: Any) -> None:
+    def _judge(self, answer: Answer, path: str, body: Any, exchange: Exchange | None) -> None:
+        target, link = self.target, answer.link
+        if exchange is None:
+            exchange = self._exchange_of(answer, path, body)
+        context = CheckContext(target.contract, target.region, target.version, Intent.FLOW, operation=link.operation)
+        try:
+            if target.judge is not None:
+                target.judge(exchange, link.operation)
+            else:
+                judge(context, exchange, [ANSWER_CHECK])
+        except ExchangeFailures as failures:
+            found = failures.failures[0]
+            self.fail(ANSWER_CHECK, link, found.problem, found.received, found.documented)
+
+    def _exchange_of(self, answer: Answer, path: str, body: Any) -> Exchange:
         target, link = self.target, answer.link
         content = json.dumps(answer.body).encode() if answer.body is not None else b""
-        exchange = Exchange(
+        return Exchange(
             region=target.region,
             version=target.version,
             method=link.method,
@@ -197,15 +215,6 @@ class Requests:
             content=content,
             path=path,
         )
-        context = CheckContext(target.contract, target.region, target.version, Intent.FLOW, operation=link.operation)
-        try:
-            if target.judge is not None:
-                target.judge(exchange, link.operation)
-            else:
-                judge(context, exchange, [ANSWER_CHECK])
-        except ExchangeFailures as failures:
-            found = failures.failures[0]
-            self.fail(ANSWER_CHECK, link, found.problem, found.received, found.documented)
 
 
 @dataclass
@@ -260,12 +269,23 @@ class Model:
         return set(self.expected.get(resource, {}))
 
 
+class Sent(tuple[int, Mapping[str, str], Any]):
+    """What a sender answers (status, headers, JSON body), with the client's exchange kept beside it."""
+
+    exchange: Exchange
+
+    def __new__(cls, exchange: Exchange) -> Sent:
+        sent = super().__new__(cls, (exchange.status, exchange.headers, exchange.json))
+        sent.exchange = exchange
+        return sent
+
+
 def client_sender(client: IntercomClient) -> Send:
     """`send` over an IntercomClient (the fake's transport, the loopback server or a live server)."""
 
     def send(method: str, path: str, body: Any, query: Mapping[str, str] | None) -> tuple[int, Mapping[str, str], Any]:
         where = f"{path}?{urlencode(query)}" if query else path
         exchange = client.request(method, where) if body is None else client.request(method, where, payload=body)
-        return exchange.status, exchange.headers, exchange.json
+        return Sent(exchange)
 
     return send

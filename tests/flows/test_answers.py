@@ -6,7 +6,10 @@ import json
 
 from contracts.checks import CheckContext, ExchangeFailures, Intent, judge
 from contracts.exchange import Exchange
+from contracts.flows import run_flows
 from contracts.spec import Contracts
+
+from .conftest import MakeTarget
 
 CHECK = ["answer_fits_contract"]
 
@@ -48,3 +51,13 @@ def test_an_error_the_operation_does_not_list_is_still_the_envelope(packed: Cont
 def test_it_judges_flows_only(packed: Contracts) -> None:
     context = CheckContext(packed.contract("2.11"), "us", "2.11", Intent.VALID, operation="findTag")
     assert [v.outcome for v in judge(context, _answer(201, {}), CHECK)] == ["not-applicable"]
+
+
+def test_each_answer_is_judged_as_the_client_exchanged_it(fake_target: MakeTarget) -> None:
+    # The client's own exchange (headers, URL, the body as it came): its verdicts reach a recording by identity.
+    target, _ = fake_target("2.11")
+    judged: list[Exchange] = []
+    target.judge = lambda exchange, operation: judged.append(exchange)
+    run_flows(target, examples=2, steps=6)
+    assert judged
+    assert all(e.url.startswith("http") and "Intercom-Version" in e.request_headers for e in judged)
