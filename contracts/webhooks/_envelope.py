@@ -39,9 +39,6 @@ NOTIFICATION_SCHEMA: Final[dict[str, Any]] = {
     },
 }
 
-# (spec's id, schema name) -> (the spec, its bundled schema): an id is only unique while its object lives.
-_SCHEMAS: dict[tuple[int, str], tuple[Spec, dict[str, Any] | None]] = {}
-
 
 def notification_id() -> str:
     """A fresh notification id, as Intercom forms them (`notif_` and a UUID)."""
@@ -53,14 +50,14 @@ def item_schema(spec: Spec, name: str) -> dict[str, Any] | None:
     found = topic(name)
     if found is None or found.schema is None or found.minimal:
         return None
-    key = (id(spec), found.schema)
-    kept = _SCHEMAS.get(key)
-    if kept is None or kept[0] is not spec:
+    kept: dict[str, dict[str, Any] | None] = spec.memo.setdefault("webhook_item_schemas", {})  # lives with the spec
+    if found.schema not in kept:
         schemas = spec.document.get("components", {}).get("schemas", {})
         pointer = f"#/components/schemas/{found.schema}"
-        bundled = bundle_schema(spec.document, pointer, source=spec.source) if found.schema in schemas else None
-        kept = _SCHEMAS[key] = (spec, bundled)
-    return kept[1]
+        kept[found.schema] = (
+            bundle_schema(spec.document, pointer, source=spec.source) if found.schema in schemas else None
+        )
+    return kept[found.schema]
 
 
 def item_for(spec: Spec, name: str, overlay: dict[str, Any] | None = None) -> dict[str, Any]:
