@@ -27,9 +27,8 @@ def _renamed_on_read(method: str, path: str, answered: Answered, seen: dict[str,
 
 
 def _deleted_still_read(method: str, path: str, answered: Answered, seen: dict[str, Any]) -> Answered:
-    status, headers, body = answered
     if method == "GET" and ONE_CONTACT.match(path):
-        if status == 200:
+        if answered[0] == 200:
             seen[path] = answered
         elif path in seen:  # deleted, yet read as it was
             return seen[path]  # type: ignore[no-any-return]
