@@ -380,7 +380,8 @@ def _live_env(server: MockServer) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("workers", [(), ("-n", "2")])
+# Serially, the session end is proven by tests/flows/test_wiring.py::test_live_flows_run_within_the_write_cap_and_...
+@pytest.mark.parametrize("workers", [("-n", "2")])
 def test_a_live_flows_session_deletes_its_records_at_the_end(
     pytester: pytest.Pytester, server: MockServer, workers: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:

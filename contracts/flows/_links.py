@@ -39,9 +39,6 @@ class Link:
     items: tuple[str, ...] = ()  # lists: JSON pointers of the list of items, the first one present
     query: Mapping[str, str] = field(default_factory=dict)  # query values the operation always needs
 
-    def takes(self, resource: str) -> bool:
-        return resource in self.path_ids or resource in self.body_ids or resource in self.query_ids
-
 
 @dataclass(frozen=True)
 class Request:

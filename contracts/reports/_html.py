@@ -124,7 +124,7 @@ def _flows(flows: Any) -> list[str]:
         return [*shown, "<p>None.</p>"]
     shown.append("<table><tr><th>kind</th><th>id</th><th>region</th><th>version</th><th>state</th></tr>")
     for record in records:
-        state = record.get("state", "left") + (f": {record['reason']}" if record.get("reason") else "")
+        state = str(record.get("state", "left")) + (f": {record['reason']}" if record.get("reason") else "")
         cells = (record.get("kind"), record.get("id"), record.get("region"), record.get("version"), state)
         shown.append("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in cells) + "</tr>")
     return [*shown, "</table>"]
