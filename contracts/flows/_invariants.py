@@ -171,10 +171,10 @@ def _judge_walk(requests: Requests, walk: Walk, *, made: set[str], gone: set[str
 def _paging(requests: Requests, link: Link) -> str | None:
     """How the operation pages: `cursor` (starting_after), `page` (numbers), `either` (a search: its body's
     pagination takes the cursor the answer gives, else a page number), or None (one answer)."""
-    spec = requests.target.contract.spec
-    parameters = operation_contract(spec, spec.operation(link.operation)).parameters
     if link.verb == "search":
         return "either"
+    spec = requests.target.contract.spec
+    parameters = operation_contract(spec, spec.operation(link.operation)).parameters
     if ("query", "starting_after") in parameters:
         return "cursor"
     return "page" if ("query", "page") in parameters else None

@@ -271,8 +271,9 @@ class WriteLedger:
 
     @property
     def marker(self) -> str:
-        """The run's id, the same in every process: what names the records it creates."""
-        return str(self._read()["marker"])
+        """The run's id, the same in every process: what names the records it creates (read once: a file naming
+        another is refused)."""
+        return self._marker if self._marker is not None else str(self._read()["marker"])
 
     @property
     def writes(self) -> int:
@@ -395,7 +396,7 @@ class WriteLedger:
         """Record what a write's answer says: a record created (a 2xx to a creating POST), one deleted or left."""
         method, path, status = exchange.method.upper(), exchange.path or "", exchange.status
         region, version = exchange.region, exchange.version
-        payload, answer = _json(exchange.request_body), _json(exchange.content)
+        payload, answer = exchange.payload, exchange.json
         if method == "DELETE":
             if 200 <= status < 300:
                 self.deleted(path, region=region)
@@ -649,14 +650,6 @@ def _names_marker(answer: Any, fields: tuple[str, ...], marker: str) -> bool:
 
 def _unowned(kind: str, id: str, region: str, version: str | None, reason: str) -> CreatedRecord:
     return CreatedRecord(kind, id, region, version, None, reason=reason, owned=False)
-
-
-def _json(content: bytes | None) -> Any:
-    """A body's JSON (None when there is none or it is not JSON)."""
-    try:
-        return json.loads(content) if content else None
-    except (ValueError, RecursionError):
-        return None
 
 
 def _json_object(content: bytes | None) -> dict[str, Any]:
